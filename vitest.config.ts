@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One suite, run twice by `npm test`: once on PGlite (embedded) and once on the
+// real PostgreSQL (SAKSI_TEST_DB=postgres). See scripts/test-both.js.
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', '.saksi/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
