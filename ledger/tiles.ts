@@ -146,6 +146,8 @@ export interface FullTile {
   index: number;
   /** 8,192 bytes: 256 hashes. */
   data: Uint8Array;
+  /** The tile's subtree hash: the node one tile level up. */
+  root: Hash;
 }
 
 /**
@@ -202,8 +204,8 @@ export class TreeEdge {
         row.push(h);
         if (row.length < TILE_WIDTH) break;
         const index = Math.floor((this.treeSize + 1) / 2 ** (TILE_HEIGHT * (level + 1))) - 1;
-        full.push({ level, index, data: joinHashes(row) });
         h = perfectRoot(row);
+        full.push({ level, index, data: joinHashes(row), root: h });
         this.partial[level] = [];
       }
       this.treeSize++;

@@ -1,0 +1,14 @@
+/**
+ * The ledger's public surface (CONVENTIONS.md §1): other areas import only this.
+ * The verifier has its own surface, ./verifier/index.ts, and imports nothing here.
+ */
+export * from './hash.ts';
+export * from './merkle.ts';
+export * from './tiles.ts';
+export * from './sequencer.ts';
+export * from './signer.ts';
+export * from './note-sign.ts';
+export * from './store/db.ts';
+export * from './store/migrate.ts';
+export * from './store/pending.ts';
+export * from './store/ledger-store.ts';

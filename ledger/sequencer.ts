@@ -1,0 +1,278 @@
+/**
+ * The single writer of the log (ARCHITECTURE.md "The write path"). It takes
+ * pending entries in commit-safe order, gives them contiguous indexes, writes the
+ * tiles and bundles they complete and a new signed checkpoint — all in one
+ * transaction, so a crash at any point leaves either the old log or the new one.
+ *
+ * One sequencer is active at a time: leadership is a PostgreSQL session advisory
+ * lock, held on the connection that also does the writes, so losing the
+ * connection loses both. The checkpoint table's UNIQUE(prev_size) is the
+ * compare-and-swap that keeps a stale leader from forking the log even so.
+ *
+ * State in memory is O(log n): the right edge of the tree (one partial tile per
+ * level) and the entries of the current partial bundle (< 256).
+ */
+import { leafHash } from './hash.ts';
+import { signNote } from './note-sign.ts';
+import type { NoteSigner } from './signer.ts';
+import type { Session, Db } from './store/db.ts';
+import { encodeBundle, TreeEdge } from './tiles.ts';
+import { formatCheckpointBody } from './verifier/checkpoint.ts';
+import { TILE_WIDTH } from './verifier/tilepath.ts';
+
+export interface SequencerOptions {
+  /** Checkpoint origin line; also the log key's name. */
+  origin: string;
+  /** Most entries per batch (N in "every ≤250 ms or ≤N entries"). */
+  batchSize?: number;
+  /** Longest wait between batches when the queue is not full. */
+  intervalMs?: number;
+  /** Advisory lock key shared by every sequencer of this log. */
+  lockKey?: number;
+  /** Called after each committed batch. */
+  onCheckpoint?: (c: { size: number; note: string; added: number }) => void;
+}
+
+interface Cursor {
+  tx: string;
+  id: number;
+}
+
+const DEFAULT_LOCK = 0x5345_5131; // "SEQ1"
+
+export class Sequencer {
+  private session: Session | null = null;
+  private edge = TreeEdge.empty();
+  /** Entries of the current partial bundle: C2SP bundles need their bytes. */
+  private bundleTail: Uint8Array[] = [];
+  private cursor: Cursor = { tx: '0', id: 0 };
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private poked = false;
+  private readonly batchSize: number;
+  private readonly intervalMs: number;
+  private readonly lockKey: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly signer: NoteSigner,
+    private readonly opts: SequencerOptions,
+  ) {
+    if (signer.name !== opts.origin) throw new Error(`log key name ${signer.name} must equal the origin ${opts.origin}`);
+    this.batchSize = opts.batchSize ?? 4096;
+    this.intervalMs = opts.intervalMs ?? 100;
+    this.lockKey = opts.lockKey ?? DEFAULT_LOCK;
+  }
+
+  get size(): number {
+    return this.edge.size;
+  }
+
+  /**
+   * Becomes the leader (waiting while another sequencer holds the lock, polling
+   * every `pollMs`), loads the tree's right edge, and writes the empty-tree
+   * checkpoint if the log is new.
+   */
+  async acquire(pollMs = 500, signal?: AbortSignal): Promise<void> {
+    const session = await this.db.session();
+    try {
+      for (;;) {
+        const [r] = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [this.lockKey]);
+        if (r?.ok) break;
+        if (signal?.aborted) throw new Error('aborted while waiting for the sequencer lock');
+        await sleep(pollMs);
+      }
+      this.session = session;
+      await this.load();
+    } catch (e) {
+      this.session = null;
+      await session.release();
+      throw e;
+    }
+  }
+
+  /** Reloads the right edge, bundle tail and cursor from the database. */
+  private async load(): Promise<void> {
+    const s = this.session!;
+    const [cp] = await s.query<{ size: number; cursor_tx: string; cursor_id: number }>(
+      'SELECT size, cursor_tx::text AS cursor_tx, cursor_id FROM ledger_checkpoints ORDER BY size DESC LIMIT 1',
+    );
+    if (!cp) {
+      this.edge = TreeEdge.empty();
+      this.bundleTail = [];
+      this.cursor = { tx: '0', id: 0 };
+      await s.transaction((tx) => this.writeCheckpoint(tx, this.edge, -1, this.cursor));
+      return;
+    }
+    const size = cp.size;
+    const levels: Uint8Array[][] = [];
+    for (let level = 0, n = size; n > 0; level++, n = Math.floor(n / TILE_WIDTH)) {
+      const first = Math.floor(n / TILE_WIDTH) * TILE_WIDTH;
+      const rows =
+        level === 0
+          ? await s.query<{ h: Uint8Array }>('SELECT leaf_hash AS h FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [first, n])
+          : await s.query<{ h: Uint8Array }>(
+              'SELECT root AS h FROM ledger_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
+              [level - 1, first, n],
+            );
+      levels.push(rows.map((r) => new Uint8Array(r.h)));
+    }
+    this.edge = TreeEdge.restore(size, (level) => levels[level] ?? []);
+    const tailStart = Math.floor(size / TILE_WIDTH) * TILE_WIDTH;
+    const tail = await s.query<{ entry: Uint8Array }>(
+      `SELECT p.entry FROM ledger_entries e JOIN ledger_pending p ON p.id = e.pending_id
+       WHERE e.idx >= $1 ORDER BY e.idx`,
+      [tailStart],
+    );
+    this.bundleTail = tail.map((r) => new Uint8Array(r.entry));
+    this.cursor = { tx: cp.cursor_tx, id: cp.cursor_id };
+  }
+
+  /**
+   * Integrates up to batchSize pending entries in one transaction. Returns how
+   * many were added (0 when nothing committed is waiting).
+   */
+  async integrateOnce(): Promise<number> {
+    const s = this.session;
+    if (!s) throw new Error('sequencer has not acquired the lock');
+    const edge = this.edge.clone();
+    const prevSize = edge.size;
+    let tail = this.bundleTail;
+    let cursor = this.cursor;
+    let note = '';
+    let added = 0;
+    // The edge is a copy: if the transaction rolls back, the state stays that of
+    // the last committed checkpoint.
+    await s.transaction(async (tx) => {
+        // Only rows of transactions older than every open one: anything newer may
+        // still be joined by a row with a lower id committing later.
+        const rows = await tx.query<{ id: number; tx: string; entry: Uint8Array }>(
+          `SELECT id, tx::text AS tx, entry FROM ledger_pending
+           WHERE (tx, id) > ($1::xid8, $2::int8) AND tx < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY tx, id LIMIT $3`,
+          [cursor.tx, cursor.id, this.batchSize],
+        );
+        if (rows.length === 0) return;
+        const entries = rows.map((r) => new Uint8Array(r.entry));
+        const leaves = entries.map(leafHash);
+        const full = edge.append(leaves);
+        await tx.query(
+          'INSERT INTO ledger_entries (idx, pending_id, leaf_hash) SELECT * FROM unnest($1::int8[], $2::int8[], $3::bytea[])',
+          [entries.map((_, i) => prevSize + i), rows.map((r) => r.id), leaves],
+        );
+        if (full.length > 0)
+          await tx.query(
+            'INSERT INTO ledger_tiles (level, idx, data, root) SELECT * FROM unnest($1::int2[], $2::int8[], $3::bytea[], $4::bytea[])',
+            [full.map((t) => t.level), full.map((t) => t.index), full.map((t) => t.data), full.map((t) => t.root)],
+          );
+        // Entry bundles that this batch completes, built from the tail of the last one.
+        const bundles: { idx: number; data: Uint8Array }[] = [];
+        let pendingTail = tail.slice();
+        let nextIndex = prevSize;
+        for (const e of entries) {
+          pendingTail.push(e);
+          nextIndex++;
+          if (pendingTail.length === TILE_WIDTH) {
+            bundles.push({ idx: nextIndex / TILE_WIDTH - 1, data: encodeBundle(pendingTail) });
+            pendingTail = [];
+          }
+        }
+        if (bundles.length > 0)
+          await tx.query('INSERT INTO ledger_bundles (idx, data) SELECT * FROM unnest($1::int8[], $2::bytea[])', [
+            bundles.map((b) => b.idx),
+            bundles.map((b) => b.data),
+          ]);
+        const last = rows[rows.length - 1]!;
+        cursor = { tx: last.tx, id: last.id };
+        note = await this.writeCheckpoint(tx, edge, prevSize, cursor);
+        tail = pendingTail;
+        added = entries.length;
+      });
+    if (added > 0) {
+      this.edge = edge;
+      this.bundleTail = tail;
+      this.cursor = cursor;
+      this.opts.onCheckpoint?.({ size: edge.size, note, added });
+    }
+    return added;
+  }
+
+  private async writeCheckpoint(
+    tx: { query: Session['query'] },
+    edge: TreeEdge,
+    prevSize: number,
+    cursor: Cursor,
+  ): Promise<string> {
+    const root = edge.root();
+    const body = formatCheckpointBody({ origin: this.opts.origin, size: edge.size, rootHash: root });
+    const note = await signNote(body, [this.signer]);
+    await tx.query(
+      'INSERT INTO ledger_checkpoints (size, prev_size, root, note, cursor_tx, cursor_id) VALUES ($1, $2, $3, $4, $5::xid8, $6)',
+      [edge.size, prevSize, root, note, cursor.tx, cursor.id],
+    );
+    return note;
+  }
+
+  /** Runs batches until stop(): at once while the queue is full, else every intervalMs. */
+  start(onError: (e: unknown) => void = () => undefined): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let n = 0;
+        try {
+          n = await this.integrateOnce();
+        } catch (e) {
+          onError(e);
+          // Reload what is committed before trying again (the failed batch may have
+          // half-updated nothing, but another leader may have moved the log on).
+          await sleep(this.intervalMs);
+          await this.load().catch(onError);
+        }
+        if (n < this.batchSize && this.running) await this.pause();
+      }
+    })();
+  }
+
+  /** Asks a waiting loop to run a batch now (e.g. after a local write). */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
+  private pause(): Promise<void> {
+    if (this.poked) {
+      this.poked = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const t = setTimeout(done, this.intervalMs);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        this.poked = false;
+        done();
+      };
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.poke();
+    await this.loop;
+    this.loop = null;
+    if (this.session) {
+      await this.session.query('SELECT pg_advisory_unlock($1)', [this.lockKey]).catch(() => undefined);
+      await this.session.release();
+      this.session = null;
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

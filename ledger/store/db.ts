@@ -1,0 +1,147 @@
+/**
+ * One SQL interface over the two real stores: PostgreSQL through `pg` (production)
+ * and PGlite, PostgreSQL compiled to WebAssembly (the embedded default). Both speak
+ * the same dialect and run the same migrations (infra/db/migrations).
+ */
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Sql {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs several statements without parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+/** A connection that keeps session state (advisory locks) until released. */
+export interface Session extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  release(): Promise<void>;
+}
+
+export interface Db extends Sql {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; commits if it resolves, rolls back if it throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** A dedicated session; for PGlite (one connection) the database itself. */
+  session(): Promise<Session>;
+  close(): Promise<void>;
+}
+
+export interface DbConfig {
+  /** postgres://… for PostgreSQL; absent for PGlite. */
+  url?: string | undefined;
+  /** PGlite data directory; absent for an in-memory PGlite. */
+  dataDir?: string | undefined;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number | undefined;
+}
+
+export async function openDb(config: DbConfig): Promise<Db> {
+  return config.url ? openPostgres(config.url, config.poolSize ?? 10) : openPglite(config.dataDir);
+}
+
+// int8 as a JS number: every bigint we store (indexes, sizes, ids) stays below
+// 2^53; parseSafe refuses anything that would lose precision.
+function parseSafe(s: string): number {
+  const n = Number(s);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 ${s} exceeds 2^53`);
+  return n;
+}
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? parseSafe : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function wrapClient(c: pg.PoolClient | pg.Pool): Sql {
+  return {
+    async query(text, params) {
+      return (await c.query(text, params as unknown[])).rows;
+    },
+    async exec(text) {
+      await c.query(text);
+    },
+  };
+}
+
+async function clientTransaction<T>(client: pg.PoolClient, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const out = await fn(wrapClient(client));
+    await client.query('COMMIT');
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+async function openPostgres(url: string, max: number): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    types,
+    // A transaction left idle would hold back the sequencer (it only integrates
+    // rows older than the oldest open transaction): cap how long one may idle.
+    options: '-c idle_in_transaction_session_timeout=30000',
+  });
+  pool.on('error', () => undefined); // a dropped idle client is replaced on next use
+  await pool.query('SELECT 1');
+  const base = wrapClient(pool);
+  return {
+    kind: 'postgres',
+    query: base.query,
+    exec: base.exec,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        return await clientTransaction(client, fn);
+      } finally {
+        client.release();
+      }
+    },
+    async session() {
+      const client = await pool.connect();
+      const s = wrapClient(client);
+      return {
+        query: s.query,
+        exec: s.exec,
+        transaction: (fn) => clientTransaction(client, fn),
+        async release() {
+          // Destroy rather than return to the pool: session state (advisory locks)
+          // must not leak into the next borrower.
+          client.release(true);
+        },
+      };
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const query: Sql['query'] = async (text, params) =>
+    (await db.query(text, params as unknown[])).rows as never[];
+  const exec: Sql['exec'] = async (text) => {
+    await db.exec(text);
+  };
+  const transaction: Db['transaction'] = (fn) =>
+    db.transaction(async (tx) =>
+      fn({
+        query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[],
+        exec: async (text) => {
+          await tx.exec(text);
+        },
+      }),
+    );
+  return {
+    kind: 'pglite',
+    query,
+    exec,
+    transaction,
+    async session() {
+      return { query, exec, transaction, release: async () => undefined };
+    },
+    close: () => db.close(),
+  };
+}

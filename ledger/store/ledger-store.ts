@@ -1,0 +1,188 @@
+/**
+ * Reads of the published log: checkpoints, hash tiles, entry bundles, entries and
+ * proofs. Full tiles and bundles are immutable, so they are cached in memory after
+ * the first read; PostgreSQL is the store of record, not the hot read path
+ * (ARCHITECTURE.md "Storage").
+ */
+import { type Hash, leafHash } from '../hash.ts';
+import { consistencyProof, inclusionProof, treeRoot } from '../merkle.ts';
+import { encodeBundle, type ExpandedTile, joinHashes, Lru, TileNodeReader, type TileSource, tileWidth } from '../tiles.ts';
+import { TILE_WIDTH } from '../verifier/tilepath.ts';
+import type { Db } from './db.ts';
+
+export interface StoredCheckpoint {
+  size: number;
+  root: Hash;
+  note: string;
+}
+
+export class LedgerError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'OUT_OF_RANGE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LedgerError';
+  }
+}
+
+export interface LedgerStoreOptions {
+  /** Immutable tiles and bundles kept in memory (entries, not bytes). */
+  cacheEntries?: number;
+  /** Expanded tiles (511 hashes each) kept for proof generation. */
+  expandedCache?: number;
+}
+
+export class LedgerStore implements TileSource {
+  private readonly blobs: Lru<Uint8Array>;
+  private readonly expanded: Lru<ExpandedTile>;
+  private latest: StoredCheckpoint | null = null;
+
+  constructor(
+    readonly db: Db,
+    opts: LedgerStoreOptions = {},
+  ) {
+    this.blobs = new Lru(opts.cacheEntries ?? 4096);
+    this.expanded = new Lru(opts.expandedCache ?? 8192);
+  }
+
+  /** The newest signed checkpoint (always read through: it is what changes). */
+  async checkpoint(): Promise<StoredCheckpoint | null> {
+    const rows = await this.db.query<{ size: number; root: Uint8Array; note: string }>(
+      'SELECT size, root, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1',
+    );
+    const r = rows[0];
+    if (!r) return null;
+    if (!this.latest || this.latest.size !== r.size) this.latest = { size: r.size, root: new Uint8Array(r.root), note: r.note };
+    return this.latest;
+  }
+
+  async checkpointAt(size: number): Promise<StoredCheckpoint | null> {
+    const rows = await this.db.query<{ size: number; root: Uint8Array; note: string }>(
+      'SELECT size, root, note FROM ledger_checkpoints WHERE size = $1',
+      [size],
+    );
+    const r = rows[0];
+    return r ? { size: r.size, root: new Uint8Array(r.root), note: r.note } : null;
+  }
+
+  private async currentSize(): Promise<number> {
+    return (await this.checkpoint())?.size ?? 0;
+  }
+
+  /** Hash tile bytes; `width` must match what the current tree has (or less). */
+  async hashTile(level: number, index: number, width: number): Promise<Uint8Array> {
+    const key = `h/${level}/${index}/${width}`;
+    const hit = this.blobs.get(key);
+    if (hit) return hit;
+    const data = width === TILE_WIDTH ? await this.fullTile(level, index) : await this.partialTile(level, index, width);
+    this.blobs.set(key, data);
+    return data;
+  }
+
+  private async fullTile(level: number, index: number): Promise<Uint8Array> {
+    const rows = await this.db.query<{ data: Uint8Array }>('SELECT data FROM ledger_tiles WHERE level = $1 AND idx = $2', [
+      level,
+      index,
+    ]);
+    if (!rows[0]) throw new LedgerError('NOT_FOUND', `tile ${level}/${index} does not exist`);
+    return new Uint8Array(rows[0].data);
+  }
+
+  private async partialTile(level: number, index: number, width: number): Promise<Uint8Array> {
+    // A partial tile is never stored: its hashes are the leaf hashes (level 0) or
+    // the roots of the full tiles one level down, which are.
+    const first = index * TILE_WIDTH;
+    const rows =
+      level === 0
+        ? await this.db.query<{ h: Uint8Array }>(
+            'SELECT leaf_hash AS h FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+            [first, first + width],
+          )
+        : await this.db.query<{ h: Uint8Array }>(
+            'SELECT root AS h FROM ledger_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
+            [level - 1, first, first + width],
+          );
+    if (rows.length !== width) throw new LedgerError('NOT_FOUND', `tile ${level}/${index}.p/${width} does not exist`);
+    return joinHashes(rows.map((r) => new Uint8Array(r.h)));
+  }
+
+  /** Checks a requested tile exists in the current tree (for the HTTP edge). */
+  async tileExists(level: number | 'entries', index: number, width: number): Promise<boolean> {
+    const size = await this.currentSize();
+    return tileWidth(size, level === 'entries' ? 0 : level, index) >= width;
+  }
+
+  async bundle(index: number, width: number): Promise<Uint8Array> {
+    const key = `e/${index}/${width}`;
+    const hit = this.blobs.get(key);
+    if (hit) return hit;
+    let data: Uint8Array;
+    if (width === TILE_WIDTH) {
+      const rows = await this.db.query<{ data: Uint8Array }>('SELECT data FROM ledger_bundles WHERE idx = $1', [index]);
+      if (!rows[0]) throw new LedgerError('NOT_FOUND', `entry bundle ${index} does not exist`);
+      data = new Uint8Array(rows[0].data);
+    } else {
+      const entries = await this.entriesRange(index * TILE_WIDTH, width);
+      if (entries.length !== width) throw new LedgerError('NOT_FOUND', `entry bundle ${index}.p/${width} does not exist`);
+      data = encodeBundle(entries);
+    }
+    this.blobs.set(key, data);
+    return data;
+  }
+
+  async entriesRange(first: number, count: number): Promise<Uint8Array[]> {
+    const rows = await this.db.query<{ entry: Uint8Array }>(
+      `SELECT p.entry FROM ledger_entries e JOIN ledger_pending p ON p.id = e.pending_id
+       WHERE e.idx >= $1 AND e.idx < $2 ORDER BY e.idx`,
+      [first, first + count],
+    );
+    return rows.map((r) => new Uint8Array(r.entry));
+  }
+
+  async entry(index: number): Promise<{ index: number; leafHash: Hash; entry: Uint8Array }> {
+    const size = await this.currentSize();
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size)
+      throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not in the log (size ${size})`);
+    const [entry] = await this.entriesRange(index, 1);
+    if (!entry) throw new LedgerError('NOT_FOUND', `entry ${index} not found`);
+    return { index, leafHash: leafHash(entry), entry };
+  }
+
+  /** Log indexes of pending rows that have been integrated (absent = still pending). */
+  async indexesOf(pendingIds: readonly number[]): Promise<Map<number, number>> {
+    const rows = await this.db.query<{ pending_id: number; idx: number }>(
+      'SELECT pending_id, idx FROM ledger_entries WHERE pending_id = ANY($1::int8[])',
+      [pendingIds],
+    );
+    return new Map(rows.map((r) => [r.pending_id, r.idx]));
+  }
+
+  private async checkSize(size: number): Promise<void> {
+    const current = await this.currentSize();
+    if (size > current) throw new LedgerError('OUT_OF_RANGE', `tree size ${size} exceeds the log's size ${current}`);
+  }
+
+  private reader(size: number): TileNodeReader {
+    return new TileNodeReader(this, size, this.expanded);
+  }
+
+  async inclusionProof(index: number, size: number): Promise<Hash[]> {
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size)
+      throw new LedgerError('OUT_OF_RANGE', `index ${index} is not below size ${size}`);
+    await this.checkSize(size);
+    return inclusionProof(index, size, this.reader(size));
+  }
+
+  async consistencyProof(from: number, to: number): Promise<Hash[]> {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from > to)
+      throw new LedgerError('OUT_OF_RANGE', `cannot prove size ${from} consistent with size ${to}`);
+    await this.checkSize(to);
+    return consistencyProof(from, to, this.reader(to));
+  }
+
+  async rootAt(size: number): Promise<Hash> {
+    await this.checkSize(size);
+    return treeRoot(size, this.reader(size));
+  }
+}
