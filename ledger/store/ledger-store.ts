@@ -18,7 +18,7 @@ export interface StoredCheckpoint {
 
 export class LedgerError extends Error {
   constructor(
-    readonly code: 'NOT_FOUND' | 'OUT_OF_RANGE',
+    readonly code: 'NOT_FOUND' | 'OUT_OF_RANGE' | 'TIMEOUT',
     message: string,
   ) {
     super(message);
@@ -156,6 +156,21 @@ export class LedgerStore implements TileSource {
       [pendingIds],
     );
     return new Map(rows.map((r) => [r.pending_id, r.idx]));
+  }
+
+  /**
+   * Waits until every pending id has an index (the sequencer, in this process or
+   * another, integrated it). Returns the indexes; throws after `timeoutMs`.
+   */
+  async waitIntegrated(pendingIds: readonly number[], timeoutMs = 30_000, pollMs = 25): Promise<Map<number, number>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await this.indexesOf(pendingIds);
+      if (found.size === new Set(pendingIds).size) return found;
+      if (Date.now() > deadline)
+        throw new LedgerError('TIMEOUT', `${pendingIds.length - found.size} pending entries not integrated after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
   }
 
   private async checkSize(size: number): Promise<void> {

@@ -1,0 +1,54 @@
+/**
+ * The one typed configuration object (CONVENTIONS.md §8), built from flags and
+ * environment and validated at start-up. It names keys and secrets by reference
+ * (a directory, a file, a Vault path), never holds them.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** TCP port of the API (0 = any free port). */
+  port: number;
+  /** Interface to listen on; loopback unless deliberately exposed. */
+  host: string;
+  /** Directory for the embedded database (PGlite) and the local keystore. */
+  dataDir: string;
+  /** PostgreSQL URL; when absent the embedded PGlite under dataDir is used. */
+  databaseUrl: string | undefined;
+  /** Checkpoint origin line and the log key's name (C2SP tlog-checkpoint). */
+  origin: string;
+  /** File holding the local keystore's key-encryption key; default dataDir/kek. */
+  kekFile: string | undefined;
+  /** Sequencer: most entries per batch and longest pause between batches. */
+  batchSize: number;
+  batchIntervalMs: number;
+  /** Demo mode: sample data and demo tokens. Never in production. */
+  demo: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'BAD_CONFIG';
+}
+
+const ORIGIN_RE = /^[a-z0-9.-]+(\/[A-Za-z0-9._~-]+)*$/;
+
+export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = process.env): Config {
+  const int = (name: string, v: string | number | undefined, def: number, min: number, max: number) => {
+    const n = v === undefined || v === '' ? def : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in ${min}..${max}`);
+    return n;
+  };
+  const origin = flags.origin ?? env.SAKSI_LOG_ORIGIN ?? 'saksi.localhost/log';
+  // The origin becomes a signed-note key name: no spaces, no "+", printable.
+  if (!ORIGIN_RE.test(origin)) throw new ConfigError(`log origin ${JSON.stringify(origin)} is not a schemaless URL like kpu.go.id/saksi/log`);
+  return {
+    port: int('port', flags.port ?? env.PORT, 8080, 0, 65535),
+    host: flags.host ?? env.SAKSI_HOST ?? '127.0.0.1',
+    dataDir: resolve(flags.dataDir ?? env.SAKSI_DATA ?? '.saksi'),
+    databaseUrl: flags.databaseUrl ?? (env.DATABASE_URL || undefined),
+    origin,
+    kekFile: flags.kekFile ?? (env.SAKSI_KEK_FILE || undefined),
+    batchSize: int('batch size', flags.batchSize ?? env.SAKSI_BATCH_SIZE, 4096, 1, 65536),
+    batchIntervalMs: int('batch interval', flags.batchIntervalMs ?? env.SAKSI_BATCH_INTERVAL_MS, 100, 1, 250),
+    demo: flags.demo ?? false,
+  };
+}

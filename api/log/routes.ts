@@ -1,0 +1,97 @@
+/**
+ * The log's public read API (CONTRACT.md "Endpoints"): C2SP tlog-tiles under
+ * /log, the verifier key, and JSON proofs for clients that do not read tiles.
+ * Every parameter here is attacker-controlled and parsed strictly; a request for
+ * anything beyond the current tree is a 4xx, never a computation.
+ */
+import { Hono } from 'hono';
+import { type LedgerStore, LedgerError } from '../../ledger/index.ts';
+import { fromUtf8, parseTilePath, toBase64, VerifyError } from '../../ledger/verifier/index.ts';
+import { ApiError, badRequest, notFound, unavailable } from '../errors.ts';
+import { parseIndex } from '../params.ts';
+
+export interface LogRoutesDeps {
+  store: LedgerStore;
+  /** The log's signed-note verifier key string. */
+  verifierKey: string;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+// Partial tiles are immutable too (their width is in the name), but a mirror
+// should not keep one once the full tile exists: cache them briefly.
+const SHORT = 'public, max-age=60';
+
+export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
+  const app = new Hono();
+
+  app.get('/log/checkpoint', async (c) => {
+    const cp = await store.checkpoint();
+    if (!cp) throw new ApiError(503, 'NO_CHECKPOINT', 'the log has no checkpoint yet', { 'Retry-After': '1' });
+    c.header('Cache-Control', 'no-cache');
+    return c.body(cp.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  });
+
+  app.get('/log/key', (c) => c.body(`${verifierKey}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' }));
+
+  app.get('/log/tile/*', async (c) => {
+    let ref: ReturnType<typeof parseTilePath>;
+    try {
+      ref = parseTilePath(c.req.path.slice('/log/'.length));
+    } catch (e) {
+      if (e instanceof VerifyError) throw badRequest('BAD_TILE_PATH', e.message);
+      throw e;
+    }
+    const level = ref.kind === 'entries' ? 'entries' : ref.level;
+    if (!(await store.tileExists(level, ref.index, ref.width))) throw notFound('no such tile in the current tree');
+    const data = ref.kind === 'entries' ? await store.bundle(ref.index, ref.width) : await store.hashTile(ref.level, ref.index, ref.width);
+    c.header('Cache-Control', ref.width === 256 ? IMMUTABLE : SHORT);
+    return c.body(data as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
+  });
+
+  app.get('/v1/proofs/inclusion', async (c) => {
+    const index = parseIndex('index', c.req.query('index'));
+    const size = parseIndex('size', c.req.query('size'));
+    const path = await store.inclusionProof(index, size);
+    return c.json({ index, size, path: path.map(toBase64) });
+  });
+
+  app.get('/v1/proofs/consistency', async (c) => {
+    const from = parseIndex('from', c.req.query('from'));
+    const to = parseIndex('to', c.req.query('to'));
+    const path = await store.consistencyProof(from, to);
+    return c.json({ from, to, path: path.map(toBase64) });
+  });
+
+  app.get('/v1/ledger/entries/:index', async (c) => {
+    const index = parseIndex('index', c.req.param('index'));
+    const e = await store.entry(index);
+    return c.json({ index, leafHash: toBase64(e.leafHash), ...entryBody(e.entry) });
+  });
+
+  return app;
+}
+
+/** Entries are canonical JSON; anything else (raw test data) is shown as base64. */
+function entryBody(bytes: Uint8Array): { entry: unknown } | { entryBase64: string } {
+  try {
+    return { entry: JSON.parse(fromUtf8(bytes)) };
+  } catch {
+    return { entryBase64: toBase64(bytes) };
+  }
+}
+
+/** Maps the ledger's typed errors to HTTP (used by the app's error handler). */
+export function ledgerErrorToApi(e: LedgerError): ApiError {
+  switch (e.code) {
+    case 'NOT_FOUND':
+      return notFound(e.message);
+    case 'OUT_OF_RANGE':
+      return badRequest('OUT_OF_RANGE', e.message);
+    case 'TIMEOUT':
+      return unavailable(e.message);
+    default: {
+      const never: never = e.code;
+      throw new Error(`unhandled ledger error ${never}`);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The composition root: configuration → database (migrated) → key service → log
+ * signer → store and sequencer → app. `saksi serve` and `saksi ledger append`
+ * both start here, so they share one wiring.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type KeyService, openLocalKeystore } from '../keys/index.ts';
+import { type Db, LedgerStore, migrate, type NoteSigner, openDb, Sequencer, verifierKeyOf } from '../ledger/index.ts';
+import { type Config, ConfigError } from './config.ts';
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  keys: KeyService;
+  logSigner: NoteSigner;
+  verifierKey: string;
+  store: LedgerStore;
+  sequencer: Sequencer;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config): Promise<Runtime> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = config.databaseUrl ? () => undefined : lockDataDir(config.dataDir);
+  let db: Db;
+  try {
+    db = await openDb({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+  try {
+    await migrate(db);
+    const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
+    const logSigner = await keys.signer('log', config.origin);
+    const store = new LedgerStore(db);
+    const sequencer = new Sequencer(db, logSigner, {
+      origin: config.origin,
+      batchSize: config.batchSize,
+      intervalMs: config.batchIntervalMs,
+    });
+    return {
+      config,
+      db,
+      keys,
+      logSigner,
+      verifierKey: verifierKeyOf(logSigner),
+      store,
+      sequencer,
+      async close() {
+        await sequencer.stop();
+        await db.close();
+        unlock();
+      },
+    };
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    unlock();
+    throw e;
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory
+ * would corrupt it. A lock file with the owner's pid refuses that with a clear
+ * message (a stale lock from a dead process is taken over).
+ */
+function lockDataDir(dir: string): () => void {
+  const file = join(dir, 'pgdata.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid))
+        throw new ConfigError(
+          `the embedded database in ${dir} is in use by process ${pid}; stop it, or share a PostgreSQL through DATABASE_URL`,
+        );
+      rmSync(file, { force: true });
+    }
+  }
+  throw new ConfigError(`could not lock ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

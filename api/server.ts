@@ -1,0 +1,63 @@
+/**
+ * A running API node: the runtime, its sequencer loop, and the HTTP listener.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+
+export interface RunningServer {
+  url: string;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  log: (msg: string) => void = () => undefined,
+): Promise<RunningServer> {
+  const runtime = await openRuntime(config);
+  const { db, keys, store, sequencer } = runtime;
+  // Leadership: with PostgreSQL another node may hold the sequencer lock; this
+  // node then serves reads and writes pending entries until it takes over.
+  const leader = new AbortController();
+  const leading = sequencer
+    .acquire(1000, leader.signal)
+    .then(() => sequencer.start((e) => log(`sequencer: ${e instanceof Error ? e.message : String(e)}`)))
+    .catch((e) => {
+      if (!leader.signal.aborted) log(`sequencer: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  const app = createApp({
+    store,
+    verifierKey: runtime.verifierKey,
+    health: {
+      database: async () => {
+        await db.query('SELECT 1');
+        return { ok: true, detail: db.kind };
+      },
+      keys: () => keys.health(),
+    },
+    logError: (e, id) => log(`request ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    runtime,
+    async close() {
+      leader.abort();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        // Keep-alive clients would otherwise hold close() open.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await leading;
+      await runtime.close();
+    },
+  };
+}

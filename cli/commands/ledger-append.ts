@@ -1,0 +1,88 @@
+/**
+ * `saksi ledger append` (CONTRACT.md): the import path for records that predate
+ * Saksi. Reads entry envelopes as JSON lines on stdin, validates each one (the
+ * same rules as every other write), appends them through the pending/sequencer
+ * path in batches, waits until they are integrated, and prints the tree size.
+ *
+ * A batch is atomic: a bad line stops the import with its line number, and
+ * nothing of its batch is appended (earlier batches, already committed, are
+ * reported). With DATABASE_URL this runs beside a `saksi serve` on the same
+ * PostgreSQL: whichever holds the sequencer lock integrates the entries.
+ */
+import { createInterface } from 'node:readline';
+import { loadConfig, openRuntime } from '../../api/index.ts';
+import { validateEntry } from '../../ledger/entry.ts';
+import { addPending } from '../../ledger/index.ts';
+import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
+
+export async function ledgerAppendCommand(
+  argv: string[],
+  io: Io,
+  input: AsyncIterable<string> = createInterface({ input: process.stdin, crlfDelay: Infinity }),
+): Promise<number> {
+  const { flags, positional } = parseArgs(argv, { values: ['data', 'batch', 'origin', 'timeout'] });
+  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+  const batchSize = int(flags, 'batch') ?? 10_000;
+  if (batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch must be in 1..100000');
+  const timeoutMs = (int(flags, 'timeout') ?? 600) * 1000;
+  const config = loadConfig({ dataDir: str(flags, 'data'), origin: str(flags, 'origin') });
+  const rt = await openRuntime(config);
+  const leader = new AbortController();
+  try {
+    let lineNo = 0;
+    let appended = 0;
+    let lastId: number | undefined;
+    let batch: Uint8Array[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const ids = await rt.db.transaction((tx) => addPending(tx, batch));
+      lastId = ids[ids.length - 1];
+      appended += batch.length;
+      batch = [];
+    };
+    for await (const line of input) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (e) {
+        io.stderr(`line ${lineNo}: not JSON: ${e instanceof Error ? e.message : String(e)}`);
+        return stopped(io, appended);
+      }
+      const r = validateEntry(value);
+      if (!r.ok) {
+        io.stderr(`line ${lineNo}: invalid entry: ${r.errors.map((x) => `${x.path || '/'} ${x.message}`).join('; ')}`);
+        return stopped(io, appended);
+      }
+      batch.push(r.bytes);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    if (lastId !== undefined) {
+      // Become the sequencer if nobody else is; either way wait for our last row
+      // (rows are integrated in commit order, so the last one implies the rest).
+      void rt.sequencer
+        .acquire(500, leader.signal)
+        .then(() => rt.sequencer.start((e) => io.stderr(`sequencer: ${String(e)}`)))
+        .catch(() => undefined);
+      await rt.store.waitIntegrated([lastId], timeoutMs, 50);
+    }
+    const size = (await rt.store.checkpoint())?.size ?? 0;
+    io.stderr(`appended ${appended} entries`);
+    io.stdout(String(size));
+    return 0;
+  } finally {
+    leader.abort();
+    await rt.close();
+  }
+}
+
+function stopped(io: Io, appended: number): number {
+  io.stderr(
+    appended > 0
+      ? `import stopped: ${appended} entries from earlier batches were appended; nothing from the bad line's batch`
+      : 'import stopped: nothing appended',
+  );
+  return 1;
+}

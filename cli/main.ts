@@ -1,0 +1,52 @@
+/**
+ * `saksi` — the operator contract's commands (CONTRACT.md). Each command returns
+ * its exit code; usage errors exit 2.
+ */
+import { type Io, UsageError } from './args.ts';
+import { ledgerAppendCommand } from './commands/ledger-append.ts';
+import { serveCommand } from './commands/serve.ts';
+import { verifyCommand } from './commands/verify.ts';
+
+const USAGE = `usage: saksi <command> [flags]
+
+  serve [--port P] [--host H] [--data DIR] [--origin NAME] [--demo]
+                          start the API (PGlite under DIR unless DATABASE_URL is set)
+  ledger append [--data DIR] [--batch N]
+                          append entry envelopes (JSON lines on stdin); prints the tree size
+  verify --log URL/log [--key VKEY] [--state FILE]
+                          verify a log from its tiles; with --state, that it only grew
+`;
+
+const stdio: Io = {
+  stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+};
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'serve':
+        return await serveCommand(rest, io);
+      case 'verify':
+        return await verifyCommand(rest, io);
+      case 'ledger':
+        if (rest[0] === 'append') return await ledgerAppendCommand(rest.slice(1), io);
+        break;
+      case undefined:
+      case 'help':
+      case '--help':
+        io.stdout(USAGE);
+        return cmd === undefined ? 2 : 0;
+    }
+    io.stderr(`saksi: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n\n${USAGE}`);
+    return 2;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`saksi: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.stderr(`saksi: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
