@@ -1,0 +1,27 @@
+-- Production roles and grants for PostgreSQL (run once by a DBA after migrations;
+-- the embedded PGlite has a single role and relies on the triggers alone).
+--
+-- Defence in depth for "no ledger row is ever updated or deleted": the triggers in
+-- migrations/001_ledger.sql refuse it for every role, and these grants mean the
+-- application roles could not even if the triggers were dropped. Only the schema
+-- owner (used for migrations, kept offline) could change either.
+
+CREATE ROLE saksi_api NOLOGIN;        -- API nodes: domain writes + pending entries, reads
+CREATE ROLE saksi_sequencer NOLOGIN;  -- the sequencer: integrates pending into the log
+CREATE ROLE saksi_reader NOLOGIN;     -- auditors and read replicas: SELECT only
+
+GRANT USAGE ON SCHEMA public TO saksi_api, saksi_sequencer, saksi_reader;
+
+GRANT SELECT ON ledger_pending, ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints
+  TO saksi_api, saksi_sequencer, saksi_reader;
+GRANT INSERT ON ledger_pending TO saksi_api;
+GRANT USAGE ON SEQUENCE ledger_pending_id_seq TO saksi_api;
+GRANT INSERT ON ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints TO saksi_sequencer;
+
+-- Nobody but the owner may UPDATE, DELETE or TRUNCATE a log table.
+REVOKE UPDATE, DELETE, TRUNCATE ON ledger_pending, ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints
+  FROM PUBLIC, saksi_api, saksi_sequencer, saksi_reader;
+
+-- Login roles inherit one of the above, e.g.:
+--   CREATE ROLE api_node_1 LOGIN PASSWORD '…' IN ROLE saksi_api;
+--   CREATE ROLE sequencer_1 LOGIN PASSWORD '…' IN ROLE saksi_sequencer;
