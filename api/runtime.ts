@@ -39,6 +39,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       origin: config.origin,
       batchSize: config.batchSize,
       intervalMs: config.batchIntervalMs,
+      // Reads on this node see a new checkpoint the moment it commits.
+      onCheckpoint: (c) => store.observe({ size: c.size, root: c.root, note: c.note }),
     });
     return {
       config,

@@ -30,7 +30,7 @@ export interface SequencerOptions {
   /** Advisory lock key shared by every sequencer of this log. */
   lockKey?: number;
   /** Called after each committed batch. */
-  onCheckpoint?: (c: { size: number; note: string; added: number }) => void;
+  onCheckpoint?: (c: { size: number; root: Uint8Array; note: string; added: number }) => void;
 }
 
 interface Cursor {
@@ -140,7 +140,7 @@ export class Sequencer {
     const prevSize = edge.size;
     let tail = this.bundleTail;
     let cursor = this.cursor;
-    let note = '';
+    let signed: { note: string; root: Uint8Array } = { note: '', root: new Uint8Array(0) };
     let added = 0;
     // The edge is a copy: if the transaction rolls back, the state stays that of
     // the last committed checkpoint.
@@ -185,7 +185,7 @@ export class Sequencer {
           ]);
         const last = rows[rows.length - 1]!;
         cursor = { tx: last.tx, id: last.id };
-        note = await this.writeCheckpoint(tx, edge, prevSize, cursor);
+        signed = await this.writeCheckpoint(tx, edge, prevSize, cursor);
         tail = pendingTail;
         added = entries.length;
       });
@@ -193,7 +193,7 @@ export class Sequencer {
       this.edge = edge;
       this.bundleTail = tail;
       this.cursor = cursor;
-      this.opts.onCheckpoint?.({ size: edge.size, note, added });
+      this.opts.onCheckpoint?.({ size: edge.size, ...signed, added });
     }
     return added;
   }
@@ -203,7 +203,7 @@ export class Sequencer {
     edge: TreeEdge,
     prevSize: number,
     cursor: Cursor,
-  ): Promise<string> {
+  ): Promise<{ note: string; root: Uint8Array }> {
     const root = edge.root();
     const body = formatCheckpointBody({ origin: this.opts.origin, size: edge.size, rootHash: root });
     const note = await signNote(body, [this.signer]);
@@ -211,7 +211,7 @@ export class Sequencer {
       'INSERT INTO ledger_checkpoints (size, prev_size, root, note, cursor_tx, cursor_id) VALUES ($1, $2, $3, $4, $5::xid8, $6)',
       [edge.size, prevSize, root, note, cursor.tx, cursor.id],
     );
-    return note;
+    return { note, root };
   }
 
   /** Runs batches until stop(): at once while the queue is full, else every intervalMs. */

@@ -31,12 +31,16 @@ export interface LedgerStoreOptions {
   cacheEntries?: number;
   /** Expanded tiles (511 hashes each) kept for proof generation. */
   expandedCache?: number;
+  /** How stale the cached newest checkpoint may be before re-reading it. */
+  checkpointTtlMs?: number;
 }
 
 export class LedgerStore implements TileSource {
   private readonly blobs: Lru<Uint8Array>;
   private readonly expanded: Lru<ExpandedTile>;
   private latest: StoredCheckpoint | null = null;
+  private latestAt = 0;
+  private readonly ttl: number;
 
   constructor(
     readonly db: Db,
@@ -44,17 +48,32 @@ export class LedgerStore implements TileSource {
   ) {
     this.blobs = new Lru(opts.cacheEntries ?? 4096);
     this.expanded = new Lru(opts.expandedCache ?? 8192);
+    this.ttl = opts.checkpointTtlMs ?? 100;
   }
 
-  /** The newest signed checkpoint (always read through: it is what changes). */
+  /**
+   * The newest signed checkpoint. Read from the database at most every
+   * `checkpointTtlMs` (the hot read paths — proofs, tiles — would otherwise cost
+   * one query each); an in-process sequencer pushes each new one at once.
+   */
   async checkpoint(): Promise<StoredCheckpoint | null> {
+    if (this.latest && Date.now() - this.latestAt < this.ttl) return this.latest;
+    return this.refresh();
+  }
+
+  private async refresh(): Promise<StoredCheckpoint | null> {
     const rows = await this.db.query<{ size: number; root: Uint8Array; note: string }>(
       'SELECT size, root, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1',
     );
     const r = rows[0];
-    if (!r) return null;
-    if (!this.latest || this.latest.size !== r.size) this.latest = { size: r.size, root: new Uint8Array(r.root), note: r.note };
+    if (r) this.observe({ size: r.size, root: new Uint8Array(r.root), note: r.note });
     return this.latest;
+  }
+
+  /** Records a checkpoint known to be committed (never moves backwards). */
+  observe(cp: StoredCheckpoint): void {
+    if (!this.latest || cp.size >= this.latest.size) this.latest = cp;
+    this.latestAt = Date.now();
   }
 
   async checkpointAt(size: number): Promise<StoredCheckpoint | null> {
@@ -66,8 +85,13 @@ export class LedgerStore implements TileSource {
     return r ? { size: r.size, root: new Uint8Array(r.root), note: r.note } : null;
   }
 
-  private async currentSize(): Promise<number> {
-    return (await this.checkpoint())?.size ?? 0;
+  /**
+   * The current tree size; with `atLeast`, re-reads the database before deciding
+   * that a size a client names (from another node's checkpoint) does not exist.
+   */
+  private async currentSize(atLeast = 0): Promise<number> {
+    const size = (await this.checkpoint())?.size ?? 0;
+    return size >= atLeast ? size : ((await this.refresh())?.size ?? 0);
   }
 
   /** Hash tile bytes; `width` must match what the current tree has (or less). */
@@ -109,8 +133,9 @@ export class LedgerStore implements TileSource {
 
   /** Checks a requested tile exists in the current tree (for the HTTP edge). */
   async tileExists(level: number | 'entries', index: number, width: number): Promise<boolean> {
-    const size = await this.currentSize();
-    return tileWidth(size, level === 'entries' ? 0 : level, index) >= width;
+    const l = level === 'entries' ? 0 : level;
+    const size = await this.currentSize((index * TILE_WIDTH + width) * 2 ** (8 * l));
+    return tileWidth(size, l, index) >= width;
   }
 
   async bundle(index: number, width: number): Promise<Uint8Array> {
@@ -141,7 +166,7 @@ export class LedgerStore implements TileSource {
   }
 
   async entry(index: number): Promise<{ index: number; leafHash: Hash; entry: Uint8Array }> {
-    const size = await this.currentSize();
+    const size = await this.currentSize(index + 1);
     if (!Number.isSafeInteger(index) || index < 0 || index >= size)
       throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not in the log (size ${size})`);
     const [entry] = await this.entriesRange(index, 1);
@@ -174,7 +199,7 @@ export class LedgerStore implements TileSource {
   }
 
   private async checkSize(size: number): Promise<void> {
-    const current = await this.currentSize();
+    const current = await this.currentSize(size);
     if (size > current) throw new LedgerError('OUT_OF_RANGE', `tree size ${size} exceeds the log's size ${current}`);
   }
 
