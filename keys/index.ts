@@ -1,0 +1,17 @@
+/**
+ * The key service's public surface (CONVENTIONS.md §1): other areas import only
+ * this. The file format and sealing helpers stay inside the folder.
+ */
+export {
+  DATA_KEY_LABEL,
+  isKeyLabel,
+  KEY_LABELS,
+  KeyError,
+  type KeyErrorCode,
+  type KeyLabel,
+  type KeyService,
+  type PublicKeyInfo,
+  type RotatingKeyService,
+  type VersionedSigner,
+} from './key-service.ts';
+export { LocalKeystore, type LocalKeystoreOptions, openLocalKeystore } from './local-keystore.ts';

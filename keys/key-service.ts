@@ -1,0 +1,96 @@
+/**
+ * The key service: the one interface through which Saksi gets signing keys and data
+ * keys (ARCHITECTURE.md "Identity, policy, keys"). Two real backends implement it:
+ * `local` (./local-keystore.ts, the embedded default) and `vault` (HashiCorp Vault
+ * Transit). Callers hold references, never key material (CONVENTIONS.md §7): a
+ * signer object that signs, a label that names a key.
+ */
+import type { NoteSigner } from '../ledger/index.ts';
+
+/**
+ * Every signed message type has its own key (CONVENTIONS.md §7), so a signature
+ * made for one purpose can never be replayed as another: `log` signs checkpoints
+ * (C2SP signed-note), `token` signs bearer tokens.
+ */
+export const KEY_LABELS = ['log', 'token'] as const;
+export type KeyLabel = (typeof KEY_LABELS)[number];
+
+export function isKeyLabel(value: unknown): value is KeyLabel {
+  return (KEY_LABELS as readonly unknown[]).includes(value);
+}
+
+/**
+ * Data-key labels name what a key protects (e.g. `salts` for the private table of
+ * commitment salts). Lower-case, so a label is never mistaken for a path or for a
+ * JavaScript prototype key.
+ */
+export const DATA_KEY_LABEL = /^[a-z][a-z0-9_.-]{0,63}$/;
+
+/** A signer bound to one version of one labelled key. */
+export interface VersionedSigner extends NoteSigner {
+  readonly label: KeyLabel;
+  readonly version: number;
+}
+
+/** A public key of some version, kept after rotation so old signatures still verify. */
+export interface PublicKeyInfo {
+  version: number;
+  /** Raw 32-byte Ed25519 public key. */
+  publicKey: Uint8Array;
+  /** RFC 3339 UTC time the version was created. */
+  createdAt: string;
+}
+
+export interface KeyService {
+  /**
+   * A signer for the current version of `label`, named `name` (the signed-note key
+   * name; for the log key, the checkpoint origin). The signer stays bound to that
+   * version: after a rotation, ask again.
+   */
+  signer(label: KeyLabel, name: string): Promise<NoteSigner>;
+  /** A 32-byte symmetric key for `label`, the same on every start. */
+  dataKey(label: string): Promise<Uint8Array>;
+  /** Whether the backend can sign right now; `detail` is for operators, never secret. */
+  health(): Promise<{ ok: boolean; detail: string }>;
+  /** Where the keys live, e.g. `local:/var/lib/saksi/keystore.json`; never a secret. */
+  describe(): string;
+}
+
+/** A key service whose signing keys can be rotated (both backends support it). */
+export interface RotatingKeyService extends KeyService {
+  /** Adds a new version of `label` and makes it current; old versions stay listed. */
+  rotate(label: KeyLabel): Promise<PublicKeyInfo>;
+  /** Every version of `label`, oldest first. */
+  publicKeys(label: KeyLabel): Promise<PublicKeyInfo[]>;
+}
+
+export type KeyErrorCode =
+  /** The keystore file, the KEK file or their directory is open to group or others. */
+  | 'KEYSTORE_INSECURE_MODE'
+  /** The KEK file does not exist (and may not be created here). */
+  | 'KEYSTORE_KEK_MISSING'
+  /** The KEK file does not hold 32 bytes (raw, or base64 text). */
+  | 'KEYSTORE_KEK_INVALID'
+  /** The KEK does not open this keystore (AES-GCM authentication failed). */
+  | 'KEYSTORE_KEK_MISMATCH'
+  /** The keystore file is not valid, or a sealed key failed authentication. */
+  | 'KEYSTORE_CORRUPT'
+  /** Another process holds the keystore lock. */
+  | 'KEYSTORE_LOCKED'
+  /** The file system refused a read or write. */
+  | 'KEYSTORE_IO'
+  | 'UNKNOWN_KEY_LABEL'
+  | 'INVALID_KEY_NAME'
+  | 'INVALID_DATA_KEY_LABEL';
+
+/** Typed key-service failure (CONVENTIONS.md §5): a code to switch on, and whether retrying can help. */
+export class KeyError extends Error {
+  readonly code: KeyErrorCode;
+  readonly retryable: boolean;
+  constructor(code: KeyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeyError';
+    this.code = code;
+    this.retryable = code === 'KEYSTORE_LOCKED' || code === 'KEYSTORE_IO';
+  }
+}
