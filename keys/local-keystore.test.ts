@@ -480,6 +480,7 @@ describe('health', () => {
       detail: expect.stringMatching(/missing/),
     });
   });
+
   it('notices a rotation by another process and a missing KEK', async () => {
     const ks = await openLocalKeystore({ dir });
     await (await openLocalKeystore({ dir })).rotate('log');
