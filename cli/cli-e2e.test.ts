@@ -114,7 +114,7 @@ describe('saksi serve, verify and ledger append', () => {
       expect(second.code, second.stderr + second.stdout).toBe(0);
       expect(JSON.parse(readFileSync(state, 'utf8')).size).toBe(saved.size + 300);
 
-      const entry = await (await fetch(`${s.url}/v1/ledger/entries/${saved.size}`)).json();
+      const entry = (await (await fetch(`${s.url}/v1/ledger/entries/${saved.size}`)).json()) as { entry: unknown };
       expect(entry.entry).toMatchObject({ kind: 'legacy.record.imported', subject: 'legacy:0' });
     } finally {
       await stop(s.proc);

@@ -4,8 +4,7 @@
  * results service replaces these once that service exists.)
  */
 import type { Runtime } from '../api/index.ts';
-import { encodeEntry, type EntryEnvelope } from '../ledger/entry.ts';
-import { addPending } from '../ledger/index.ts';
+import { addPending, encodeEntry, type EntryEnvelope } from '../ledger/index.ts';
 
 export async function seedDemoLog(rt: Runtime): Promise<number> {
   const cp = await rt.store.checkpoint();

@@ -2,6 +2,8 @@
  * The ledger's public surface (CONVENTIONS.md §1): other areas import only this.
  * The verifier has its own surface, ./verifier/index.ts, and imports nothing here.
  */
+export * from './canonical.ts';
+export * from './entry.ts';
 export * from './hash.ts';
 export * from './merkle.ts';
 export * from './tiles.ts';

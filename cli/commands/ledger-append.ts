@@ -11,8 +11,7 @@
  */
 import { createInterface } from 'node:readline';
 import { loadConfig, openRuntime } from '../../api/index.ts';
-import { validateEntry } from '../../ledger/entry.ts';
-import { addPending } from '../../ledger/index.ts';
+import { addPending, validateEntry } from '../../ledger/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 
 export async function ledgerAppendCommand(
