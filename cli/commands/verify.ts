@@ -1,0 +1,281 @@
+/**
+ * `saksi verify --log URL/log [--key VKEY] [--state FILE]` (CONTRACT.md): the
+ * auditor's verifier. It reads the log only through its public C2SP tlog-tiles
+ * API and checks it with ledger/verifier (the same code a browser runs):
+ * the checkpoint's signature, that every entry bundle and hash tile hashes up to
+ * the signed root, and, with --state, that the tree saved there is a prefix of
+ * the new one (the log only grew). Only then is the new checkpoint saved.
+ *
+ * Exit codes: 0 everything holds; 1 verification or network failure (printed);
+ * 2 usage error.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  type Ed25519NoteVerifier,
+  fromBase64,
+  openCheckpoint,
+  parseVerifierKey,
+  toBase64,
+  VerifyError,
+  verifyLog,
+} from '../../ledger/verifier/index.ts';
+import { type Io, parseArgs, str, UsageError } from '../args.ts';
+
+const USAGE = `usage: saksi verify --log URL/log [--key VKEY] [--state FILE]
+
+  --log URL/log   the log's C2SP tlog-tiles prefix, e.g. https://saksi.example/log
+  --key VKEY      the log's signed-note verifier key <name>+<key id>+<key>; if
+                  absent, the key pinned in --state, else fetched from URL/log/key
+                  and trusted on first use
+  --state FILE    JSON with the last verified checkpoint: the log must be
+                  consistent with it, and it is replaced when verification passes
+`;
+
+/** What --state holds between runs. */
+interface VerifyState {
+  verifierKey: string;
+  size: number;
+  /** Standard base64 of the root at `size`. */
+  rootHash: string;
+  /** The signed checkpoint note that vouched for (size, rootHash). */
+  checkpoint: string;
+}
+
+/** A response larger than this is refused (the largest entry bundle is ~16 MiB). */
+const MAX_RESPONSE_BYTES = 32 << 20;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+class CommandFailure extends Error {}
+
+export async function verifyCommand(args: string[], io: Io): Promise<number> {
+  let log: string;
+  let keyArg: string | undefined;
+  let statePath: string | undefined;
+  try {
+    const { flags, positional } = parseArgs(args, {
+      values: ['log', 'key', 'state'],
+      booleans: ['help'],
+    });
+    if (flags.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+    const l = str(flags, 'log');
+    if (!l) throw new UsageError('--log URL/log is required');
+    log = l.replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(log);
+    } catch {
+      throw new UsageError(`--log is not a URL: ${l}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError('--log must be an http:// or https:// URL');
+    if (url.search || url.hash) throw new UsageError('--log must not have a query or fragment');
+    keyArg = str(flags, 'key');
+    statePath = str(flags, 'state');
+    if (keyArg !== undefined) parseKey(keyArg, '--key');
+  } catch (e) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof VerifyError && e.code === 'MALFORMED_VERIFIER_KEY')
+    ) {
+      io.stderr(`saksi verify: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const started = performance.now();
+  try {
+    const state = statePath ? await readState(statePath) : undefined;
+    const verifier = await chooseKey(log, keyArg, state, statePath, io);
+    const previous = state && { size: state.size, rootHash: fromBase64(state.rootHash) };
+
+    const result = await verifyLog({
+      fetch: (path) => httpGet(`${log}/${path}`),
+      verifierKey: verifier,
+      previous,
+    });
+
+    const seconds = (performance.now() - started) / 1000;
+    const lines = [
+      `OK: log ${result.origin} verified`,
+      `  size       ${result.size}`,
+      `  root       ${toBase64(result.rootHash)}`,
+      `  entries    ${result.entries}, each hashed into the level-0 tiles`,
+      `  key        ${verifier.verifierKey}`,
+    ];
+    if (previous)
+      lines.push(
+        previous.size === result.size
+          ? `  growth     none: same size and root as saved in ${statePath}`
+          : `  growth     ${previous.size} → ${result.size}; the tree at ${previous.size} is unchanged (root ${state!.rootHash})`,
+      );
+    lines.push(
+      `  fetched    ${result.tilesFetched} tiles and bundles, ${result.bytes} bytes in ${seconds.toFixed(2)} s`,
+    );
+    if (statePath) {
+      await writeStateAtomically(statePath, {
+        verifierKey: verifier.verifierKey,
+        size: result.size,
+        rootHash: toBase64(result.rootHash),
+        checkpoint: result.checkpoint,
+      });
+      lines.push(`  state      saved to ${statePath}`);
+    }
+    io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (e) {
+    const what =
+      e instanceof VerifyError
+        ? `[${e.code}] ${e.message}`
+        : e instanceof CommandFailure
+          ? e.message
+          : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+    io.stderr(`FAILED: ${what}\n`);
+    if (statePath) io.stderr(`state file ${statePath} left unchanged\n`);
+    return 1;
+  }
+}
+
+function parseKey(s: string, source: string): Ed25519NoteVerifier {
+  try {
+    return parseVerifierKey(s);
+  } catch (e) {
+    if (e instanceof VerifyError)
+      throw new VerifyError('MALFORMED_VERIFIER_KEY', `${source}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The key to trust, in order: --key, the key pinned in the state file, or the
+ * log's own /key (trust on first use, said loudly). A --key that differs from
+ * the pinned one is refused: a key change must be a deliberate act (delete the
+ * state file), never a silent one.
+ */
+async function chooseKey(
+  log: string,
+  keyArg: string | undefined,
+  state: VerifyState | undefined,
+  statePath: string | undefined,
+  io: Io,
+): Promise<Ed25519NoteVerifier> {
+  if (keyArg !== undefined) {
+    if (state && state.verifierKey !== keyArg)
+      throw new CommandFailure(
+        `--key differs from the key pinned in ${statePath} (${state.verifierKey}); remove the state file to change keys`,
+      );
+    return parseKey(keyArg, '--key');
+  }
+  if (state) return parseKey(state.verifierKey, `verifier key in ${statePath}`);
+  const body = await httpGet(`${log}/key`).catch((e: unknown) => {
+    throw new CommandFailure(`cannot fetch the log's key: ${(e as Error).message}`);
+  });
+  if (body === null) throw new CommandFailure(`${log}/key not found (404); pass --key`);
+  const text = new TextDecoder().decode(body).trim();
+  const verifier = parseKey(text, `${log}/key`);
+  io.stderr(
+    `WARNING: no --key given: trusting key on first use, as served by the log itself:\n  ${verifier.verifierKey}\n` +
+      `  Compare it with the key KPU publishes out of band${statePath ? `; it is now pinned in ${statePath}` : ''}.\n`,
+  );
+  return verifier;
+}
+
+/**
+ * Reads the state file; absent means first run. A state file that is present
+ * but not exactly what this command writes is an error, not a fresh start: it
+ * would otherwise be a way to skip the consistency check. Its checkpoint must
+ * still open with its key and name its size and root.
+ */
+async function readState(path: string): Promise<VerifyState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CommandFailure(`cannot read state file ${path}: ${(e as Error).message}`);
+  }
+  const bad = (why: string): never => {
+    throw new CommandFailure(`state file ${path} is not valid: ${why}`);
+  };
+  let s: Partial<VerifyState>;
+  try {
+    s = JSON.parse(text);
+  } catch {
+    return bad('not JSON');
+  }
+  if (typeof s !== 'object' || s === null) bad('not an object');
+  if (typeof s.verifierKey !== 'string') bad('verifierKey missing');
+  if (!Number.isSafeInteger(s.size) || (s.size as number) < 0) bad('size missing or invalid');
+  if (typeof s.rootHash !== 'string') bad('rootHash missing');
+  if (typeof s.checkpoint !== 'string') bad('checkpoint missing');
+  const state = s as VerifyState;
+  try {
+    const cp = openCheckpoint(state.checkpoint, parseVerifierKey(state.verifierKey));
+    if (cp.size !== state.size || toBase64(cp.rootHash) !== state.rootHash)
+      bad('its size and root are not those of its checkpoint');
+  } catch (e) {
+    if (e instanceof VerifyError) bad(`its checkpoint does not verify: ${e.message}`);
+    throw e;
+  }
+  return state;
+}
+
+/** Write to a temporary file beside the target, then rename over it (atomic on POSIX). */
+async function writeStateAtomically(path: string, state: VerifyState): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644, flag: 'wx' });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new CommandFailure(`cannot save state to ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** GET a resource of the log: bytes, null on 404, an error on anything else. */
+async function httpGet(url: string): Promise<Uint8Array | null> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      headers: { 'accept-encoding': 'gzip, identity' },
+    });
+  } catch (e) {
+    // undici says only "fetch failed"; the reason (ECONNREFUSED, …) is the cause.
+    const cause = (e as { cause?: { message?: string } }).cause?.message;
+    throw new Error(`GET ${url}: ${cause ?? (e as Error).message}`);
+  }
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return null;
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`GET ${url}: HTTP ${res.status} ${res.statusText}`);
+  }
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_RESPONSE_BYTES) {
+    await res.body?.cancel();
+    throw new Error(`GET ${url}: response of ${declared} bytes is too large`);
+  }
+  if (!res.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > MAX_RESPONSE_BYTES) throw new Error(`GET ${url}: response is too large`);
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
