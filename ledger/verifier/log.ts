@@ -50,7 +50,7 @@ export interface VerifyLogOptions {
   verifierKey: string | NoteVerifier;
   /** A (size, root) this client verified before; the log must have only grown. */
   previous?: { size: number; rootHash: Hash };
-  /** Maximum fetches in flight (default 8). */
+  /** Maximum fetches in flight (default 8); tiles are processed as they arrive. */
   concurrency?: number;
   onProgress?: (p: VerifyLogProgress) => void;
 }
@@ -86,8 +86,10 @@ export async function verifyLog(opts: VerifyLogOptions): Promise<VerifyLogResult
   }
 
   const stats = { tilesFetched: 0, bytes: 0, entriesVerified: 0 };
+  const slots = semaphore(concurrency);
   const get = async (path: string): Promise<Uint8Array | null> => {
     let data: Uint8Array | null;
+    await slots.acquire();
     try {
       data = await opts.fetch(path);
     } catch (e) {
@@ -96,6 +98,8 @@ export async function verifyLog(opts: VerifyLogOptions): Promise<VerifyLogResult
         'FETCH_FAILED',
         `fetching ${path} failed: ${(e as Error)?.message ?? e}`,
       );
+    } finally {
+      slots.release();
     }
     if (data === null) return null;
     if (!(data instanceof Uint8Array))
@@ -310,6 +314,26 @@ function perfectRoot(flat: Uint8Array, count: number): Hash {
     layer = next;
   }
   return layer[0]!.slice();
+}
+
+/** A counting semaphore: at most `n` holders at once, waiters served in order. */
+function semaphore(n: number): { acquire: () => Promise<void>; release: () => void } {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: () => {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((r) => waiting.push(r));
+    },
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
 }
 
 /**
