@@ -16,6 +16,7 @@ export function sha256Bytes(data: Uint8Array): Hash {
 
 /** RFC 9162 §2.1.1: MTH({d(0)}) = SHA-256(0x00 ‖ d(0)). */
 export function leafHash(entry: Uint8Array): Hash {
+  if (!(entry instanceof Uint8Array)) throw new TypeError('leafHash expects a Uint8Array');
   const buf = new Uint8Array(entry.length + 1);
   buf[0] = 0x00;
   buf.set(entry, 1);
@@ -30,6 +31,8 @@ nodeScratch[0] = 0x01;
 
 /** RFC 9162 §2.1.1: SHA-256(0x01 ‖ left ‖ right), for two 32-byte hashes. */
 export function nodeHash(left: Hash, right: Hash): Hash {
+  if (!(left instanceof Uint8Array) || !(right instanceof Uint8Array))
+    throw new TypeError('nodeHash expects two Uint8Arrays');
   if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
     throw new RangeError('nodeHash expects two 32-byte hashes');
   nodeScratch.set(left, 1);

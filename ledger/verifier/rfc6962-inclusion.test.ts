@@ -89,8 +89,10 @@ describe('RFC 9162 §2.1.1 hashing (CCTV merkle_tree.json)', () => {
     expect(rootOfHashes([])).toEqual(emptyRoot());
   });
 
-  it('nodeHash refuses hashes that are not 32 bytes', () => {
+  it('nodeHash and leafHash refuse wrong types and sizes', () => {
     expect(() => nodeHash(new Uint8Array(31), new Uint8Array(32))).toThrow(RangeError);
+    expect(() => nodeHash([] as unknown as Uint8Array, new Uint8Array(32))).toThrow(TypeError);
+    expect(() => leafHash('a' as unknown as Uint8Array)).toThrow(TypeError);
   });
 });
 
