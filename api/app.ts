@@ -42,14 +42,17 @@ export function createApp(deps: AppDeps): Hono {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
+      onError: (c) =>
+        c.json(errorBody('BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
     }),
   );
 
   app.route('/', healthRoutes(deps.health));
   app.route('/', logRoutes(deps));
 
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError((e, c) => {
     if (e instanceof ApiError) return respondError(c, e);
     if (e instanceof LedgerError) return respondError(c, ledgerErrorToApi(e));

@@ -32,14 +32,24 @@ export class ConfigError extends Error {
 const ORIGIN_RE = /^[a-z0-9.-]+(\/[A-Za-z0-9._~-]+)*$/;
 
 export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = process.env): Config {
-  const int = (name: string, v: string | number | undefined, def: number, min: number, max: number) => {
+  const int = (
+    name: string,
+    v: string | number | undefined,
+    def: number,
+    min: number,
+    max: number,
+  ) => {
     const n = v === undefined || v === '' ? def : Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in ${min}..${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(`${name} must be an integer in ${min}..${max}`);
     return n;
   };
   const origin = flags.origin ?? env.SAKSI_LOG_ORIGIN ?? 'saksi.localhost/log';
   // The origin becomes a signed-note key name: no spaces, no "+", printable.
-  if (!ORIGIN_RE.test(origin)) throw new ConfigError(`log origin ${JSON.stringify(origin)} is not a schemaless URL like kpu.go.id/saksi/log`);
+  if (!ORIGIN_RE.test(origin))
+    throw new ConfigError(
+      `log origin ${JSON.stringify(origin)} is not a schemaless URL like kpu.go.id/saksi/log`,
+    );
   return {
     port: int('port', flags.port ?? env.PORT, 8080, 0, 65535),
     host: flags.host ?? env.SAKSI_HOST ?? '127.0.0.1',
@@ -48,7 +58,13 @@ export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = proc
     origin,
     kekFile: flags.kekFile ?? (env.SAKSI_KEK_FILE || undefined),
     batchSize: int('batch size', flags.batchSize ?? env.SAKSI_BATCH_SIZE, 4096, 1, 65536),
-    batchIntervalMs: int('batch interval', flags.batchIntervalMs ?? env.SAKSI_BATCH_INTERVAL_MS, 100, 1, 250),
+    batchIntervalMs: int(
+      'batch interval',
+      flags.batchIntervalMs ?? env.SAKSI_BATCH_INTERVAL_MS,
+      100,
+      1,
+      250,
+    ),
     demo: flags.demo ?? false,
   };
 }

@@ -17,12 +17,18 @@ export function healthRoutes(checks: Health): Hono {
         try {
           return [name, await check()] as const;
         } catch (e) {
-          return [name, { ok: false, detail: e instanceof Error ? e.message : 'check failed' }] as const;
+          return [
+            name,
+            { ok: false, detail: e instanceof Error ? e.message : 'check failed' },
+          ] as const;
         }
       }),
     );
     const ready = results.every(([, r]) => r.ok);
-    return c.json({ status: ready ? 'ready' : 'unready', checks: Object.fromEntries(results) }, ready ? 200 : 503);
+    return c.json(
+      { status: ready ? 'ready' : 'unready', checks: Object.fromEntries(results) },
+      ready ? 200 : 503,
+    );
   });
   return app;
 }

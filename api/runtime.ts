@@ -6,7 +6,15 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type KeyService, openLocalKeystore } from '../keys/index.ts';
-import { type Db, LedgerStore, migrate, type NoteSigner, openDb, Sequencer, verifierKeyOf } from '../ledger/index.ts';
+import {
+  type Db,
+  LedgerStore,
+  migrate,
+  type NoteSigner,
+  openDb,
+  Sequencer,
+  verifierKeyOf,
+} from '../ledger/index.ts';
 import { type Config, ConfigError } from './config.ts';
 
 export interface Runtime {
@@ -25,7 +33,10 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   const unlock = config.databaseUrl ? () => undefined : lockDataDir(config.dataDir);
   let db: Db;
   try {
-    db = await openDb({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata') });
+    db = await openDb({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'pgdata'),
+    });
   } catch (e) {
     unlock();
     throw e;

@@ -24,7 +24,9 @@ export async function startServer(
   const leader = new AbortController();
   const leading = sequencer
     .acquire(1000, leader.signal)
-    .then(() => sequencer.start((e) => log(`sequencer: ${e instanceof Error ? e.message : String(e)}`)))
+    .then(() =>
+      sequencer.start((e) => log(`sequencer: ${e instanceof Error ? e.message : String(e)}`)),
+    )
     .catch((e) => {
       if (!leader.signal.aborted) log(`sequencer: ${e instanceof Error ? e.message : String(e)}`);
     });
@@ -38,7 +40,8 @@ export async function startServer(
       },
       keys: () => keys.health(),
     },
-    logError: (e, id) => log(`request ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    logError: (e, id) =>
+      log(`request ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,10 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-export function parseArgs(argv: readonly string[], spec: { values: string[]; booleans?: string[] }): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  spec: { values: string[]; booleans?: string[] },
+): ParsedArgs {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -27,7 +30,8 @@ export function parseArgs(argv: readonly string[], spec: { values: string[]; boo
       flags[name] = true;
     } else if (spec.values.includes(name)) {
       const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined || (eq < 0 && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      if (v === undefined || (eq < 0 && v.startsWith('--')))
+        throw new UsageError(`--${name} needs a value`);
       flags[name] = v;
     } else {
       throw new UsageError(`unknown flag --${name}`);

@@ -13,7 +13,10 @@ let dir: string;
 let fresh: FreshDb | undefined;
 let env: NodeJS.ProcessEnv;
 
-function run(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  input = '',
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -26,7 +29,10 @@ function run(args: string[], input = ''): Promise<{ code: number; stdout: string
 }
 
 async function startServe(): Promise<{ proc: ChildProcess; url: string; key: string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dir, '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dir, '--demo'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
@@ -86,7 +92,15 @@ describe('saksi serve, verify and ledger append', () => {
     const state = join(dir, 'verify-state.json');
     let s = await startServe();
     try {
-      const first = await run(['verify', '--log', `${s.url}/log`, '--key', s.key, '--state', state]);
+      const first = await run([
+        'verify',
+        '--log',
+        `${s.url}/log`,
+        '--key',
+        s.key,
+        '--state',
+        state,
+      ]);
       expect(first.code, first.stderr + first.stdout).toBe(0);
       const saved = JSON.parse(readFileSync(state, 'utf8'));
       expect(saved.size).toBeGreaterThan(0);
@@ -110,11 +124,21 @@ describe('saksi serve, verify and ledger append', () => {
       expect(Number(ok.stdout.trim())).toBe(saved.size + 300);
 
       if (TEST_DB_KIND === 'pglite') s = await startServe();
-      const second = await run(['verify', '--log', `${s.url}/log`, '--key', s.key, '--state', state]);
+      const second = await run([
+        'verify',
+        '--log',
+        `${s.url}/log`,
+        '--key',
+        s.key,
+        '--state',
+        state,
+      ]);
       expect(second.code, second.stderr + second.stdout).toBe(0);
       expect(JSON.parse(readFileSync(state, 'utf8')).size).toBe(saved.size + 300);
 
-      const entry = (await (await fetch(`${s.url}/v1/ledger/entries/${saved.size}`)).json()) as { entry: unknown };
+      const entry = (await (await fetch(`${s.url}/v1/ledger/entries/${saved.size}`)).json()) as {
+        entry: unknown;
+      };
       expect(entry.entry).toMatchObject({ kind: 'legacy.record.imported', subject: 'legacy:0' });
     } finally {
       await stop(s.proc);

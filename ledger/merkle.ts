@@ -28,7 +28,8 @@ export interface NodeReader {
 }
 
 export function assertTreeSize(n: number, what = 'tree size'): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative safe integer`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`${what} must be a non-negative safe integer`);
 }
 
 /** The largest power of two strictly less than n (n ≥ 2): RFC 9162's k. */
@@ -69,7 +70,8 @@ export function foldRange(nodes: readonly Hash[]): Hash {
 /** RFC 9162 §2.1.3.1: the subtrees whose hashes form PATH(m, D[0:n]), leaf first. */
 export function inclusionPlan(m: number, n: number): LeafRange[] {
   assertTreeSize(n);
-  if (!Number.isSafeInteger(m) || m < 0 || m >= n) throw new RangeError(`leaf index ${m} is not in a tree of size ${n}`);
+  if (!Number.isSafeInteger(m) || m < 0 || m >= n)
+    throw new RangeError(`leaf index ${m} is not in a tree of size ${n}`);
   const out: LeafRange[] = [];
   let start = 0;
   let size = n;
@@ -95,7 +97,8 @@ export function inclusionPlan(m: number, n: number): LeafRange[] {
 /** RFC 9162 §2.1.4.1: the subtrees whose hashes form PROOF(m, D[0:n]). */
 export function consistencyPlan(m: number, n: number): LeafRange[] {
   assertTreeSize(n);
-  if (!Number.isSafeInteger(m) || m < 0 || m > n) throw new RangeError(`cannot prove ${m} consistent with ${n}`);
+  if (!Number.isSafeInteger(m) || m < 0 || m > n)
+    throw new RangeError(`cannot prove ${m} consistent with ${n}`);
   if (m === 0 || m === n) return [];
   const stack: LeafRange[] = [];
   let start = 0;
@@ -125,7 +128,10 @@ export function consistencyPlan(m: number, n: number): LeafRange[] {
 }
 
 /** Reads the nodes a list of ranges needs in one batch and folds each range. */
-export async function hashRanges(ranges: readonly LeafRange[], reader: NodeReader): Promise<Hash[]> {
+export async function hashRanges(
+  ranges: readonly LeafRange[],
+  reader: NodeReader,
+): Promise<Hash[]> {
   const perRange = ranges.map(rangeNodes);
   const flat = perRange.flat();
   const hashes = flat.length === 0 ? [] : await reader.nodes(flat);

@@ -35,19 +35,29 @@ function buildTiles(leaves: Hash[]) {
 /** A reader that hashes leaves directly: the slow, obviously-right reference. */
 function directReader(leaves: Hash[]): NodeReader {
   const node = (level: number, index: number): Hash =>
-    level === 0 ? leaves[index]! : nodeHash(node(level - 1, 2 * index), node(level - 1, 2 * index + 1));
+    level === 0
+      ? leaves[index]!
+      : nodeHash(node(level - 1, 2 * index), node(level - 1, 2 * index + 1));
   return { nodes: async (ids) => ids.map((id) => node(id.level, id.index)) };
 }
 
 describe('RFC 6962 CCTV vectors (writer)', () => {
-  const tree: { leaf_data: string; leaf_hash: string; root_hash: string }[] = load('rfc6962-cctv/merkle_tree.json');
+  const tree: { leaf_data: string; leaf_hash: string; root_hash: string }[] = load(
+    'rfc6962-cctv/merkle_tree.json',
+  );
   const leaves = tree.map((t) => leafHash(utf8(t.leaf_data)));
 
   it('hashes leaves and computes every root', async () => {
-    tree.forEach((t, i) => expect(b64(leaves[i]!)).toBe(t.leaf_hash));
+    for (const [i, t] of tree.entries()) expect(b64(leaves[i]!)).toBe(t.leaf_hash);
     for (let n = 1; n <= tree.length; n++) {
       expect(b64(await treeRoot(n, directReader(leaves)))).toBe(tree[n - 1]!.root_hash);
-      expect(b64(TreeEdge.restore(0, () => []).clone().root())).toBe(b64(EMPTY_ROOT));
+      expect(
+        b64(
+          TreeEdge.restore(0, () => [])
+            .clone()
+            .root(),
+        ),
+      ).toBe(b64(EMPTY_ROOT));
       const { edge } = buildTiles(leaves.slice(0, n));
       expect(b64(edge.root())).toBe(tree[n - 1]!.root_hash);
     }
@@ -86,7 +96,10 @@ describe('tlog-go golden data: roots, proofs, tiles and bundles byte for byte', 
       const mine = new Map<string, string>();
       for (const [k, data] of full) {
         const [level, index] = k.split('/').map(Number);
-        mine.set(formatTilePath({ kind: 'hash', level: level!, index: index!, width: 256 }), b64(data));
+        mine.set(
+          formatTilePath({ kind: 'hash', level: level!, index: index!, width: 256 }),
+          b64(data),
+        );
       }
       for (let level = 0; level < 4; level++) {
         const p = edge.partialTile(level);
@@ -97,7 +110,9 @@ describe('tlog-go golden data: roots, proofs, tiles and bundles byte for byte', 
         const bundle = encodeBundle(entries.slice(i * 256, i * 256 + width));
         mine.set(formatTilePath({ kind: 'entries', index: i, width }), b64(bundle));
       }
-      const golden = new Map<string, string>(log[`tiles_at_size_${size}`].map((t: { path: string; data: string }) => [t.path, t.data]));
+      const golden = new Map<string, string>(
+        log[`tiles_at_size_${size}`].map((t: { path: string; data: string }) => [t.path, t.data]),
+      );
       expect([...mine.keys()].sort()).toEqual([...golden.keys()].sort());
       for (const [path, data] of golden) expect(mine.get(path), path).toBe(data);
     });
@@ -114,11 +129,19 @@ describe('tlog-go golden data: roots, proofs, tiles and bundles byte for byte', 
   it('generates the golden inclusion and consistency proofs from tiles', async () => {
     const { source } = buildTiles(leaves);
     for (const v of log.inclusion) {
-      const path = await inclusionProof(v.leaf_index, v.tree_size, new TileNodeReader(source, v.tree_size));
+      const path = await inclusionProof(
+        v.leaf_index,
+        v.tree_size,
+        new TileNodeReader(source, v.tree_size),
+      );
       expect(path.map(b64)).toEqual(v.inclusion_path);
     }
     for (const v of log.consistency) {
-      const path = await consistencyProof(v.old_size, v.new_size, new TileNodeReader(source, v.new_size));
+      const path = await consistencyProof(
+        v.old_size,
+        v.new_size,
+        new TileNodeReader(source, v.new_size),
+      );
       expect(path.map(b64)).toEqual(v.consistency_path);
     }
   });
@@ -135,7 +158,11 @@ describe('differential: merkletreejs (RFC 6962 mode) and this implementation agr
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 700 }), fc.nat(), async (n, seed) => {
         const leaves = Array.from({ length: n }, (_, i) => leafHash(utf8(`leaf ${seed} ${i}`)));
-        const mt = new MerkleTree(leaves.map((l) => Buffer.from(l)), rfcNode, { hashLeaves: false, isBitcoinTree: false });
+        const mt = new MerkleTree(
+          leaves.map((l) => Buffer.from(l)),
+          rfcNode,
+          { hashLeaves: false, isBitcoinTree: false },
+        );
         const { edge, source } = buildTiles(leaves);
         const root = edge.root();
         expect(Buffer.from(root).equals(mt.getRoot())).toBe(true);

@@ -2,13 +2,13 @@
 // SAKSI_TEST_DB=postgres): contiguous indexes, byte-exact tiles and bundles, signed
 // checkpoints, append-only tables, commit-order safety and leadership.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freshDb, type FreshDb, TEST_DB_KIND } from '../test/fresh-db.ts';
+import { type FreshDb, freshDb, TEST_DB_KIND } from '../test/fresh-db.ts';
 import { leafHash } from './hash.ts';
-import { treeRoot, type NodeReader } from './merkle.ts';
+import { type NodeReader, treeRoot } from './merkle.ts';
 import { ed25519Signer } from './note-sign.ts';
 import { Sequencer } from './sequencer.ts';
-import { addPending } from './store/pending.ts';
 import { LedgerStore } from './store/ledger-store.ts';
+import { addPending } from './store/pending.ts';
 import { encodeBundle, joinHashes, TreeEdge } from './tiles.ts';
 import {
   formatVerifierKey,
@@ -59,10 +59,14 @@ describe('sequencer', () => {
     const ref = TreeEdge.empty();
     const refTiles = ref.append(all.map(leafHash));
     expect(toBase64(opened.rootHash)).toBe(toBase64(ref.root()));
-    for (const tile of refTiles) expect(toBase64(await store.hashTile(tile.level, tile.index, 256))).toBe(toBase64(tile.data));
+    for (const tile of refTiles)
+      expect(toBase64(await store.hashTile(tile.level, tile.index, 256))).toBe(toBase64(tile.data));
     for (let level = 0; level < 3; level++) {
       const p = ref.partialTile(level);
-      if (p) expect(toBase64(await store.hashTile(level, p.index, p.width))).toBe(toBase64(joinHashes(p.hashes)));
+      if (p)
+        expect(toBase64(await store.hashTile(level, p.index, p.width))).toBe(
+          toBase64(joinHashes(p.hashes)),
+        );
     }
     for (let b = 0; b * 256 < all.length; b++) {
       const width = Math.min(256, all.length - b * 256);
@@ -78,8 +82,16 @@ describe('sequencer', () => {
       expect((await store.entry(i)).entry).toEqual(all[i]);
     }
     const old = (await store.checkpointAt(256))!;
-    verifyConsistency(256, all.length, old.root, opened.rootHash, await store.consistencyProof(256, all.length));
-    const reader: NodeReader = { nodes: (ids) => Promise.all(ids.map(async () => new Uint8Array(32))) };
+    verifyConsistency(
+      256,
+      all.length,
+      old.root,
+      opened.rootHash,
+      await store.consistencyProof(256, all.length),
+    );
+    const reader: NodeReader = {
+      nodes: (ids) => Promise.all(ids.map(async () => new Uint8Array(32))),
+    };
     expect(await treeRoot(0, reader)).toHaveLength(32);
     await seq.stop();
   });
@@ -87,26 +99,43 @@ describe('sequencer', () => {
   it('restarts from the database and continues the same log', async () => {
     const a = new Sequencer(t.db, signer, { origin: ORIGIN });
     await a.acquire();
-    await t.db.transaction((tx) => addPending(tx, Array.from({ length: 600 }, (_, i) => entry(i))));
+    await t.db.transaction((tx) =>
+      addPending(
+        tx,
+        Array.from({ length: 600 }, (_, i) => entry(i)),
+      ),
+    );
     await integrateAll(a);
     await a.stop();
     const b = new Sequencer(t.db, signer, { origin: ORIGIN });
     await b.acquire();
     expect(b.size).toBe(600);
-    await t.db.transaction((tx) => addPending(tx, Array.from({ length: 100 }, (_, i) => entry(600 + i))));
+    await t.db.transaction((tx) =>
+      addPending(
+        tx,
+        Array.from({ length: 100 }, (_, i) => entry(600 + i)),
+      ),
+    );
     await integrateAll(b);
     const ref = TreeEdge.empty();
     ref.append(Array.from({ length: 700 }, (_, i) => leafHash(entry(i))));
     const store = new LedgerStore(t.db);
     expect(toBase64((await store.checkpoint())!.root)).toBe(toBase64(ref.root()));
-    expect(await store.bundle(2, 188)).toEqual(encodeBundle(Array.from({ length: 188 }, (_, i) => entry(512 + i))));
+    expect(await store.bundle(2, 188)).toEqual(
+      encodeBundle(Array.from({ length: 188 }, (_, i) => entry(512 + i))),
+    );
     await b.stop();
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on every log table', async () => {
     const seq = new Sequencer(t.db, signer, { origin: ORIGIN });
     await seq.acquire();
-    await t.db.transaction((tx) => addPending(tx, Array.from({ length: 256 }, (_, i) => entry(i))));
+    await t.db.transaction((tx) =>
+      addPending(
+        tx,
+        Array.from({ length: 256 }, (_, i) => entry(i)),
+      ),
+    );
     await integrateAll(seq);
     const statements = [
       "UPDATE ledger_pending SET entry = '\\x00'",
@@ -127,7 +156,9 @@ describe('sequencer', () => {
   });
 
   it('refuses an entry over 65,535 bytes and an empty entry, storing nothing', async () => {
-    await expect(t.db.transaction((tx) => addPending(tx, [entry(1), new Uint8Array(65_536)]))).rejects.toThrow();
+    await expect(
+      t.db.transaction((tx) => addPending(tx, [entry(1), new Uint8Array(65_536)])),
+    ).rejects.toThrow();
     await expect(t.db.transaction((tx) => addPending(tx, [new Uint8Array(0)]))).rejects.toThrow();
     expect(await t.db.query('SELECT id FROM ledger_pending')).toEqual([]);
   });
@@ -149,23 +180,26 @@ describe('sequencer', () => {
     await seq.stop();
   });
 
-  onPg('lets one sequencer lead; a second waits, then takes over where the first stopped', async () => {
-    const a = new Sequencer(t.db, signer, { origin: ORIGIN });
-    await a.acquire();
-    const b = new Sequencer(t.db, signer, { origin: ORIGIN });
-    let bLeads = false;
-    const bAcquired = b.acquire(50).then(() => {
-      bLeads = true;
-    });
-    await t.db.transaction((tx) => addPending(tx, [entry(0), entry(1)]));
-    await integrateAll(a);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(bLeads).toBe(false);
-    await a.stop();
-    await bAcquired;
-    expect(b.size).toBe(2);
-    await b.stop();
-  });
+  onPg(
+    'lets one sequencer lead; a second waits, then takes over where the first stopped',
+    async () => {
+      const a = new Sequencer(t.db, signer, { origin: ORIGIN });
+      await a.acquire();
+      const b = new Sequencer(t.db, signer, { origin: ORIGIN });
+      let bLeads = false;
+      const bAcquired = b.acquire(50).then(() => {
+        bLeads = true;
+      });
+      await t.db.transaction((tx) => addPending(tx, [entry(0), entry(1)]));
+      await integrateAll(a);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(bLeads).toBe(false);
+      await a.stop();
+      await bAcquired;
+      expect(b.size).toBe(2);
+      await b.stop();
+    },
+  );
 
   onPg('a stale leader cannot fork the log (compare-and-swap on the checkpoint)', async () => {
     const a = new Sequencer(t.db, signer, { origin: ORIGIN, lockKey: 1 });

@@ -15,7 +15,7 @@
 import { leafHash } from './hash.ts';
 import { signNote } from './note-sign.ts';
 import type { NoteSigner } from './signer.ts';
-import type { Session, Db } from './store/db.ts';
+import type { Db, Session } from './store/db.ts';
 import { encodeBundle, TreeEdge } from './tiles.ts';
 import { formatCheckpointBody } from './verifier/checkpoint.ts';
 import { TILE_WIDTH } from './verifier/tilepath.ts';
@@ -59,7 +59,8 @@ export class Sequencer {
     private readonly signer: NoteSigner,
     private readonly opts: SequencerOptions,
   ) {
-    if (signer.name !== opts.origin) throw new Error(`log key name ${signer.name} must equal the origin ${opts.origin}`);
+    if (signer.name !== opts.origin)
+      throw new Error(`log key name ${signer.name} must equal the origin ${opts.origin}`);
     this.batchSize = opts.batchSize ?? 4096;
     this.intervalMs = opts.intervalMs ?? 100;
     this.lockKey = opts.lockKey ?? DEFAULT_LOCK;
@@ -78,7 +79,9 @@ export class Sequencer {
     const session = await this.db.session();
     try {
       for (;;) {
-        const [r] = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [this.lockKey]);
+        const [r] = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+          this.lockKey,
+        ]);
         if (r?.ok) break;
         if (signal?.aborted) throw new Error('aborted while waiting for the sequencer lock');
         await sleep(pollMs);
@@ -111,7 +114,10 @@ export class Sequencer {
       const first = Math.floor(n / TILE_WIDTH) * TILE_WIDTH;
       const rows =
         level === 0
-          ? await s.query<{ h: Uint8Array }>('SELECT leaf_hash AS h FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [first, n])
+          ? await s.query<{ h: Uint8Array }>(
+              'SELECT leaf_hash AS h FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+              [first, n],
+            )
           : await s.query<{ h: Uint8Array }>(
               'SELECT root AS h FROM ledger_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
               [level - 1, first, n],
@@ -145,50 +151,55 @@ export class Sequencer {
     // The edge is a copy: if the transaction rolls back, the state stays that of
     // the last committed checkpoint.
     await s.transaction(async (tx) => {
-        // Only rows of transactions older than every open one: anything newer may
-        // still be joined by a row with a lower id committing later.
-        const rows = await tx.query<{ id: number; tx: string; entry: Uint8Array }>(
-          `SELECT id, tx::text AS tx, entry FROM ledger_pending
+      // Only rows of transactions older than every open one: anything newer may
+      // still be joined by a row with a lower id committing later.
+      const rows = await tx.query<{ id: number; tx: string; entry: Uint8Array }>(
+        `SELECT id, tx::text AS tx, entry FROM ledger_pending
            WHERE (tx, id) > ($1::xid8, $2::int8) AND tx < pg_snapshot_xmin(pg_current_snapshot())
            ORDER BY tx, id LIMIT $3`,
-          [cursor.tx, cursor.id, this.batchSize],
-        );
-        if (rows.length === 0) return;
-        const entries = rows.map((r) => new Uint8Array(r.entry));
-        const leaves = entries.map(leafHash);
-        const full = edge.append(leaves);
+        [cursor.tx, cursor.id, this.batchSize],
+      );
+      if (rows.length === 0) return;
+      const entries = rows.map((r) => new Uint8Array(r.entry));
+      const leaves = entries.map(leafHash);
+      const full = edge.append(leaves);
+      await tx.query(
+        'INSERT INTO ledger_entries (idx, pending_id, leaf_hash) SELECT * FROM unnest($1::int8[], $2::int8[], $3::bytea[])',
+        [entries.map((_, i) => prevSize + i), rows.map((r) => r.id), leaves],
+      );
+      if (full.length > 0)
         await tx.query(
-          'INSERT INTO ledger_entries (idx, pending_id, leaf_hash) SELECT * FROM unnest($1::int8[], $2::int8[], $3::bytea[])',
-          [entries.map((_, i) => prevSize + i), rows.map((r) => r.id), leaves],
+          'INSERT INTO ledger_tiles (level, idx, data, root) SELECT * FROM unnest($1::int2[], $2::int8[], $3::bytea[], $4::bytea[])',
+          [
+            full.map((t) => t.level),
+            full.map((t) => t.index),
+            full.map((t) => t.data),
+            full.map((t) => t.root),
+          ],
         );
-        if (full.length > 0)
-          await tx.query(
-            'INSERT INTO ledger_tiles (level, idx, data, root) SELECT * FROM unnest($1::int2[], $2::int8[], $3::bytea[], $4::bytea[])',
-            [full.map((t) => t.level), full.map((t) => t.index), full.map((t) => t.data), full.map((t) => t.root)],
-          );
-        // Entry bundles that this batch completes, built from the tail of the last one.
-        const bundles: { idx: number; data: Uint8Array }[] = [];
-        let pendingTail = tail.slice();
-        let nextIndex = prevSize;
-        for (const e of entries) {
-          pendingTail.push(e);
-          nextIndex++;
-          if (pendingTail.length === TILE_WIDTH) {
-            bundles.push({ idx: nextIndex / TILE_WIDTH - 1, data: encodeBundle(pendingTail) });
-            pendingTail = [];
-          }
+      // Entry bundles that this batch completes, built from the tail of the last one.
+      const bundles: { idx: number; data: Uint8Array }[] = [];
+      let pendingTail = tail.slice();
+      let nextIndex = prevSize;
+      for (const e of entries) {
+        pendingTail.push(e);
+        nextIndex++;
+        if (pendingTail.length === TILE_WIDTH) {
+          bundles.push({ idx: nextIndex / TILE_WIDTH - 1, data: encodeBundle(pendingTail) });
+          pendingTail = [];
         }
-        if (bundles.length > 0)
-          await tx.query('INSERT INTO ledger_bundles (idx, data) SELECT * FROM unnest($1::int8[], $2::bytea[])', [
-            bundles.map((b) => b.idx),
-            bundles.map((b) => b.data),
-          ]);
-        const last = rows[rows.length - 1]!;
-        cursor = { tx: last.tx, id: last.id };
-        signed = await this.writeCheckpoint(tx, edge, prevSize, cursor);
-        tail = pendingTail;
-        added = entries.length;
-      });
+      }
+      if (bundles.length > 0)
+        await tx.query(
+          'INSERT INTO ledger_bundles (idx, data) SELECT * FROM unnest($1::int8[], $2::bytea[])',
+          [bundles.map((b) => b.idx), bundles.map((b) => b.data)],
+        );
+      const last = rows[rows.length - 1]!;
+      cursor = { tx: last.tx, id: last.id };
+      signed = await this.writeCheckpoint(tx, edge, prevSize, cursor);
+      tail = pendingTail;
+      added = entries.length;
+    });
     if (added > 0) {
       this.edge = edge;
       this.bundleTail = tail;
@@ -205,7 +216,11 @@ export class Sequencer {
     cursor: Cursor,
   ): Promise<{ note: string; root: Uint8Array }> {
     const root = edge.root();
-    const body = formatCheckpointBody({ origin: this.opts.origin, size: edge.size, rootHash: root });
+    const body = formatCheckpointBody({
+      origin: this.opts.origin,
+      size: edge.size,
+      rootHash: root,
+    });
     const note = await signNote(body, [this.signer]);
     await tx.query(
       'INSERT INTO ledger_checkpoints (size, prev_size, root, note, cursor_tx, cursor_id) VALUES ($1, $2, $3, $4, $5::xid8, $6)',
@@ -266,7 +281,9 @@ export class Sequencer {
     await this.loop;
     this.loop = null;
     if (this.session) {
-      await this.session.query('SELECT pg_advisory_unlock($1)', [this.lockKey]).catch(() => undefined);
+      await this.session
+        .query('SELECT pg_advisory_unlock($1)', [this.lockKey])
+        .catch(() => undefined);
       await this.session.release();
       this.session = null;
     }

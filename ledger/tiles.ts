@@ -7,8 +7,8 @@
  * and the sequencer's right edge (the partial tile at every level: O(log n) state
  * from which the root and every newly completed tile follow).
  */
-import { type Hash, HASH_SIZE, nodeHash } from './hash.ts';
-import { type NodeId, type NodeReader, perfectRoot, rangeNodes, foldRange } from './merkle.ts';
+import { HASH_SIZE, type Hash, nodeHash } from './hash.ts';
+import { foldRange, type NodeId, type NodeReader, perfectRoot, rangeNodes } from './merkle.ts';
 import { TILE_HEIGHT, TILE_WIDTH } from './verifier/tilepath.ts';
 
 /** Where tile bytes come from: a cache, a database, a directory, an HTTP server. */
@@ -29,7 +29,10 @@ export function tileWidth(size: number, level: number, index: number): number {
 }
 
 /** Every hash tile a tree of `size` has at `level` that is partial (at most one). */
-export function partialTileAt(size: number, level: number): { index: number; width: number } | null {
+export function partialTileAt(
+  size: number,
+  level: number,
+): { index: number; width: number } | null {
   const n = hashesAtLevel(size, level);
   const width = n % TILE_WIDTH;
   return width === 0 ? null : { index: Math.floor(n / TILE_WIDTH), width };
@@ -43,7 +46,8 @@ export function tileLevels(size: number): number {
 }
 
 export function splitHashes(data: Uint8Array): Hash[] {
-  if (data.length % HASH_SIZE !== 0) throw new RangeError('tile data is not a whole number of hashes');
+  if (data.length % HASH_SIZE !== 0)
+    throw new RangeError('tile data is not a whole number of hashes');
   const out: Hash[] = [];
   for (let o = 0; o < data.length; o += HASH_SIZE) out.push(data.subarray(o, o + HASH_SIZE));
   return out;
@@ -51,7 +55,7 @@ export function splitHashes(data: Uint8Array): Hash[] {
 
 export function joinHashes(hashes: readonly Hash[]): Uint8Array {
   const out = new Uint8Array(hashes.length * HASH_SIZE);
-  hashes.forEach((h, i) => out.set(h, i * HASH_SIZE));
+  for (let i = 0; i < hashes.length; i++) out.set(hashes[i]!, i * HASH_SIZE);
   return out;
 }
 
@@ -108,7 +112,8 @@ export class TileNodeReader implements NodeReader {
   async nodes(ids: readonly NodeId[]): Promise<Hash[]> {
     const wanted = ids.map((id) => this.locate(id));
     const tiles = new Map<string, Promise<ExpandedTile>>();
-    for (const w of wanted) if (!tiles.has(w.key)) tiles.set(w.key, this.tile(w.level, w.index, w.width, w.key));
+    for (const w of wanted)
+      if (!tiles.has(w.key)) tiles.set(w.key, this.tile(w.level, w.index, w.width, w.key));
     const out: Hash[] = [];
     for (const w of wanted) {
       const t = await tiles.get(w.key)!;
@@ -126,15 +131,22 @@ export class TileNodeReader implements NodeReader {
     const index = Math.floor(first / TILE_WIDTH);
     const width = tileWidth(this.size, level, index);
     const offset = (first % TILE_WIDTH) / 2 ** k;
-    if ((offset + 1) * 2 ** k > width) throw new RangeError(`node ${id.level}/${id.index} is not in a tree of size ${this.size}`);
+    if ((offset + 1) * 2 ** k > width)
+      throw new RangeError(`node ${id.level}/${id.index} is not in a tree of size ${this.size}`);
     return { level, index, width, k, offset, key: `${level}/${index}/${width}` };
   }
 
-  private async tile(level: number, index: number, width: number, key: string): Promise<ExpandedTile> {
+  private async tile(
+    level: number,
+    index: number,
+    width: number,
+    key: string,
+  ): Promise<ExpandedTile> {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const data = await this.source.hashTile(level, index, width);
-    if (data.length !== width * HASH_SIZE) throw new RangeError(`tile ${key} has ${data.length} bytes`);
+    if (data.length !== width * HASH_SIZE)
+      throw new RangeError(`tile ${key} has ${data.length} bytes`);
     const t = expandTile(data);
     this.cache.set(key, t);
     return t;
@@ -176,7 +188,8 @@ export class TreeEdge {
     for (let level = 0; level < tileLevels(size); level++) {
       const hashes = partialHashes(level);
       const expect = hashesAtLevel(size, level) % TILE_WIDTH;
-      if (hashes.length !== expect) throw new RangeError(`level ${level} edge has ${hashes.length} hashes, expected ${expect}`);
+      if (hashes.length !== expect)
+        throw new RangeError(`level ${level} edge has ${hashes.length} hashes, expected ${expect}`);
       partial.push(hashes.slice());
     }
     return new TreeEdge(size, partial);
@@ -200,7 +213,8 @@ export class TreeEdge {
     for (const leaf of leaves) {
       let h = leaf;
       for (let level = 0; ; level++) {
-        const row = (this.partial[level] ??= []);
+        const row = this.partial[level] ?? [];
+        this.partial[level] = row;
         row.push(h);
         if (row.length < TILE_WIDTH) break;
         const index = Math.floor((this.treeSize + 1) / 2 ** (TILE_HEIGHT * (level + 1))) - 1;
@@ -227,9 +241,11 @@ export class TreeEdge {
   private node(id: NodeId): Hash {
     const level = Math.floor(id.level / TILE_HEIGHT);
     const k = id.level % TILE_HEIGHT;
-    const first = id.index * 2 ** k - Math.floor(hashesAtLevel(this.treeSize, level) / TILE_WIDTH) * TILE_WIDTH;
+    const first =
+      id.index * 2 ** k - Math.floor(hashesAtLevel(this.treeSize, level) / TILE_WIDTH) * TILE_WIDTH;
     const row = this.partial[level] ?? [];
-    if (first < 0 || first + 2 ** k > row.length) throw new RangeError(`node ${id.level}/${id.index} is not on the edge`);
+    if (first < 0 || first + 2 ** k > row.length)
+      throw new RangeError(`node ${id.level}/${id.index} is not on the edge`);
     return perfectRoot(row.slice(first, first + 2 ** k));
   }
 }

@@ -17,7 +17,14 @@ for (const kind of ['pglite', 'postgres']) {
   const file = join(out, `${kind}.json`);
   const r = spawnSync(
     'npx',
-    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...extra],
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${file}`,
+      ...extra,
+    ],
     { stdio: 'inherit', env: { ...process.env, SAKSI_TEST_DB: kind } },
   );
   try {
@@ -25,7 +32,9 @@ for (const kind of ['pglite', 'postgres']) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     // A file that fails to load counts as a failure even though it ran no test.
-    failed += report.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
+    failed += report.testResults.filter(
+      (t) => t.status === 'failed' && t.assertionResults.length === 0,
+    ).length;
   } catch {
     failed += 1;
   }

@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type Db, migrate, openDb } from '../ledger/index.ts';
 
-export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.SAKSI_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
-export const PG_ADMIN_URL = process.env.SAKSI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_DB_KIND: 'pglite' | 'postgres' =
+  process.env.SAKSI_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+export const PG_ADMIN_URL =
+  process.env.SAKSI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface FreshDb {
   db: Db;

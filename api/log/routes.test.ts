@@ -2,8 +2,14 @@
 // C2SP tiles and checkpoint, JSON proofs, entries, cache headers, and strict 4xx
 // answers for malformed or out-of-range requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDb, type FreshDb } from '../../test/fresh-db.ts';
-import { addPending, ed25519Signer, LedgerStore, leafHash, Sequencer, verifierKeyOf } from '../../ledger/index.ts';
+import {
+  addPending,
+  ed25519Signer,
+  LedgerStore,
+  leafHash,
+  Sequencer,
+  verifierKeyOf,
+} from '../../ledger/index.ts';
 import {
   fromBase64,
   openCheckpoint,
@@ -14,13 +20,16 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
+import { type FreshDb, freshDb } from '../../test/fresh-db.ts';
 import { createApp } from '../app.ts';
 
 const ORIGIN = 'routes.test/log';
 const signer = ed25519Signer(ORIGIN, new Uint8Array(32).fill(3));
 const vkey = verifierKeyOf(signer);
 const N = 700;
-const entries = Array.from({ length: N }, (_, i) => utf8(JSON.stringify({ n: i, kind: 'test.entry.created' })));
+const entries = Array.from({ length: N }, (_, i) =>
+  utf8(JSON.stringify({ n: i, kind: 'test.entry.created' })),
+);
 
 let t: FreshDb;
 let app: ReturnType<typeof createApp>;
@@ -33,7 +42,11 @@ beforeAll(async () => {
   await t.db.transaction((tx) => addPending(tx, entries.slice(300)));
   while ((await seq.integrateOnce()) > 0);
   await seq.stop();
-  app = createApp({ store: new LedgerStore(t.db), verifierKey: vkey, health: { database: async () => ({ ok: true, detail: 'test' }) } });
+  app = createApp({
+    store: new LedgerStore(t.db),
+    verifierKey: vkey,
+    health: { database: async () => ({ ok: true, detail: 'test' }) },
+  });
 });
 afterAll(async () => {
   await t.drop();
@@ -146,6 +159,10 @@ describe('log read API', () => {
     const nf = await get('/nope');
     expect(nf.status).toBe(404);
     expect(nf.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await app.request('/healthz', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
+    expect(
+      (await app.request('/healthz', { headers: { 'x-request-id': 'abc-123' } })).headers.get(
+        'x-request-id',
+      ),
+    ).toBe('abc-123');
   });
 });

@@ -5,7 +5,7 @@
  * anything beyond the current tree is a 4xx, never a computation.
  */
 import { Hono } from 'hono';
-import { type LedgerStore, LedgerError } from '../../ledger/index.ts';
+import type { LedgerError, LedgerStore } from '../../ledger/index.ts';
 import { fromUtf8, parseTilePath, toBase64, VerifyError } from '../../ledger/verifier/index.ts';
 import { ApiError, badRequest, notFound, unavailable } from '../errors.ts';
 import { parseIndex } from '../params.ts';
@@ -26,12 +26,17 @@ export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
 
   app.get('/log/checkpoint', async (c) => {
     const cp = await store.checkpoint();
-    if (!cp) throw new ApiError(503, 'NO_CHECKPOINT', 'the log has no checkpoint yet', { 'Retry-After': '1' });
+    if (!cp)
+      throw new ApiError(503, 'NO_CHECKPOINT', 'the log has no checkpoint yet', {
+        'Retry-After': '1',
+      });
     c.header('Cache-Control', 'no-cache');
     return c.body(cp.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
-  app.get('/log/key', (c) => c.body(`${verifierKey}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' }));
+  app.get('/log/key', (c) =>
+    c.body(`${verifierKey}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' }),
+  );
 
   app.get('/log/tile/*', async (c) => {
     let ref: ReturnType<typeof parseTilePath>;
@@ -42,10 +47,16 @@ export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
       throw e;
     }
     const level = ref.kind === 'entries' ? 'entries' : ref.level;
-    if (!(await store.tileExists(level, ref.index, ref.width))) throw notFound('no such tile in the current tree');
-    const data = ref.kind === 'entries' ? await store.bundle(ref.index, ref.width) : await store.hashTile(ref.level, ref.index, ref.width);
+    if (!(await store.tileExists(level, ref.index, ref.width)))
+      throw notFound('no such tile in the current tree');
+    const data =
+      ref.kind === 'entries'
+        ? await store.bundle(ref.index, ref.width)
+        : await store.hashTile(ref.level, ref.index, ref.width);
     c.header('Cache-Control', ref.width === 256 ? IMMUTABLE : SHORT);
-    return c.body(data as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/octet-stream' });
+    return c.body(data as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/octet-stream',
+    });
   });
 
   app.get('/v1/proofs/inclusion', async (c) => {

@@ -17,7 +17,7 @@ import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 export async function ledgerAppendCommand(
   argv: string[],
   io: Io,
-  input: AsyncIterable<string> = createInterface({ input: process.stdin, crlfDelay: Infinity }),
+  input?: AsyncIterable<string>,
 ): Promise<number> {
   const { flags, positional } = parseArgs(argv, { values: ['data', 'batch', 'origin', 'timeout'] });
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
@@ -32,6 +32,10 @@ export async function ledgerAppendCommand(
     let appended = 0;
     let lastId: number | undefined;
     let batch: Uint8Array[] = [];
+    // Created only now: readline drops lines emitted before iteration starts, and
+    // opening the database takes a while.
+    const lines =
+      input ?? createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
     const flush = async () => {
       if (batch.length === 0) return;
       const ids = await rt.db.transaction((tx) => addPending(tx, batch));
@@ -39,7 +43,7 @@ export async function ledgerAppendCommand(
       appended += batch.length;
       batch = [];
     };
-    for await (const line of input) {
+    for await (const line of lines) {
       lineNo++;
       if (line.trim() === '') continue;
       let value: unknown;
@@ -51,7 +55,9 @@ export async function ledgerAppendCommand(
       }
       const r = validateEntry(value);
       if (!r.ok) {
-        io.stderr(`line ${lineNo}: invalid entry: ${r.errors.map((x) => `${x.path || '/'} ${x.message}`).join('; ')}`);
+        io.stderr(
+          `line ${lineNo}: invalid entry: ${r.errors.map((x) => `${x.path || '/'} ${x.message}`).join('; ')}`,
+        );
         return stopped(io, appended);
       }
       batch.push(r.bytes);

@@ -7,13 +7,18 @@ import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 import { seedDemoLog } from '../demo-log.ts';
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(argv, { values: ['port', 'host', 'data', 'origin'], booleans: ['demo'] });
+  const { flags, positional } = parseArgs(argv, {
+    values: ['port', 'host', 'data', 'origin'],
+    booleans: ['demo'],
+  });
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
   const config = loadConfig({
     port: int(flags, 'port'),
     host: str(flags, 'host'),
     dataDir: str(flags, 'data'),
-    origin: str(flags, 'origin') ?? (flags.demo ? process.env.SAKSI_LOG_ORIGIN ?? 'demo.saksi.localhost/log' : undefined),
+    origin:
+      str(flags, 'origin') ??
+      (flags.demo ? (process.env.SAKSI_LOG_ORIGIN ?? 'demo.saksi.localhost/log') : undefined),
     demo: flags.demo === true,
   });
   const server = await startServer(config, (m) => io.stderr(m));
@@ -23,7 +28,9 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     if (added > 0) io.stdout(`demo: appended ${added} sample entries`);
   }
   io.stdout(`saksi listening on ${server.url}`);
-  io.stdout(`database: ${runtime.db.kind}${config.databaseUrl ? '' : ` (${config.dataDir})`}; keys: ${runtime.keys.describe()}`);
+  io.stdout(
+    `database: ${runtime.db.kind}${config.databaseUrl ? '' : ` (${config.dataDir})`}; keys: ${runtime.keys.describe()}`,
+  );
   io.stdout(`log verifier key: ${runtime.verifierKey}`);
   io.stdout(`verify it: npx saksi verify --log ${server.url}/log --key '${runtime.verifierKey}'`);
   await new Promise<void>((resolve) => {

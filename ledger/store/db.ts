@@ -50,7 +50,9 @@ function parseSafe(s: string): number {
 const INT8_OID = 20;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? parseSafe : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? parseSafe
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 function wrapClient(c: pg.PoolClient | pg.Pool): Sql {
@@ -64,7 +66,10 @@ function wrapClient(c: pg.PoolClient | pg.Pool): Sql {
   };
 }
 
-async function clientTransaction<T>(client: pg.PoolClient, fn: (tx: Sql) => Promise<T>): Promise<T> {
+async function clientTransaction<T>(
+  client: pg.PoolClient,
+  fn: (tx: Sql) => Promise<T>,
+): Promise<T> {
   await client.query('BEGIN');
   try {
     const out = await fn(wrapClient(client));

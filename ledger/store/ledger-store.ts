@@ -6,7 +6,15 @@
  */
 import { type Hash, leafHash } from '../hash.ts';
 import { consistencyProof, inclusionProof, treeRoot } from '../merkle.ts';
-import { encodeBundle, type ExpandedTile, joinHashes, Lru, TileNodeReader, type TileSource, tileWidth } from '../tiles.ts';
+import {
+  type ExpandedTile,
+  encodeBundle,
+  joinHashes,
+  Lru,
+  TileNodeReader,
+  type TileSource,
+  tileWidth,
+} from '../tiles.ts';
 import { TILE_WIDTH } from '../verifier/tilepath.ts';
 import type { Db } from './db.ts';
 
@@ -99,16 +107,19 @@ export class LedgerStore implements TileSource {
     const key = `h/${level}/${index}/${width}`;
     const hit = this.blobs.get(key);
     if (hit) return hit;
-    const data = width === TILE_WIDTH ? await this.fullTile(level, index) : await this.partialTile(level, index, width);
+    const data =
+      width === TILE_WIDTH
+        ? await this.fullTile(level, index)
+        : await this.partialTile(level, index, width);
     this.blobs.set(key, data);
     return data;
   }
 
   private async fullTile(level: number, index: number): Promise<Uint8Array> {
-    const rows = await this.db.query<{ data: Uint8Array }>('SELECT data FROM ledger_tiles WHERE level = $1 AND idx = $2', [
-      level,
-      index,
-    ]);
+    const rows = await this.db.query<{ data: Uint8Array }>(
+      'SELECT data FROM ledger_tiles WHERE level = $1 AND idx = $2',
+      [level, index],
+    );
     if (!rows[0]) throw new LedgerError('NOT_FOUND', `tile ${level}/${index} does not exist`);
     return new Uint8Array(rows[0].data);
   }
@@ -127,7 +138,8 @@ export class LedgerStore implements TileSource {
             'SELECT root AS h FROM ledger_tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
             [level - 1, first, first + width],
           );
-    if (rows.length !== width) throw new LedgerError('NOT_FOUND', `tile ${level}/${index}.p/${width} does not exist`);
+    if (rows.length !== width)
+      throw new LedgerError('NOT_FOUND', `tile ${level}/${index}.p/${width} does not exist`);
     return joinHashes(rows.map((r) => new Uint8Array(r.h)));
   }
 
@@ -144,12 +156,16 @@ export class LedgerStore implements TileSource {
     if (hit) return hit;
     let data: Uint8Array;
     if (width === TILE_WIDTH) {
-      const rows = await this.db.query<{ data: Uint8Array }>('SELECT data FROM ledger_bundles WHERE idx = $1', [index]);
+      const rows = await this.db.query<{ data: Uint8Array }>(
+        'SELECT data FROM ledger_bundles WHERE idx = $1',
+        [index],
+      );
       if (!rows[0]) throw new LedgerError('NOT_FOUND', `entry bundle ${index} does not exist`);
       data = new Uint8Array(rows[0].data);
     } else {
       const entries = await this.entriesRange(index * TILE_WIDTH, width);
-      if (entries.length !== width) throw new LedgerError('NOT_FOUND', `entry bundle ${index}.p/${width} does not exist`);
+      if (entries.length !== width)
+        throw new LedgerError('NOT_FOUND', `entry bundle ${index}.p/${width} does not exist`);
       data = encodeBundle(entries);
     }
     this.blobs.set(key, data);
@@ -187,20 +203,28 @@ export class LedgerStore implements TileSource {
    * Waits until every pending id has an index (the sequencer, in this process or
    * another, integrated it). Returns the indexes; throws after `timeoutMs`.
    */
-  async waitIntegrated(pendingIds: readonly number[], timeoutMs = 30_000, pollMs = 25): Promise<Map<number, number>> {
+  async waitIntegrated(
+    pendingIds: readonly number[],
+    timeoutMs = 30_000,
+    pollMs = 25,
+  ): Promise<Map<number, number>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = await this.indexesOf(pendingIds);
       if (found.size === new Set(pendingIds).size) return found;
       if (Date.now() > deadline)
-        throw new LedgerError('TIMEOUT', `${pendingIds.length - found.size} pending entries not integrated after ${timeoutMs} ms`);
+        throw new LedgerError(
+          'TIMEOUT',
+          `${pendingIds.length - found.size} pending entries not integrated after ${timeoutMs} ms`,
+        );
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
 
   private async checkSize(size: number): Promise<void> {
     const current = await this.currentSize(size);
-    if (size > current) throw new LedgerError('OUT_OF_RANGE', `tree size ${size} exceeds the log's size ${current}`);
+    if (size > current)
+      throw new LedgerError('OUT_OF_RANGE', `tree size ${size} exceeds the log's size ${current}`);
   }
 
   private reader(size: number): TileNodeReader {

@@ -26,10 +26,11 @@ export async function migrate(db: Db): Promise<string[]> {
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );
     const done = new Map(
-      (await tx.query<{ name: string; sha256: string }>('SELECT name, sha256 FROM schema_migrations')).map((r) => [
-        r.name,
-        r.sha256,
-      ]),
+      (
+        await tx.query<{ name: string; sha256: string }>(
+          'SELECT name, sha256 FROM schema_migrations',
+        )
+      ).map((r) => [r.name, r.sha256]),
     );
     const applied: string[] = [];
     for (const f of files) {

@@ -39,7 +39,8 @@ export function toBase64(bytes: Uint8Array): string {
  * non-canonical trailing bits refused, so one byte string has one encoding.
  */
 export function fromBase64(s: string): Uint8Array {
-  if (s.length % 4 !== 0) throw new VerifyError('MALFORMED_BASE64', 'base64 length is not a multiple of 4');
+  if (s.length % 4 !== 0)
+    throw new VerifyError('MALFORMED_BASE64', 'base64 length is not a multiple of 4');
   const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
   const out = new Uint8Array((s.length / 4) * 3 - pad);
   let o = 0;
@@ -75,7 +76,8 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 export function fromHex(s: string): Uint8Array {
-  if (s.length % 2 !== 0 || !/^[0-9a-f]*$/.test(s)) throw new VerifyError('MALFORMED_BASE64', 'invalid lowercase hex');
+  if (s.length % 2 !== 0 || !/^[0-9a-f]*$/.test(s))
+    throw new VerifyError('MALFORMED_BASE64', 'invalid lowercase hex');
   const out = new Uint8Array(s.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(2 * i, 2 * i + 2), 16);
   return out;

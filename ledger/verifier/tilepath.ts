@@ -43,9 +43,18 @@ const PATH_RE = /^tile\/(entries|[0-9])\/((?:x[0-9]{3}\/)*)([0-9]{3})(?:\.p\/([1
 /** Parses a tile path (without a leading "/" or prefix). Throws MALFORMED_TILE_PATH. */
 export function parseTilePath(path: string): TileRef {
   const m = PATH_RE.exec(path);
-  if (!m) throw new VerifyError('MALFORMED_TILE_PATH', `not a tile path: ${JSON.stringify(path.slice(0, 80))}`);
+  if (!m)
+    throw new VerifyError(
+      'MALFORMED_TILE_PATH',
+      `not a tile path: ${JSON.stringify(path.slice(0, 80))}`,
+    );
   const [, lvl, groups, lastGroup, w] = m;
-  const parts = groups ? groups.split('/').filter(Boolean).map((g) => g.slice(1)) : [];
+  const parts = groups
+    ? groups
+        .split('/')
+        .filter(Boolean)
+        .map((g) => g.slice(1))
+    : [];
   // "x000/123" would be a second spelling of "123": leading groups must be non-zero first.
   if (parts.length > 0 && parts[0] === '000')
     throw new VerifyError('MALFORMED_TILE_PATH', 'tile index has a leading zero group');
@@ -57,7 +66,8 @@ export function parseTilePath(path: string): TileRef {
     throw new VerifyError('MALFORMED_TILE_PATH', `partial width must be 1..255, got ${w}`);
   if (lvl === 'entries') return { kind: 'entries', index, width };
   const level = Number(lvl);
-  if (level > MAX_TILE_LEVEL) throw new VerifyError('MALFORMED_TILE_PATH', `tile level ${level} too high`);
+  if (level > MAX_TILE_LEVEL)
+    throw new VerifyError('MALFORMED_TILE_PATH', `tile level ${level} too high`);
   return { kind: 'hash', level, index, width };
 }
 
