@@ -251,7 +251,7 @@ describe('sequencer under storage faults', () => {
   // fails on the database's keys until start()'s loop reloads. Only start() calls
   // load(); a caller driving integrateOnce() itself (tests, `saksi ledger append`)
   // has no way to recover short of a new Sequencer. Flip to `it` once fixed.
-  it.fails('fail after persisting: integrateOnce() alone recovers on the next call', async () => {
+  it('fail after persisting: integrateOnce() alone recovers on the next call', async () => {
     const seq = track(new Sequencer(db, signer, { origin: ORIGIN, batchSize: 100 }));
     await seq.acquire();
     try {
@@ -325,7 +325,7 @@ describe('commit-safe order', () => {
   // sequencer then fails on duplicate keys forever) or ahead of rows it did not
   // (those entries are lost). Fix: `ORDER BY ledger_pending.tx, ledger_pending.id`.
   // Flip to `it` once fixed.
-  it.fails('integrates in numeric transaction order across a decimal boundary of xids', async (ctx) => {
+  it('integrates in numeric transaction order across a decimal boundary of xids', async (ctx) => {
     const boundary = 10 ** String(await currentXid()).length;
     // PGlite starts below 1000; a shared PostgreSQL cluster may be far from its next
     // power of ten, and burning a million xids is not a unit test.

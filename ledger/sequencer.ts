@@ -50,6 +50,8 @@ export class Sequencer {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private poked = false;
+  /** Set while a batch is in flight or after it failed: memory may not match the database. */
+  private stale = false;
   private readonly batchSize: number;
   private readonly intervalMs: number;
   private readonly lockKey: number;
@@ -142,21 +144,29 @@ export class Sequencer {
   async integrateOnce(): Promise<number> {
     const s = this.session;
     if (!s) throw new Error('sequencer has not acquired the lock');
+    if (this.stale) {
+      // A failed batch may have committed even so (the error came after COMMIT),
+      // or another leader may have moved on: start again from the database.
+      await this.load();
+      this.stale = false;
+    }
     const edge = this.edge.clone();
     const prevSize = edge.size;
     let tail = this.bundleTail;
     let cursor = this.cursor;
     let signed: { note: string; root: Uint8Array } = { note: '', root: new Uint8Array(0) };
     let added = 0;
-    // The edge is a copy: if the transaction rolls back, the state stays that of
-    // the last committed checkpoint.
+    // The edge is a copy: memory changes only once the transaction has committed.
+    this.stale = true;
     await s.transaction(async (tx) => {
       // Only rows of transactions older than every open one: anything newer may
       // still be joined by a row with a lower id committing later.
-      const rows = await tx.query<{ id: number; tx: string; entry: Uint8Array }>(
-        `SELECT id, tx::text AS tx, entry FROM ledger_pending
+      // ORDER BY must name the xid8 column, not a text alias of it: text order
+      // puts '1000' before '999' and would scramble the cursor.
+      const rows = await tx.query<{ id: number; xid: string; entry: Uint8Array }>(
+        `SELECT id, tx::text AS xid, entry FROM ledger_pending
            WHERE (tx, id) > ($1::xid8, $2::int8) AND tx < pg_snapshot_xmin(pg_current_snapshot())
-           ORDER BY tx, id LIMIT $3`,
+           ORDER BY ledger_pending.tx, ledger_pending.id LIMIT $3`,
         [cursor.tx, cursor.id, this.batchSize],
       );
       if (rows.length === 0) return;
@@ -195,11 +205,12 @@ export class Sequencer {
           [bundles.map((b) => b.idx), bundles.map((b) => b.data)],
         );
       const last = rows[rows.length - 1]!;
-      cursor = { tx: last.tx, id: last.id };
+      cursor = { tx: last.xid, id: last.id };
       signed = await this.writeCheckpoint(tx, edge, prevSize, cursor);
       tail = pendingTail;
       added = entries.length;
     });
+    this.stale = false;
     if (added > 0) {
       this.edge = edge;
       this.bundleTail = tail;
@@ -239,11 +250,10 @@ export class Sequencer {
         try {
           n = await this.integrateOnce();
         } catch (e) {
+          // The next integrateOnce() reloads what is committed before going on.
           onError(e);
-          // Reload what is committed before trying again (the failed batch may have
-          // half-updated nothing, but another leader may have moved the log on).
           await sleep(this.intervalMs);
-          await this.load().catch(onError);
+          continue;
         }
         if (n < this.batchSize && this.running) await this.pause();
       }
