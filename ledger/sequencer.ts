@@ -40,6 +40,42 @@ interface Cursor {
 
 const DEFAULT_LOCK = 0x5345_5131; // "SEQ1"
 
+/**
+ * The next batch in commit-safe order. Pending rows are ordered by their
+ * inserting transaction's id, and only rows of transactions below the horizon are
+ * taken: the oldest transaction still in progress in this statement's snapshot
+ * (or the snapshot's xmax if none is). A transaction still open may yet commit a
+ * row with a lower id than rows already visible, so nothing at or after it can be
+ * sequenced without the risk of skipping that row forever.
+ *
+ * Transactions of other databases in the same cluster cannot write this table, so
+ * they must not hold the log back (a long job elsewhere would stall integration).
+ * They are recognised through pg_stat_activity; that view may lag the snapshot,
+ * but only by missing a transaction, which then counts as ours: the error is
+ * always on the side of waiting, never of skipping.
+ *
+ * ORDER BY names the xid8 column, not a text alias of it: text order puts '1000'
+ * before '999' and would scramble the cursor.
+ */
+const SELECT_BATCH = `
+  WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+  foreign_xids AS (
+    SELECT backend_xid::text::int8 AS x32 FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL
+      AND datid IS DISTINCT FROM (SELECT oid FROM pg_database WHERE datname = current_database())
+  ),
+  horizon AS (
+    SELECT coalesce(
+      (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
+        WHERE x::text::int8 % 4294967296 NOT IN (SELECT x32 FROM foreign_xids)),
+      (SELECT pg_snapshot_xmax(s) FROM snap)
+    ) AS h
+  )
+  SELECT id, tx::text AS xid, entry FROM ledger_pending, horizon
+  WHERE (tx, id) > ($1::xid8, $2::int8) AND tx < horizon.h
+  ORDER BY ledger_pending.tx, ledger_pending.id
+  LIMIT $3`;
+
 export class Sequencer {
   private session: Session | null = null;
   private edge = TreeEdge.empty();
@@ -159,16 +195,11 @@ export class Sequencer {
     // The edge is a copy: memory changes only once the transaction has committed.
     this.stale = true;
     await s.transaction(async (tx) => {
-      // Only rows of transactions older than every open one: anything newer may
-      // still be joined by a row with a lower id committing later.
-      // ORDER BY must name the xid8 column, not a text alias of it: text order
-      // puts '1000' before '999' and would scramble the cursor.
-      const rows = await tx.query<{ id: number; xid: string; entry: Uint8Array }>(
-        `SELECT id, tx::text AS xid, entry FROM ledger_pending
-           WHERE (tx, id) > ($1::xid8, $2::int8) AND tx < pg_snapshot_xmin(pg_current_snapshot())
-           ORDER BY ledger_pending.tx, ledger_pending.id LIMIT $3`,
-        [cursor.tx, cursor.id, this.batchSize],
-      );
+      const rows = await tx.query<{ id: number; xid: string; entry: Uint8Array }>(SELECT_BATCH, [
+        cursor.tx,
+        cursor.id,
+        this.batchSize,
+      ]);
       if (rows.length === 0) return;
       const entries = rows.map((r) => new Uint8Array(r.entry));
       const leaves = entries.map(leafHash);
