@@ -46,6 +46,14 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
     const logSigner = await keys.signer('log', config.origin);
     const store = new LedgerStore(db);
+    // A log keeps one origin for life: refuse to continue it under another name
+    // (the sequencer checks again before it signs anything).
+    const latest = await store.checkpoint();
+    const origin = latest?.note.slice(0, latest.note.indexOf('\n'));
+    if (latest && origin !== config.origin)
+      throw new ConfigError(
+        `the log in this database has origin ${JSON.stringify(origin)}; start with --origin ${origin} (or SAKSI_LOG_ORIGIN)`,
+      );
     const sequencer = new Sequencer(db, logSigner, {
       origin: config.origin,
       batchSize: config.batchSize,

@@ -127,6 +127,16 @@ describe('sequencer', () => {
     await b.stop();
   });
 
+  it('refuses to continue a log under another origin', async () => {
+    const a = new Sequencer(t.db, signer, { origin: ORIGIN });
+    await a.acquire();
+    await a.stop();
+    const other = ed25519Signer('other.origin/log', new Uint8Array(32).fill(7));
+    const b = new Sequencer(t.db, other, { origin: 'other.origin/log' });
+    await expect(b.acquire()).rejects.toMatchObject({ code: 'ORIGIN_MISMATCH' });
+    expect((await new LedgerStore(t.db).checkpoint())!.note.startsWith(`${ORIGIN}\n`)).toBe(true);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE on every log table', async () => {
     const seq = new Sequencer(t.db, signer, { origin: ORIGIN });
     await seq.acquire();

@@ -76,6 +76,16 @@ const SELECT_BATCH = `
   ORDER BY ledger_pending.tx, ledger_pending.id
   LIMIT $3`;
 
+export class SequencerError extends Error {
+  constructor(
+    readonly code: 'ORIGIN_MISMATCH' | 'NOT_LEADER',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SequencerError';
+  }
+}
+
 export class Sequencer {
   private session: Session | null = null;
   private edge = TreeEdge.empty();
@@ -136,9 +146,22 @@ export class Sequencer {
   /** Reloads the right edge, bundle tail and cursor from the database. */
   private async load(): Promise<void> {
     const s = this.session!;
-    const [cp] = await s.query<{ size: number; cursor_tx: string; cursor_id: number }>(
-      'SELECT size, cursor_tx::text AS cursor_tx, cursor_id FROM ledger_checkpoints ORDER BY size DESC LIMIT 1',
+    const [cp] = await s.query<{
+      size: number;
+      cursor_tx: string;
+      cursor_id: number;
+      note: string;
+    }>(
+      'SELECT size, cursor_tx::text AS cursor_tx, cursor_id, note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1',
     );
+    // A log has one origin for life (C2SP tlog-checkpoint): continuing it under
+    // another name would make every verifier's saved state useless.
+    const origin = cp?.note.slice(0, cp.note.indexOf('\n'));
+    if (cp && origin !== this.opts.origin)
+      throw new SequencerError(
+        'ORIGIN_MISMATCH',
+        `this log's origin is ${JSON.stringify(origin)}, not ${JSON.stringify(this.opts.origin)}; start with --origin ${origin}`,
+      );
     if (!cp) {
       this.edge = TreeEdge.empty();
       this.bundleTail = [];
@@ -179,7 +202,7 @@ export class Sequencer {
    */
   async integrateOnce(): Promise<number> {
     const s = this.session;
-    if (!s) throw new Error('sequencer has not acquired the lock');
+    if (!s) throw new SequencerError('NOT_LEADER', 'sequencer has not acquired the lock');
     if (this.stale) {
       // A failed batch may have committed even so (the error came after COMMIT),
       // or another leader may have moved on: start again from the database.

@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import type { LedgerError, LedgerStore } from '../../ledger/index.ts';
-import { fromUtf8, parseTilePath, toBase64, VerifyError } from '../../ledger/verifier/index.ts';
+import { fromUtf8, parseTilePath, VerifyError } from '../../ledger/verifier/index.ts';
 import { ApiError, badRequest, notFound, unavailable } from '../errors.ts';
 import { parseIndex } from '../params.ts';
 
@@ -15,6 +15,10 @@ export interface LogRoutesDeps {
   /** The log's signed-note verifier key string. */
   verifierKey: string;
 }
+
+/** Node's native base64 (the verifier's portable one is 5× slower on this hot path). */
+const toBase64 = (h: Uint8Array) =>
+  Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // Partial tiles are immutable too (their width is in the name), but a mirror

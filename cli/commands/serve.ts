@@ -16,9 +16,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     port: int(flags, 'port'),
     host: str(flags, 'host'),
     dataDir: str(flags, 'data'),
-    origin:
-      str(flags, 'origin') ??
-      (flags.demo ? (process.env.SAKSI_LOG_ORIGIN ?? 'demo.saksi.localhost/log') : undefined),
+    origin: str(flags, 'origin'),
     demo: flags.demo === true,
   });
   const server = await startServer(config, (m) => io.stderr(m));
