@@ -150,5 +150,10 @@ describe('saksi serve, verify and ledger append', () => {
     expect((await run(['serve', '--port', 'abc'])).code).toBe(2);
     expect((await run(['nonsense'])).code).toBe(2);
     expect((await run(['ledger', 'append', '--bogus'])).code).toBe(2);
+    if (TEST_DB_KIND === 'pglite') {
+      const r = await run(['serve', '--workers', '2', '--data', dir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--workers needs DATABASE_URL/);
+    }
   });
 });

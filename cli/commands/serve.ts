@@ -1,14 +1,20 @@
 /**
  * `saksi serve` (CONTRACT.md): starts the API with its sequencer; prints the URL
  * and the log's verifier key; stops cleanly on SIGINT/SIGTERM.
+ *
+ * `--workers N` (PostgreSQL only) runs N API processes on one port with Node's
+ * cluster module: API nodes are stateless, and one process tops out at one core.
+ * Every worker contends for the sequencer lock; one leads, the others take over.
  */
-import { loadConfig, startServer } from '../../api/index.ts';
+import cluster from 'node:cluster';
+import { type Config, loadConfig, startServer } from '../../api/index.ts';
+import { openLocalKeystore } from '../../keys/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 import { seedDemoLog } from '../demo-log.ts';
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
-    values: ['port', 'host', 'data', 'origin'],
+    values: ['port', 'host', 'data', 'origin', 'workers'],
     booleans: ['demo'],
   });
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
@@ -19,6 +25,43 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     origin: str(flags, 'origin'),
     demo: flags.demo === true,
   });
+  const workers = int(flags, 'workers') ?? 1;
+  if (workers < 1 || workers > 64) throw new UsageError('--workers must be in 1..64');
+  if (workers > 1 && cluster.isPrimary) {
+    if (!config.databaseUrl)
+      throw new UsageError(
+        '--workers needs DATABASE_URL: the embedded database belongs to one process',
+      );
+    return runPrimary(config, workers, io);
+  }
+  const workerId = cluster.isWorker ? cluster.worker!.id : 1;
+  // Only one process prints and seeds the demo; the others serve quietly.
+  const quiet: Io = workerId === 1 ? io : { stdout: () => undefined, stderr: io.stderr };
+  return runNode(config, quiet);
+}
+
+async function runPrimary(config: Config, workers: number, io: Io): Promise<number> {
+  // Create the keys once, before workers race to create them.
+  const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
+  await keys.signer('log', config.origin);
+  for (let i = 0; i < workers; i++) cluster.fork();
+  let alive = workers;
+  await new Promise<void>((resolve) => {
+    cluster.on('exit', (_w, code) => {
+      alive--;
+      if (code !== 0) io.stderr(`saksi: a worker exited with code ${code}`);
+      if (alive === 0) resolve();
+    });
+    const stop = () => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+async function runNode(config: Config, io: Io): Promise<number> {
   const server = await startServer(config, (m) => io.stderr(m));
   const { runtime } = server;
   if (config.demo) {
