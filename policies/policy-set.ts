@@ -79,7 +79,7 @@ function formatErrors(errors: readonly DetailedError[], file?: PolicyFile): stri
   return errors
     .map((e) => {
       const at = e.sourceLocations?.[0];
-      const where = file && at ? `${file.name}:${lineOf(file.text, at.start)}: ` : '';
+      const where = file ? `${file.name}${at ? `:${lineOf(file.text, at.start)}` : ''}: ` : '';
       return `${where}${e.message}${e.help ? ` (${e.help})` : ''}`;
     })
     .join('; ');
@@ -131,16 +131,13 @@ async function readPolicyFiles(dir: string): Promise<{ schema: PolicyFile; files
 function checkSchema(schema: PolicyFile): void {
   const parsed = checkParseSchema(schema.text);
   if (parsed.type === 'failure') {
-    throw new PolicyError(
-      'SCHEMA_INVALID',
-      `${schema.name}: ${formatErrors(parsed.errors, schema)}`,
-    );
+    throw new PolicyError('SCHEMA_INVALID', formatErrors(parsed.errors, schema));
   }
   // The TypeScript ACTIONS list is what callers compile against; an action the
   // schema lacks could never be allowed, one it adds could never be asked for.
   const json = schemaToJson(schema.text);
   if (json.type === 'failure') {
-    throw new PolicyError('SCHEMA_INVALID', `${schema.name}: ${formatErrors(json.errors, schema)}`);
+    throw new PolicyError('SCHEMA_INVALID', formatErrors(json.errors, schema));
   }
   const declared = Object.keys(json.json.Saksi?.actions ?? {}).sort();
   const expected = [...ACTIONS].sort();
@@ -162,7 +159,7 @@ function collectPolicies(files: readonly PolicyFile[]): {
   for (const file of files) {
     const parts = policySetTextToParts(file.text);
     if (parts.type === 'failure') {
-      throw new PolicyError('POLICY_INVALID', `${file.name}: ${formatErrors(parts.errors, file)}`);
+      throw new PolicyError('POLICY_INVALID', formatErrors(parts.errors, file));
     }
     if (parts.policy_templates.length > 0) {
       throw new PolicyError('POLICY_INVALID', `${file.name}: templates are not used in Saksi`);
