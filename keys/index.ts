@@ -15,3 +15,11 @@ export {
   type VersionedSigner,
 } from './key-service.ts';
 export { LocalKeystore, type LocalKeystoreOptions, openLocalKeystore } from './local-keystore.ts';
+export { redactVaultOptions, vaultConfigFromEnv } from './vault-config.ts';
+export {
+  openVaultKeyService,
+  VaultError,
+  type VaultErrorCode,
+  VaultKeyService,
+  type VaultOptions,
+} from './vault-keystore.ts';

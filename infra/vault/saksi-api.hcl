@@ -1,0 +1,28 @@
+# Vault policy for the Saksi API: it signs bearer tokens with the token key,
+# reads the log key's public keys (to publish the verifier key and check old
+# checkpoints), and derives data keys. It cannot sign with the log key: only the
+# sequencer vouches for the log. Token self-service comes from `default`.
+#
+# Deliberately NOT granted: transit/sign/saksi-log, any .../config, .../rotate,
+# transit/export/*, transit/backup/*, transit/datakey/*, transit/decrypt/*.
+
+# Bearer tokens: public keys, and signing with key_version pinned.
+path "transit/keys/saksi-token" {
+  capabilities = ["read"]
+}
+path "transit/sign/saksi-token" {
+  capabilities = ["update"]
+}
+
+# The log key's public keys only.
+path "transit/keys/saksi-log" {
+  capabilities = ["read"]
+}
+
+# Data keys: HMAC-SHA-256 under saksi-data v1 (keys/vault-keystore.ts dataKey).
+path "transit/keys/saksi-data" {
+  capabilities = ["read"]
+}
+path "transit/hmac/saksi-data/sha2-256" {
+  capabilities = ["update"]
+}
