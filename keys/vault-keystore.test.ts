@@ -453,6 +453,11 @@ describe('Vault Transit backend against the Vault HTTP API contract double', () 
       expect(e.status).toBe(403);
       expect(e.message).toMatch(/signing with saksi-log v\d+ \(403: permission denied\)/);
       await vaultError(ks.rotate('token'), 'VAULT_PERMISSION_DENIED');
+      // Health probes only signers that have signed: knowing the log key is fine here.
+      expect(await ks.health()).toMatchObject({
+        ok: true,
+        detail: expect.stringMatching(/AppRole token valid .*signing token v1, log v\d+/),
+      });
     });
 
     it('the saksi-sequencer policy signs with the log key and nothing else', async () => {

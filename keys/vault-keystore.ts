@@ -154,8 +154,8 @@ export class VaultKeyService implements RotatingKeyService {
   readonly #where: string;
   /** Public keys seen per key name and version: a version's key must never change. */
   readonly #seen = new Map<string, Map<number, string>>();
-  /** Newest version handed out in a signer, per label (for health). */
-  readonly #inUse = new Map<KeyLabel, VersionedSigner>();
+  /** Newest signer handed out per label, and whether it has signed (for health). */
+  readonly #inUse = new Map<KeyLabel, { signer: VersionedSigner; signed: boolean }>();
   readonly #dataKeys = new Map<string, Buffer>();
   readonly #ensuring = new Map<string, Promise<KeyState>>();
 
@@ -183,9 +183,12 @@ export class VaultKeyService implements RotatingKeyService {
     const current = state.versions.get(version);
     if (!current)
       throw new VaultError('VAULT_BAD_RESPONSE', `${keyName} lists no public key for v${version}`);
-    const signer = this.#makeSigner(label, keyName, name, version, current.publicKey);
+    const use = { signed: false };
+    const signer = this.#makeSigner(label, keyName, name, version, current.publicKey, () => {
+      use.signed = true;
+    });
     const previous = this.#inUse.get(label);
-    if (!previous || previous.version <= version) this.#inUse.set(label, signer);
+    if (!previous || previous.signer.version <= version) this.#inUse.set(label, { signer, ...use });
     return signer;
   }
 
@@ -246,8 +249,10 @@ export class VaultKeyService implements RotatingKeyService {
 
   /**
    * Vault is initialised and unsealed, the token is valid, and every label a
-   * signer was made for still has that version as its latest and signs a probe
-   * that verifies under the pinned public key.
+   * signer was made for still has that version as its latest; a signer that has
+   * signed must still sign a probe that verifies under its pinned public key (one
+   * made only to learn a public key, e.g. the log key on an API node whose policy
+   * may not sign with it, is not probed).
    */
   async health(): Promise<{ ok: boolean; detail: string }> {
     const fail = (why: string) => ({ ok: false, detail: `${this.#where}: ${why}` });
@@ -259,7 +264,7 @@ export class VaultKeyService implements RotatingKeyService {
       const token = await this.#token.check();
       if (!token.ok) return fail(token.detail);
       const parts: string[] = [];
-      for (const [label, signer] of this.#inUse) {
+      for (const [label, { signer, signed }] of this.#inUse) {
         const keyName = this.#prefix + label;
         const state = await this.#read(keyName);
         if (!state) return fail(`${keyName} no longer exists`);
@@ -268,8 +273,7 @@ export class VaultKeyService implements RotatingKeyService {
           return fail(
             `${label} was rotated in Vault (v${state.latest}); this process still signs with v${signer.version} (restart to use the new version)`,
           );
-        const probe = randomBytes(32);
-        await signer.sign(probe); // verified against the pinned public key inside
+        if (signed) await signer.sign(randomBytes(32)); // verified against the pinned key inside
         parts.push(`${label} v${signer.version}`);
       }
       const signing = parts.length ? `; signing ${parts.join(', ')}` : '';
@@ -307,6 +311,7 @@ export class VaultKeyService implements RotatingKeyService {
     name: string,
     version: number,
     publicKey: Uint8Array,
+    onSigned: () => void,
   ): VersionedSigner {
     const verifyKey: KeyObject = createPublicKey({
       key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') },
@@ -345,6 +350,7 @@ export class VaultKeyService implements RotatingKeyService {
             'VAULT_KEY_INVALID',
             `Vault's signature does not verify under ${keyName} v${version}'s public key: the key was replaced in Vault`,
           );
+        onSigned();
         return new Uint8Array(sig);
       },
     });
