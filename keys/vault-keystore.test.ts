@@ -577,6 +577,28 @@ describe('Vault Transit backend against the Vault HTTP API contract double', () 
       expect((await ks.health()).ok).toBe(true);
     });
 
+    it('health() probes each signer that has signed, and notices a policy that stopped allowing it', async () => {
+      await (await open({ keyPrefix: 'saksi-probe-' })).signer('log', 'log');
+      const rules = (caps: string) => `
+        path "transit/keys/saksi-probe-log" { capabilities = ["read"] }
+        path "transit/sign/saksi-probe-log" { capabilities = [${caps}] }`;
+      double.writePolicy('probe', rules('"update"'));
+      const token = double.createToken({ policies: ['probe'] });
+      const ks = await open({ token, keyPrefix: 'saksi-probe-', createKeys: false });
+      const signer = await ks.signer('log', 'log');
+      const signs = () => double.count('transit/sign/saksi-probe-log');
+      expect((await ks.health()).ok).toBe(true);
+      expect(signs()).toBe(0); // made, never used: not probed
+      await signer.sign(new Uint8Array([1]));
+      expect((await ks.health()).ok).toBe(true);
+      expect(signs()).toBe(2); // the signature, then the probe
+      double.writePolicy('probe', rules(''));
+      expect(await ks.health()).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/signing with saksi-probe-log v1 \(403/),
+      });
+    });
+
     it('refuses an exportable key: its private key could leave Vault', async () => {
       await raw(double.url, double.rootToken, 'POST', 'transit/keys/saksi-exp-log', {
         type: 'ed25519',

@@ -154,8 +154,10 @@ export class VaultKeyService implements RotatingKeyService {
   readonly #where: string;
   /** Public keys seen per key name and version: a version's key must never change. */
   readonly #seen = new Map<string, Map<number, string>>();
-  /** Newest signer handed out per label, and whether it has signed (for health). */
-  readonly #inUse = new Map<KeyLabel, { signer: VersionedSigner; signed: boolean }>();
+  /** Newest signer handed out per label (for health). */
+  readonly #inUse = new Map<KeyLabel, VersionedSigner>();
+  /** Signers that have signed at least once: health() probes these. */
+  readonly #signed = new WeakSet<VersionedSigner>();
   readonly #dataKeys = new Map<string, Buffer>();
   readonly #ensuring = new Map<string, Promise<KeyState>>();
 
@@ -183,12 +185,16 @@ export class VaultKeyService implements RotatingKeyService {
     const current = state.versions.get(version);
     if (!current)
       throw new VaultError('VAULT_BAD_RESPONSE', `${keyName} lists no public key for v${version}`);
-    const use = { signed: false };
-    const signer = this.#makeSigner(label, keyName, name, version, current.publicKey, () => {
-      use.signed = true;
-    });
+    const signer: VersionedSigner = this.#makeSigner(
+      label,
+      keyName,
+      name,
+      version,
+      current.publicKey,
+      () => this.#signed.add(signer),
+    );
     const previous = this.#inUse.get(label);
-    if (!previous || previous.signer.version <= version) this.#inUse.set(label, { signer, ...use });
+    if (!previous || previous.version <= version) this.#inUse.set(label, signer);
     return signer;
   }
 
@@ -264,7 +270,7 @@ export class VaultKeyService implements RotatingKeyService {
       const token = await this.#token.check();
       if (!token.ok) return fail(token.detail);
       const parts: string[] = [];
-      for (const [label, { signer, signed }] of this.#inUse) {
+      for (const [label, signer] of this.#inUse) {
         const keyName = this.#prefix + label;
         const state = await this.#read(keyName);
         if (!state) return fail(`${keyName} no longer exists`);
@@ -273,7 +279,8 @@ export class VaultKeyService implements RotatingKeyService {
           return fail(
             `${label} was rotated in Vault (v${state.latest}); this process still signs with v${signer.version} (restart to use the new version)`,
           );
-        if (signed) await signer.sign(randomBytes(32)); // verified against the pinned key inside
+        // sign() verifies the probe against the pinned public key itself.
+        if (this.#signed.has(signer)) await signer.sign(randomBytes(32));
         parts.push(`${label} v${signer.version}`);
       }
       const signing = parts.length ? `; signing ${parts.join(', ')}` : '';
