@@ -60,43 +60,80 @@ export function joinHashes(hashes: readonly Hash[]): Uint8Array {
 }
 
 /**
- * A tile with every in-tile level precomputed: sub[k][j] is the perfect node of
- * height k over hashes j·2^k … (j+1)·2^k−1 of the tile. 511 hashes for a full tile.
+ * A tile with every in-tile level precomputed: level k is one contiguous buffer
+ * holding the perfect nodes of height k over hashes j·2^k … (j+1)·2^k−1 of the
+ * tile (511 hashes for a full tile, 16 KiB). One buffer per level, not one object
+ * per hash: a cache of thousands of tiles must cost bytes, not object headers.
  */
-export type ExpandedTile = Hash[][];
+export type ExpandedTile = Uint8Array[];
 
 export function expandTile(data: Uint8Array): ExpandedTile {
-  const sub: Hash[][] = [splitHashes(data)];
+  const levels: Uint8Array[] = [data];
   for (let k = 1; k < TILE_HEIGHT; k++) {
-    const below = sub[k - 1]!;
-    const row: Hash[] = [];
-    for (let j = 0; j + 1 < below.length; j += 2) row.push(nodeHash(below[j]!, below[j + 1]!));
-    sub.push(row);
+    const below = levels[k - 1]!;
+    const n = Math.floor(below.length / HASH_SIZE / 2);
+    const row = new Uint8Array(n * HASH_SIZE);
+    for (let j = 0; j < n; j++) {
+      const o = 2 * j * HASH_SIZE;
+      row.set(
+        nodeHash(
+          below.subarray(o, o + HASH_SIZE),
+          below.subarray(o + HASH_SIZE, o + 2 * HASH_SIZE),
+        ),
+        j * HASH_SIZE,
+      );
+    }
+    levels.push(row);
   }
-  return sub;
+  return levels;
 }
 
-/** A bounded least-recently-used map. */
+/** Node `j` at in-tile height `k`, or undefined if the tile is too narrow. */
+function expandedNode(t: ExpandedTile, k: number, j: number): Hash | undefined {
+  const row = t[k];
+  if (!row || (j + 1) * HASH_SIZE > row.length) return undefined;
+  return row.subarray(j * HASH_SIZE, (j + 1) * HASH_SIZE);
+}
+
+/** A least-recently-used map bounded by total weight (bytes, by default 1 per entry). */
 export class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
+  private readonly map = new Map<string, { v: V; w: number }>();
+  private total = 0;
+  constructor(
+    private readonly max: number,
+    private readonly weigh: (v: V) => number = () => 1,
+  ) {}
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
+    const e = this.map.get(key);
+    if (e !== undefined) {
       this.map.delete(key);
-      this.map.set(key, v);
+      this.map.set(key, e);
     }
-    return v;
+    return e?.v;
   }
   set(key: string, v: V): void {
+    const old = this.map.get(key);
+    if (old) this.total -= old.w;
     this.map.delete(key);
-    this.map.set(key, v);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    const w = this.weigh(v);
+    this.map.set(key, { v, w });
+    this.total += w;
+    while (this.total > this.max && this.map.size > 1) {
+      const [k, e] = this.map.entries().next().value!;
+      this.map.delete(k);
+      this.total -= e.w;
+    }
   }
   get size(): number {
     return this.map.size;
   }
+  /** Total weight held. */
+  get weight(): number {
+    return this.total;
+  }
 }
+
+export const expandedTileBytes = (t: ExpandedTile) => t.reduce((n, row) => n + row.length, 0);
 
 /**
  * Reads perfect nodes of a tree of a given size out of its tiles. A node at tree
@@ -106,7 +143,7 @@ export class TileNodeReader implements NodeReader {
   constructor(
     private readonly source: TileSource,
     private readonly size: number,
-    private readonly cache: Lru<ExpandedTile> = new Lru(64),
+    private readonly cache: Lru<ExpandedTile> = new Lru(1 << 20, expandedTileBytes),
   ) {}
 
   async nodes(ids: readonly NodeId[]): Promise<Hash[]> {
@@ -117,7 +154,7 @@ export class TileNodeReader implements NodeReader {
     const out: Hash[] = [];
     for (const w of wanted) {
       const t = await tiles.get(w.key)!;
-      const h = t[w.k]?.[w.offset];
+      const h = expandedNode(t, w.k, w.offset);
       if (!h) throw new RangeError(`node ${w.k}/${w.offset} missing from tile ${w.key}`);
       out.push(h);
     }

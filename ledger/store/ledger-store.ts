@@ -9,6 +9,7 @@ import { consistencyProof, inclusionProof, treeRoot } from '../merkle.ts';
 import {
   type ExpandedTile,
   encodeBundle,
+  expandedTileBytes,
   joinHashes,
   Lru,
   TileNodeReader,
@@ -35,10 +36,10 @@ export class LedgerError extends Error {
 }
 
 export interface LedgerStoreOptions {
-  /** Immutable tiles and bundles kept in memory (entries, not bytes). */
-  cacheEntries?: number;
-  /** Expanded tiles (511 hashes each) kept for proof generation. */
-  expandedCache?: number;
+  /** Bytes of immutable tiles and bundles kept in memory (default 64 MiB). */
+  cacheBytes?: number;
+  /** Bytes of expanded tiles (16 KiB each) kept for proofs (default 64 MiB). */
+  expandedCacheBytes?: number;
   /** How stale the cached newest checkpoint may be before re-reading it. */
   checkpointTtlMs?: number;
 }
@@ -54,8 +55,8 @@ export class LedgerStore implements TileSource {
     readonly db: Db,
     opts: LedgerStoreOptions = {},
   ) {
-    this.blobs = new Lru(opts.cacheEntries ?? 4096);
-    this.expanded = new Lru(opts.expandedCache ?? 8192);
+    this.blobs = new Lru(opts.cacheBytes ?? 64 << 20, (b) => b.length);
+    this.expanded = new Lru(opts.expandedCacheBytes ?? 64 << 20, expandedTileBytes);
     this.ttl = opts.checkpointTtlMs ?? 100;
   }
 
