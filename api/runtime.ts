@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type KeyService, openLocalKeystore } from '../keys/index.ts';
+import { type KeyService, openLocalKeystore, openVaultKeyService, vaultConfigFromEnv } from '../keys/index.ts';
 import {
   type Db,
   LedgerStore,
@@ -43,7 +43,12 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   }
   try {
     await migrate(db);
-    const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
+    // VAULT_ADDR selects HashiCorp Vault's Transit engine; otherwise the local
+    // keystore under the data directory (the embedded default).
+    const vault = vaultConfigFromEnv(process.env);
+    const keys: KeyService & { close?: () => Promise<void> } = vault
+      ? await openVaultKeyService(vault)
+      : await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
     const logSigner = await keys.signer('log', config.origin);
     const store = new LedgerStore(db);
     // A log keeps one origin for life: refuse to continue it under another name
@@ -72,6 +77,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       async close() {
         await sequencer.stop();
         await db.close();
+        await keys.close?.();
         unlock();
       },
     };
