@@ -246,11 +246,10 @@ describe('sequencer under storage faults', () => {
     }
   });
 
-  // Known product bug (ledger/sequencer.ts): integrateOnce() keeps its stale
-  // in-memory edge after a batch that failed after committing, so every later call
-  // fails on the database's keys until start()'s loop reloads. Only start() calls
-  // load(); a caller driving integrateOnce() itself (tests, `saksi ledger append`)
-  // has no way to recover short of a new Sequencer. Flip to `it` once fixed.
+  // Regression: integrateOnce() used to keep its stale in-memory edge after a batch
+  // that failed after committing, so every later call failed on the database's
+  // keys until start()'s loop reloaded; a caller driving integrateOnce() itself
+  // (`saksi ledger append`) could not recover short of a new Sequencer.
   it('fail after persisting: integrateOnce() alone recovers on the next call', async () => {
     const seq = track(new Sequencer(db, signer, { origin: ORIGIN, batchSize: 100 }));
     await seq.acquire();
@@ -279,10 +278,6 @@ describe('sequencer under storage faults', () => {
   });
 
   it('random faults of every kind under concurrent writers: the log stays whole', async () => {
-    // This test is about faults; the decimal-boundary bug has its own test below.
-    // Until it is fixed, start past PGlite's first boundary (xid 1000) and stay
-    // well below the next one.
-    if (t.db.kind === 'pglite') await burnXidsTo(1000);
     const errors: unknown[] = [];
     const seq = track(new Sequencer(db, signer, { origin: ORIGIN, batchSize: 64, intervalMs: 5 }));
     await seq.acquire();
@@ -317,14 +312,12 @@ describe('sequencer under storage faults', () => {
 });
 
 describe('commit-safe order', () => {
-  // Known product bug (ledger/sequencer.ts, integrateOnce): the batch query says
-  // `SELECT id, tx::text AS tx … ORDER BY tx, id`, and ORDER BY resolves a bare
-  // name to the output column first, so rows are ordered by the transaction id's
-  // decimal TEXT ('1000' < '999'). Where pending rows straddle a power of ten, the
-  // batch takes rows out of order, stores a cursor behind rows it integrated (the
-  // sequencer then fails on duplicate keys forever) or ahead of rows it did not
-  // (those entries are lost). Fix: `ORDER BY ledger_pending.tx, ledger_pending.id`.
-  // Flip to `it` once fixed.
+  // Regression: the batch query once said `SELECT id, tx::text AS tx … ORDER BY
+  // tx, id`, and ORDER BY resolves a bare name to the output column first, so rows
+  // were ordered by the transaction id's decimal TEXT ('1000' < '999'). Where
+  // pending rows straddled a power of ten, a batch took rows out of order and
+  // stored a cursor behind rows it had integrated (the sequencer then failed on
+  // duplicate keys forever) or ahead of rows it had not (those entries were lost).
   it('integrates in numeric transaction order across a decimal boundary of xids', async (ctx) => {
     const boundary = 10 ** String(await currentXid()).length;
     // PGlite starts below 1000; a shared PostgreSQL cluster may be far from its next
