@@ -9,6 +9,85 @@ import type { LedgerError, LedgerStore } from '../../ledger/index.ts';
 import { fromUtf8, parseTilePath, VerifyError } from '../../ledger/verifier/index.ts';
 import { ApiError, badRequest, notFound, unavailable } from '../errors.ts';
 import { parseIndex } from '../params.ts';
+import { ERROR_SCHEMA, registerRoute } from '../schemas.ts';
+
+const INDEX = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const HASHES = { type: 'array', items: { type: 'string', description: 'standard base64 SHA-256' } };
+const PUBLIC_ERRORS = { '400': { description: 'malformed or out of range', schema: ERROR_SCHEMA } };
+registerRoute({
+  method: 'get',
+  path: '/v1/proofs/inclusion',
+  operationId: 'inclusionProof',
+  summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `size` entries',
+  tags: ['log'],
+  security: 'public',
+  parameters: [
+    { name: 'index', in: 'query', required: true, schema: INDEX, description: 'leaf index' },
+    {
+      name: 'size',
+      in: 'query',
+      required: true,
+      schema: INDEX,
+      description: 'tree size of a published checkpoint',
+    },
+  ],
+  responses: {
+    '200': {
+      description: 'the audit path',
+      schema: {
+        type: 'object',
+        required: ['index', 'size', 'path'],
+        properties: { index: INDEX, size: INDEX, path: HASHES },
+      },
+    },
+    ...PUBLIC_ERRORS,
+  },
+});
+registerRoute({
+  method: 'get',
+  path: '/v1/proofs/consistency',
+  operationId: 'consistencyProof',
+  summary: 'RFC 9162 consistency proof between two tree sizes',
+  tags: ['log'],
+  security: 'public',
+  parameters: [
+    { name: 'from', in: 'query', required: true, schema: INDEX, description: 'older tree size' },
+    { name: 'to', in: 'query', required: true, schema: INDEX, description: 'newer tree size' },
+  ],
+  responses: {
+    '200': {
+      description: 'the proof',
+      schema: {
+        type: 'object',
+        required: ['from', 'to', 'path'],
+        properties: { from: INDEX, to: INDEX, path: HASHES },
+      },
+    },
+    ...PUBLIC_ERRORS,
+  },
+});
+registerRoute({
+  method: 'get',
+  path: '/v1/ledger/entries/{index}',
+  operationId: 'ledgerEntry',
+  summary: 'One log entry with its leaf hash',
+  tags: ['log'],
+  security: 'public',
+  parameters: [
+    { name: 'index', in: 'path', required: true, schema: INDEX, description: 'leaf index' },
+  ],
+  responses: {
+    '200': {
+      description: 'the entry',
+      schema: {
+        type: 'object',
+        required: ['index', 'leafHash'],
+        properties: { index: INDEX, leafHash: { type: 'string' }, entry: { type: 'object' } },
+      },
+    },
+    ...PUBLIC_ERRORS,
+  },
+});
 
 export interface LogRoutesDeps {
   store: LedgerStore;

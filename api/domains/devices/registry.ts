@@ -1,0 +1,34 @@
+/**
+ * Enrolled devices, read on every device-signed write: cached briefly so that
+ * signature checks are not a database round trip each, and never longer than
+ * `ttlMs`, so a revocation takes effect within that bound.
+ */
+import type { Db } from '../../../ledger/index.ts';
+import type { DeviceRegistry } from '../../write/ledgered-write.ts';
+
+export class DbDeviceRegistry implements DeviceRegistry {
+  private readonly cache = new Map<string, { owner: string | null; at: number }>();
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  async ownerOf(publicKey: Uint8Array): Promise<string | null> {
+    const id = Buffer.from(publicKey).toString('base64');
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.owner;
+    const [row] = await this.db.query<{ officer_id: string }>(
+      'SELECT officer_id FROM devices WHERE public_key = $1 AND revoked_at IS NULL',
+      [publicKey],
+    );
+    const owner = row?.officer_id ?? null;
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(id, { owner, at: Date.now() });
+    return owner;
+  }
+
+  /** Drops a key from the cache at once (after a revocation on this node). */
+  forget(publicKey: Uint8Array): void {
+    this.cache.delete(Buffer.from(publicKey).toString('base64'));
+  }
+}

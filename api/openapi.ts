@@ -1,0 +1,46 @@
+/** `GET /openapi.json`: OpenAPI 3.1 of every /v1 route, from the registered schemas. */
+import { registeredRoutes } from './schemas.ts';
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of registeredRoutes()) {
+    if (!r.path.startsWith('/v1/')) continue;
+    paths[r.path] ??= {};
+    paths[r.path]![r.method] = {
+      operationId: r.operationId,
+      summary: r.summary,
+      tags: r.tags,
+      ...(r.security === 'bearer' ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(r.parameters ? { parameters: r.parameters.map((p) => ({ ...p })) } : {}),
+      ...(r.requestBody
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: r.requestBody } },
+            },
+          }
+        : {}),
+      responses: Object.fromEntries(
+        Object.entries(r.responses).map(([status, resp]) => [
+          status,
+          {
+            description: resp.description,
+            ...(resp.schema ? { content: { 'application/json': { schema: resp.schema } } } : {}),
+          },
+        ]),
+      ),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Saksi API',
+      version,
+      description: 'Ledgered writes and public proofs for KPU election applications.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA)' } },
+    },
+    paths,
+  };
+}

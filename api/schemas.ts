@@ -1,0 +1,84 @@
+/**
+ * JSON Schemas are the single source for request validation (ajv) and for
+ * /openapi.json: a route registers its schemas once here and gets both.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { badRequest } from './errors.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, coerceTypes: false, useDefaults: false });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+
+export interface RouteDoc {
+  method: 'get' | 'post';
+  /** OpenAPI path, e.g. /v1/incidents/{id}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  /** Security: 'bearer' routes need an officer token; 'public' ones do not. */
+  security: 'bearer' | 'public';
+  requestBody?: JsonSchema;
+  parameters?: {
+    name: string;
+    in: 'query' | 'path' | 'header';
+    required: boolean;
+    schema: JsonSchema;
+    description: string;
+  }[];
+  responses: Record<string, { description: string; schema?: JsonSchema }>;
+}
+
+const routes: RouteDoc[] = [];
+
+export function registerRoute(doc: RouteDoc): void {
+  if (!routes.some((r) => r.method === doc.method && r.path === doc.path)) routes.push(doc);
+}
+
+export function registeredRoutes(): readonly RouteDoc[] {
+  return routes;
+}
+
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+/** Validates attacker-controlled input; throws a 400 naming every violation. */
+export function validate<T>(schema: JsonSchema, value: unknown, what = 'request body'): T {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  if (fn(value)) return value as T;
+  throw badRequest('INVALID_REQUEST', `${what} is invalid: ${describeErrors(fn.errors ?? [])}`);
+}
+
+function describeErrors(errors: ErrorObject[]): string {
+  return errors
+    .slice(0, 10)
+    .map((e) => {
+      const where = e.instancePath || '/';
+      if (e.keyword === 'additionalProperties')
+        return `${where} has unknown field ${JSON.stringify(e.params.additionalProperty)}`;
+      return `${where} ${e.message ?? 'is invalid'}`;
+    })
+    .join('; ');
+}
+
+/** The standard error body, for OpenAPI. */
+export const ERROR_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        requestId: { type: 'string' },
+      },
+    },
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * Group commit: many concurrent requests share one database transaction, each
+ * still atomic on its own. A lone commit costs more than a request's whole budget
+ * (an fsync); sharing it is what lets the API take thousands of ledgered writes a
+ * second (issue #3, "Benchmark").
+ *
+ * Each job runs under its own SAVEPOINT inside the shared transaction: a job that
+ * throws is rolled back to its savepoint and rejected alone; the others commit.
+ * If the COMMIT itself fails, every job of the batch is rejected as retryable —
+ * nothing of any of them was stored.
+ */
+import type { Db, Sql } from '../../ledger/index.ts';
+
+export interface GroupCommitOptions {
+  /** Most jobs per shared transaction. */
+  maxBatch?: number;
+  /** Shared transactions in flight at once (each holds one connection). */
+  concurrency?: number;
+  /** Queued jobs beyond which new ones are refused (overload → 503). */
+  maxQueue?: number;
+  /**
+   * Runs once per batch after every job, before COMMIT, with the outputs of the
+   * jobs that succeeded: one multi-row insert instead of one per job.
+   */
+  finish?: (tx: Sql, outputs: unknown[]) => Promise<void>;
+}
+
+export class CommitFailedError extends Error {
+  readonly code = 'COMMIT_FAILED';
+  readonly retryable = true;
+}
+
+export class OverloadedError extends Error {
+  readonly code = 'OVERLOADED';
+  readonly retryable = true;
+}
+
+interface Job<T> {
+  run: (tx: Sql) => Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommitter {
+  private readonly queue: Job<unknown>[] = [];
+  private inFlight = 0;
+  private readonly maxBatch: number;
+  private readonly concurrency: number;
+  private readonly maxQueue: number;
+  /** Sizes of committed batches, for metrics. */
+  onBatch: ((size: number, ms: number) => void) | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 256;
+    // PGlite has one connection: batches run one after another there.
+    this.concurrency = db.kind === 'pglite' ? 1 : (opts.concurrency ?? 4);
+    this.maxQueue = opts.maxQueue ?? 20_000;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  run<T>(run: (tx: Sql) => Promise<T>): Promise<T> {
+    if (this.queue.length >= this.maxQueue)
+      return Promise.reject(new OverloadedError('write queue is full'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve, reject } as Job<unknown>);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.concurrency && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.commit(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async commit(batch: Job<unknown>[]): Promise<void> {
+    const started = performance.now();
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      await this.db.transaction(async (tx) => {
+        for (let i = 0; i < batch.length; i++) {
+          await tx.query(`SAVEPOINT j${i}`);
+          try {
+            const value = await batch[i]!.run(tx);
+            await tx.query(`RELEASE SAVEPOINT j${i}`);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await tx.query(`ROLLBACK TO SAVEPOINT j${i}`);
+            outcomes.push({ ok: false, error });
+          }
+        }
+        const values = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+        if (values.length > 0 && this.opts.finish) await this.opts.finish(tx, values);
+      });
+    } catch (e) {
+      const err = new CommitFailedError(
+        `shared commit failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      for (const job of batch) job.reject(err);
+      return;
+    }
+    this.onBatch?.(batch.length, performance.now() - started);
+    batch.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.error);
+    });
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * The one write path every domain uses (ARCHITECTURE.md "The write path"):
+ *
+ *   validate → authorise → device signature → domain rules →
+ *   ONE transaction (shared by concurrent requests, each atomic on its own):
+ *     domain rows + subject version + pending log entry → 201 receipt
+ *
+ * A domain declares a WriteDefinition (schemas, policy action and resource, pure
+ * rules, the rows to write) and gets authentication, validation, authorisation,
+ * signing and ledgering the same way everywhere. Nothing reaches a domain table
+ * without its log entry in the same transaction, because `apply` only ever runs
+ * inside the job that also inserts the entry.
+ */
+import { createHash } from 'node:crypto';
+import {
+  addPending,
+  canonicalBytes,
+  type EntryEnvelope,
+  type JsonObject,
+  type LedgerStore,
+  leafHash,
+  type Sql,
+  validateEntry,
+} from '../../ledger/index.ts';
+import type { OfficerPrincipal, Principal } from '../auth/principal.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { type JsonSchema, validate } from '../schemas.ts';
+import type { Authorizer, PolicyResource } from './authorizer.ts';
+import { submissionMessage, verifyDeviceSignature } from './device-signature.ts';
+import type { GroupCommitter } from './group-commit.ts';
+
+/** A domain rule that failed: returned as a value, answered as 422. */
+export interface Violation {
+  rule: string;
+  message: string;
+}
+
+export interface WriteContext<P> {
+  payload: P;
+  subject: string;
+  seq: number;
+  principal: OfficerPrincipal;
+  /** The entry's leaf hash (what the receipt and the log carry). */
+  entryHash: Uint8Array;
+  pendingId: number;
+}
+
+export interface WriteDefinition<P extends JsonObject> {
+  /** Entry kind, `domain.entity.event`. */
+  kind: string;
+  /** Policy action (policies/). */
+  action: string;
+  /** Schema of `payload`; must refuse unknown fields. */
+  payloadSchema: JsonSchema;
+  /** The policy resource this write touches (e.g. the TPS area). */
+  resource(payload: P, principal: OfficerPrincipal): PolicyResource;
+  /** Extra policy context (e.g. {self: true}). */
+  context?(payload: P, principal: OfficerPrincipal): Record<string, boolean | string | number>;
+  /** True when the submission must carry the officer's device signature. */
+  deviceSigned: boolean;
+  /** Checks the subject belongs to this payload (e.g. `incident:<tps>:<n>`). */
+  subjectMatches(subject: string, payload: P): boolean;
+  /** Pure domain rules; each violation makes a 422 and nothing is stored. */
+  rules?(payload: P, seq: number): Violation[];
+  /** Domain rows, inside the shared transaction, after the entry is pending. */
+  apply?(tx: Sql, w: WriteContext<P>): Promise<void>;
+}
+
+export interface DeviceRegistry {
+  /** The officer a non-revoked device belongs to, or null. */
+  ownerOf(publicKey: Uint8Array): Promise<string | null>;
+}
+
+export interface WriteServices {
+  committer: GroupCommitter;
+  store: LedgerStore;
+  authorizer: Authorizer;
+  devices: DeviceRegistry;
+  /** Wakes an in-process sequencer so receipts integrate sooner. */
+  poke?: () => void;
+  /** Every authorisation decision, for the decision log and metrics. */
+  onDecision?: (d: {
+    principal: string;
+    action: string;
+    resource: PolicyResource;
+    allowed: boolean;
+    policies: string[];
+  }) => void;
+}
+
+export interface Receipt {
+  kind: string;
+  subject: string;
+  seq: number;
+  entryHash: string;
+  pendingId: number;
+}
+
+export interface IntegratedReceipt extends Receipt {
+  index: number;
+  checkpoint: string;
+  treeSize: number;
+  inclusionProof: string[];
+}
+
+/** The request body every ledgered write takes; `payload` is the domain's. */
+export function submissionSchema(payloadSchema: JsonSchema, deviceSigned: boolean): JsonSchema {
+  const b64 = (n: number) => ({
+    type: 'string',
+    minLength: Math.ceil(n / 3) * 4,
+    maxLength: Math.ceil(n / 3) * 4,
+    pattern: '^[A-Za-z0-9+/]*={0,2}$',
+  });
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['subject', 'seq', 'payload', ...(deviceSigned ? ['device'] : [])],
+    properties: {
+      subject: { type: 'string', minLength: 1, maxLength: 256 },
+      seq: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+      payload: payloadSchema,
+      reason: { type: 'string', minLength: 1, maxLength: 1000 },
+      ...(deviceSigned
+        ? {
+            device: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['key', 'sig'],
+              properties: { key: b64(32), sig: b64(64) },
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+interface Submission<P> {
+  subject: string;
+  seq: number;
+  payload: P;
+  reason?: string;
+  device?: { key: string; sig: string };
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
+
+class IdempotentReplay extends Error {}
+
+const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+export async function performWrite<P extends JsonObject>(
+  svc: WriteServices,
+  def: WriteDefinition<P>,
+  schema: JsonSchema,
+  principal: Principal,
+  body: unknown,
+  opts: { idempotencyKey?: string | undefined } = {},
+): Promise<Receipt> {
+  if (principal.kind !== 'officer')
+    throw new ApiError(401, 'UNAUTHENTICATED', 'this write needs an officer token', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  const sub = validate<Submission<P>>(schema, body);
+  if (!def.subjectMatches(sub.subject, sub.payload))
+    throw badRequest(
+      'SUBJECT_MISMATCH',
+      `subject ${JSON.stringify(sub.subject)} does not belong to this payload`,
+    );
+  if (sub.seq > 1 && sub.reason === undefined)
+    throw new ApiError(422, 'REASON_REQUIRED', 'a correction (seq > 1) must give a reason');
+
+  const resource = def.resource(sub.payload, principal);
+  const decision = svc.authorizer.authorize(
+    principal,
+    def.action,
+    resource,
+    def.context?.(sub.payload, principal),
+  );
+  svc.onDecision?.({ principal: principal.id, action: def.action, resource, ...decision });
+  if (!decision.allowed)
+    throw new ApiError(
+      403,
+      'FORBIDDEN',
+      `${principal.role} ${principal.id} may not ${def.action} here`,
+    );
+
+  let actor: EntryEnvelope['actor'] = { id: principal.id, role: principal.role };
+  if (def.deviceSigned) {
+    const key = Buffer.from(sub.device!.key, 'base64');
+    const sig = Buffer.from(sub.device!.sig, 'base64');
+    const owner = await svc.devices.ownerOf(key);
+    if (owner !== principal.id)
+      throw new ApiError(
+        403,
+        'DEVICE_NOT_ENROLLED',
+        'this device is not enrolled to the signed-in officer',
+      );
+    const message = submissionMessage({
+      kind: def.kind,
+      subject: sub.subject,
+      seq: sub.seq,
+      payload: sub.payload,
+      reason: sub.reason,
+    });
+    if (!verifyDeviceSignature(key, message, sig))
+      throw new ApiError(403, 'BAD_SIGNATURE', 'the device signature does not verify');
+    actor = { ...actor, key: sub.device!.key, sig: sub.device!.sig };
+  }
+
+  const violations = def.rules?.(sub.payload, sub.seq) ?? [];
+  if (violations.length > 0)
+    throw new ApiError(
+      422,
+      'RULE_VIOLATION',
+      violations.map((v) => `${v.rule}: ${v.message}`).join('; '),
+    );
+
+  const requestHash = createHash('sha256')
+    .update(canonicalBytes(body as JsonObject))
+    .digest();
+  const idem = opts.idempotencyKey;
+  if (idem !== undefined) {
+    if (!IDEMPOTENCY_KEY.test(idem))
+      throw badRequest('BAD_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–128 of A-Z a-z 0-9 _ -');
+    const first = await previousReceipt(svc, principal.id, idem, requestHash);
+    if (first) return first;
+  }
+
+  const at = new Date().toISOString();
+  try {
+    const receipt = await svc.committer.run(async (tx) => {
+      const prev =
+        sub.seq === 1
+          ? null
+          : (
+              await tx.query<{ leaf_hash: Uint8Array }>(
+                'SELECT leaf_hash FROM subject_versions WHERE subject = $1 AND seq = $2',
+                [sub.subject, sub.seq - 1],
+              )
+            )[0]?.leaf_hash;
+      if (prev === undefined)
+        throw new ApiError(
+          409,
+          'NO_PREVIOUS_VERSION',
+          `${sub.subject} has no version ${sub.seq - 1} to correct`,
+        );
+      const envelope = {
+        v: 1,
+        kind: def.kind,
+        subject: sub.subject,
+        seq: sub.seq,
+        prev: prev === null ? null : b64(prev),
+        at,
+        actor,
+        payload: sub.payload,
+        ...(sub.reason === undefined ? {} : { reason: sub.reason }),
+      };
+      const checked = validateEntry(envelope);
+      if (!checked.ok)
+        throw badRequest(
+          'INVALID_ENTRY',
+          checked.errors.map((e) => `${e.path} ${e.message}`).join('; '),
+        );
+      const [pendingId] = await addPending(tx, [checked.bytes]);
+      const inserted = await tx.query(
+        'INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING seq',
+        [sub.subject, sub.seq, checked.leafHash, pendingId],
+      );
+      if (inserted.length === 0)
+        throw new ApiError(
+          409,
+          'VERSION_EXISTS',
+          `${sub.subject} already has version ${sub.seq} (a replay, or a concurrent write)`,
+        );
+      await def.apply?.(tx, {
+        payload: sub.payload,
+        subject: sub.subject,
+        seq: sub.seq,
+        principal,
+        entryHash: checked.leafHash,
+        pendingId: pendingId!,
+      });
+      const r: Receipt = {
+        kind: def.kind,
+        subject: sub.subject,
+        seq: sub.seq,
+        entryHash: b64(checked.leafHash),
+        pendingId: pendingId!,
+      };
+      if (idem !== undefined) {
+        const claimed = await tx.query(
+          'INSERT INTO idempotency_keys (principal_id, key, request_hash, receipt) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key',
+          [principal.id, idem, requestHash, JSON.stringify(r)],
+        );
+        if (claimed.length === 0) throw new IdempotentReplay();
+      }
+      return r;
+    });
+    svc.poke?.();
+    return receipt;
+  } catch (e) {
+    if (e instanceof IdempotentReplay && idem !== undefined) {
+      const first = await previousReceipt(svc, principal.id, idem, requestHash);
+      if (first) return first;
+    }
+    throw e;
+  }
+}
+
+async function previousReceipt(
+  svc: WriteServices,
+  principalId: string,
+  key: string,
+  requestHash: Uint8Array,
+): Promise<Receipt | null> {
+  const [row] = await svc.store.db.query<{ request_hash: Uint8Array; receipt: Receipt | string }>(
+    'SELECT request_hash, receipt FROM idempotency_keys WHERE principal_id = $1 AND key = $2',
+    [principalId, key],
+  );
+  if (!row) return null;
+  if (!Buffer.from(row.request_hash).equals(Buffer.from(requestHash)))
+    throw new ApiError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'this Idempotency-Key was used for a different request',
+    );
+  return typeof row.receipt === 'string' ? (JSON.parse(row.receipt) as Receipt) : row.receipt;
+}
+
+/** `?wait=integrated`: waits for the entry's index and proves its inclusion. */
+export async function waitIntegrated(
+  store: LedgerStore,
+  r: Receipt,
+  timeoutMs = 10_000,
+): Promise<IntegratedReceipt> {
+  const found = await store.waitIntegrated([r.pendingId], timeoutMs, 20);
+  const index = found.get(r.pendingId)!;
+  let cp = await store.checkpoint();
+  for (let i = 0; cp && cp.size <= index && i < 100; i++) {
+    await new Promise((res) => setTimeout(res, 20));
+    cp = await store.checkpoint();
+  }
+  if (!cp || cp.size <= index)
+    throw new ApiError(503, 'NOT_YET_INTEGRATED', 'integrated, but no checkpoint covers it yet', {
+      'Retry-After': '1',
+    });
+  const proof = await store.inclusionProof(index, cp.size);
+  return { ...r, index, checkpoint: cp.note, treeSize: cp.size, inclusionProof: proof.map(b64) };
+}
+
+/** A receipt's entry hash, recomputed from the entry bytes (for tests and audits). */
+export const entryHashOf = (bytes: Uint8Array) => b64(leafHash(bytes));
