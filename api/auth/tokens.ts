@@ -1,0 +1,169 @@
+/**
+ * Saksi's own bearer tokens: short-lived EdDSA JWTs (./jwt.ts) signed by the key
+ * service's `token` key. Every version of that key the key service lists is
+ * accepted, so rotating it does not log everyone out; a token naming a key this
+ * node has not seen makes it re-read the list (at most once per interval, so
+ * made-up key ids cannot turn into a flood of key-service calls).
+ */
+
+import type { KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { KeyService, RotatingKeyService } from '../../keys/index.ts';
+import { isAreaCode, isRole } from '../../policies/index.ts';
+import { OFFICER_ID } from '../identity/officer.ts';
+import { ed25519PublicKey, type JwtFailure, keyId, signJwt, verifyJwt } from './jwt.ts';
+import type { Role } from './principal.ts';
+
+export interface TokenConfig {
+  /** `iss` of the tokens this deployment issues (and the only one it accepts for them). */
+  issuer: string;
+  /** `aud`: the API these tokens are for. */
+  audience: string;
+  /** Lifetime of an issued token; also the longest lifetime a token may claim. */
+  ttlSeconds: number;
+}
+
+/** Clock skew tolerated on exp, nbf and iat between the nodes that issue and check. */
+export const CLOCK_SKEW_SECONDS = 30;
+/** The signed-note name the token signer is asked for (unused in a JWT, but required). */
+export const TOKEN_KEY_NAME = 'saksi-token';
+const KEY_REFRESH_MS = 10_000;
+
+export interface TokenClaims {
+  iss: string;
+  /** The officer's id. */
+  sub: string;
+  aud: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  jti: string;
+  role: Role;
+  area: string;
+}
+
+const CLAIMS = new Set(['iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti', 'role', 'area']);
+const JTI = /^[A-Za-z0-9_-]{16,64}$/;
+
+export interface IssuedToken {
+  token: string;
+  /** RFC 3339 UTC time at which the token expires. */
+  expiresAt: string;
+  claims: TokenClaims;
+}
+
+export type TokenFailure =
+  | JwtFailure
+  | 'expired'
+  | 'not_yet_valid'
+  | 'issuer'
+  | 'audience'
+  | 'claims';
+export type TokenResult = { ok: true; claims: TokenClaims } | { ok: false; failure: TokenFailure };
+
+function isRotating(keys: KeyService): keys is RotatingKeyService {
+  return typeof (keys as Partial<RotatingKeyService>).publicKeys === 'function';
+}
+
+const isNumericDate = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+export class TokenService {
+  readonly #keys: KeyService;
+  readonly #config: TokenConfig;
+  readonly #now: () => number;
+  readonly #known = new Map<string, KeyObject>();
+  #lastRefresh = Number.NEGATIVE_INFINITY;
+  #refreshing: Promise<void> | undefined;
+
+  constructor(keys: KeyService, config: TokenConfig, options: { now?: () => number } = {}) {
+    this.#keys = keys;
+    this.#config = config;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get config(): Readonly<TokenConfig> {
+    return this.#config;
+  }
+
+  /** Issues a token for an officer, signed with the current `token` key. */
+  async issue(officer: { id: string; role: Role; area: string }): Promise<IssuedToken> {
+    // Asked each time, so a rotation is used from the next token on.
+    const signer = await this.#keys.signer('token', TOKEN_KEY_NAME);
+    this.#remember(signer.publicKey);
+    const iat = Math.floor(this.#now() / 1000);
+    const claims: TokenClaims = {
+      iss: this.#config.issuer,
+      sub: officer.id,
+      aud: this.#config.audience,
+      iat,
+      nbf: iat,
+      exp: iat + this.#config.ttlSeconds,
+      jti: randomBytes(16).toString('base64url'),
+      role: officer.role,
+      area: officer.area,
+    };
+    return {
+      token: await signJwt(signer, claims),
+      expiresAt: new Date(claims.exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      claims,
+    };
+  }
+
+  /** Checks signature and claims. Whether the officer may still act is the caller's check. */
+  async verify(token: string): Promise<TokenResult> {
+    const jwt = await verifyJwt(token, (kid) => this.#keyFor(kid));
+    if (!jwt.ok) return jwt;
+    const c = jwt.payload;
+    const fail = (failure: TokenFailure): TokenResult => ({ ok: false, failure });
+    if (Object.keys(c).some((k) => !CLAIMS.has(k))) return fail('claims');
+    if (c.iss !== this.#config.issuer) return fail('issuer');
+    if (c.aud !== this.#config.audience) return fail('audience');
+    const { iat, nbf, exp } = c;
+    if (
+      typeof c.sub !== 'string' ||
+      !OFFICER_ID.test(c.sub) ||
+      !isRole(c.role) ||
+      !isAreaCode(c.area) ||
+      typeof c.jti !== 'string' ||
+      !JTI.test(c.jti) ||
+      !isNumericDate(iat) ||
+      !isNumericDate(nbf) ||
+      !isNumericDate(exp) ||
+      exp <= iat ||
+      exp - iat > this.#config.ttlSeconds
+    )
+      return fail('claims');
+    // RFC 7519 §4.1.4, §4.1.5, with the skew allowed for clocks that disagree.
+    const now = this.#now() / 1000;
+    if (now >= exp + CLOCK_SKEW_SECONDS) return fail('expired');
+    if (nbf > now + CLOCK_SKEW_SECONDS || iat > now + CLOCK_SKEW_SECONDS)
+      return fail('not_yet_valid');
+    return { ok: true, claims: c as unknown as TokenClaims };
+  }
+
+  #remember(publicKey: Uint8Array): void {
+    const kid = keyId(publicKey);
+    if (!this.#known.has(kid)) this.#known.set(kid, ed25519PublicKey(publicKey));
+  }
+
+  async #keyFor(kid: string): Promise<KeyObject | undefined> {
+    const known = this.#known.get(kid);
+    if (known) return known;
+    if (this.#now() - this.#lastRefresh >= KEY_REFRESH_MS) {
+      this.#refreshing ??= this.#refresh().finally(() => {
+        this.#refreshing = undefined;
+      });
+    }
+    await this.#refreshing;
+    return this.#known.get(kid);
+  }
+
+  async #refresh(): Promise<void> {
+    this.#lastRefresh = this.#now();
+    const keys = this.#keys;
+    if (isRotating(keys))
+      for (const k of await keys.publicKeys('token')) this.#remember(k.publicKey);
+    this.#remember((await keys.signer('token', TOKEN_KEY_NAME)).publicKey);
+  }
+}

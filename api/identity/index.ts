@@ -1,0 +1,35 @@
+/** The identity area's public surface: officers, their storage, demo mode, routes. */
+export { canManageOfficers } from './authorize.ts';
+export {
+  DEMO_ACTOR,
+  DEMO_AREAS,
+  type DemoTokenResult,
+  demoOfficerId,
+  demoToken,
+  type SeededOfficer,
+  seedDemoOfficers,
+} from './demo.ts';
+export {
+  MAX_OFFICER_CACHE_MS,
+  OfficerDirectory,
+  type OfficerDirectoryOptions,
+} from './directory.ts';
+export { createIdentity, type Identity, type IdentityDeps } from './identity.ts';
+export {
+  type CreateOfficerInput,
+  type CreateOfficerResult,
+  checkNewOfficer,
+  createOfficer,
+  newOfficerId,
+} from './manage.ts';
+export {
+  MAX_PASSWORD_CHARS,
+  MIN_PASSWORD_CHARS,
+  OFFICER_ID,
+  type Officer,
+  ROLE_LEVEL,
+  roleFitsArea,
+  USERNAME,
+} from './officer.ts';
+export { BODY_LIMIT, type IdentityRoutesDeps, identityRoutes } from './routes.ts';
+export { findOfficer, type Receipt, setSuspended } from './store.ts';

@@ -1,0 +1,326 @@
+/**
+ * Identity over HTTP: login, officer management, and (demo mode only) demo
+ * tokens. Bodies are attacker-controlled: JSON only, at most BODY_LIMIT bytes,
+ * schema-checked with unknown fields refused (400) before anything is read from
+ * the database; domain rules then answer 422. Passwords and hashes never appear
+ * in an answer, and tokens are sent `Cache-Control: no-store` (RFC 6749 §5.1).
+ */
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Db } from '../../ledger/index.ts';
+import { type AuthEnv, requireOfficer } from '../auth/authenticate.ts';
+import type { LoginService } from '../auth/login.ts';
+import { ROLES } from '../auth/principal.ts';
+import type { IssuedToken, TokenService } from '../auth/tokens.ts';
+import { ApiError, badRequest, errorBody, notFound } from '../errors.ts';
+import { ERROR_SCHEMA, type JsonSchema, registerRoute, validate } from '../schemas.ts';
+import { canManageOfficers } from './authorize.ts';
+import { demoToken } from './demo.ts';
+import type { OfficerDirectory } from './directory.ts';
+import { type CreateOfficerInput, createOfficer } from './manage.ts';
+import { MAX_PASSWORD_CHARS, OFFICER_ID, type Officer, USERNAME } from './officer.ts';
+import { findOfficer, setSuspended } from './store.ts';
+
+export interface IdentityRoutesDeps {
+  db: Db;
+  tokens: TokenService;
+  login: LoginService;
+  officers: OfficerDirectory;
+  /** Mounts POST /v1/demo/token; without it that route does not exist (404). */
+  demo: boolean;
+  now?: () => number;
+}
+
+/** Identity bodies are a few hundred bytes; refuse anything much larger unread. */
+export const BODY_LIMIT = 16 * 1024;
+
+const AREA = { type: 'string', pattern: '^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$' };
+const ROLE = { enum: [...ROLES] };
+const OFFICER_REF = {
+  type: 'object',
+  required: ['id', 'role', 'area'],
+  properties: { id: { type: 'string' }, role: ROLE, area: AREA },
+};
+const OFFICER = {
+  type: 'object',
+  required: ['id', 'username', 'role', 'area', 'suspended', 'createdAt'],
+  properties: {
+    ...OFFICER_REF.properties,
+    username: { type: 'string' },
+    suspended: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};
+const TOKEN = {
+  type: 'object',
+  required: ['token', 'expiresAt', 'officer'],
+  properties: {
+    token: { type: 'string', description: 'EdDSA JWT for Authorization: Bearer' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    officer: OFFICER_REF,
+  },
+};
+const RECEIPT = {
+  type: 'object',
+  required: ['kind', 'subject', 'seq', 'entryHash', 'pendingId'],
+  properties: {
+    kind: { type: 'string' },
+    subject: { type: 'string' },
+    seq: { type: 'integer' },
+    entryHash: { type: 'string' },
+    pendingId: { type: 'integer' },
+  },
+};
+const WRITTEN = {
+  type: 'object',
+  required: ['officer', 'receipt'],
+  properties: { officer: OFFICER, receipt: RECEIPT },
+};
+
+const LOGIN_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 64 },
+    password: { type: 'string', minLength: 1, maxLength: MAX_PASSWORD_CHARS },
+  },
+};
+const CREATE_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password', 'role', 'area'],
+  properties: {
+    id: { type: 'string', pattern: OFFICER_ID.source },
+    username: { type: 'string', pattern: USERNAME.source },
+    password: { type: 'string', minLength: 1, maxLength: MAX_PASSWORD_CHARS },
+    role: ROLE,
+    area: AREA,
+  },
+};
+const REASON_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
+};
+const DEMO_BODY: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role'],
+  properties: { role: ROLE, area: AREA },
+};
+
+const err = (description: string) => ({ description, schema: ERROR_SCHEMA });
+const BAD_INPUT = {
+  '400': err('malformed JSON, or a body that does not fit the schema'),
+  '413': err(`body larger than ${BODY_LIMIT} bytes`),
+  '415': err('body is not application/json'),
+};
+const AUTH_ERRORS = {
+  '401': err('no token, or an invalid one'),
+  '403': err('not allowed to manage officers'),
+};
+
+registerRoute({
+  method: 'post',
+  path: '/v1/auth/login',
+  operationId: 'login',
+  summary: 'Exchange an officer username and password for a short-lived bearer token',
+  tags: ['identity'],
+  security: 'public',
+  requestBody: LOGIN_BODY,
+  responses: {
+    '200': { description: 'a bearer token', schema: TOKEN },
+    ...BAD_INPUT,
+    '401': err('wrong username or password (the same answer for both)'),
+    '403': err('the officer is suspended'),
+    '429': err('too many failed logins for this username; retry after Retry-After seconds'),
+  },
+});
+registerRoute({
+  method: 'post',
+  path: '/v1/officers',
+  operationId: 'createOfficer',
+  summary: 'Create an officer (ADMIN); logged as identity.officer.created',
+  tags: ['identity'],
+  security: 'bearer',
+  requestBody: CREATE_BODY,
+  responses: {
+    '201': { description: 'created, with its log receipt', schema: WRITTEN },
+    ...BAD_INPUT,
+    ...AUTH_ERRORS,
+    '409': err('id or username already taken'),
+    '422': err('role does not fit the area, or the password is too short'),
+  },
+});
+registerRoute({
+  method: 'get',
+  path: '/v1/officers/me',
+  operationId: 'currentOfficer',
+  summary: 'The officer the bearer token belongs to',
+  tags: ['identity'],
+  security: 'bearer',
+  responses: {
+    '200': {
+      description: 'the current record',
+      schema: {
+        type: 'object',
+        properties: { officer: OFFICER, via: { enum: ['token', 'oidc'] } },
+      },
+    },
+    '401': err('no token, or an invalid one'),
+  },
+});
+for (const action of ['suspend', 'reinstate'] as const)
+  registerRoute({
+    method: 'post',
+    path: `/v1/officers/{id}/${action}`,
+    operationId: `${action}Officer`,
+    summary: `${action === 'suspend' ? 'Suspend' : 'Reinstate'} an officer (ADMIN); logged with the reason`,
+    tags: ['identity'],
+    security: 'bearer',
+    parameters: [
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+        description: 'officer id',
+      },
+    ],
+    requestBody: REASON_BODY,
+    responses: {
+      '200': { description: 'changed, with its log receipt', schema: WRITTEN },
+      ...BAD_INPUT,
+      ...AUTH_ERRORS,
+      '404': err('no such officer'),
+      '409': err(`the officer is already ${action === 'suspend' ? 'suspended' : 'active'}`),
+      '422': err('an officer cannot suspend themselves'),
+    },
+  });
+
+/** The body as JSON, checked against `schema`; attacker-controlled. */
+async function readBody<T>(c: Context, schema: JsonSchema): Promise<T> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type))
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    throw badRequest('MALFORMED_JSON', 'request body is not JSON');
+  }
+  return validate<T>(schema, body);
+}
+
+const limit = bodyLimit({
+  maxSize: BODY_LIMIT,
+  onError: (c) =>
+    c.json(errorBody('BODY_TOO_LARGE', `request body exceeds ${BODY_LIMIT} bytes`), 413),
+});
+
+function tokenAnswer(c: Context, issued: IssuedToken, officer: Officer) {
+  c.header('Cache-Control', 'no-store');
+  return c.json({
+    token: issued.token,
+    expiresAt: issued.expiresAt,
+    officer: { id: officer.id, role: officer.role, area: officer.area },
+  });
+}
+
+export function identityRoutes(deps: IdentityRoutesDeps): Hono<AuthEnv> {
+  const { db, login, officers, tokens } = deps;
+  const now = () => new Date((deps.now ?? Date.now)());
+  const app = new Hono<AuthEnv>();
+
+  app.post('/v1/auth/login', limit, async (c) => {
+    const body = await readBody<{ username: string; password: string }>(c, LOGIN_BODY);
+    const r = await login.login(body.username, body.password);
+    if (r.ok) return tokenAnswer(c, r.issued, r.officer);
+    switch (r.code) {
+      case 'INVALID_CREDENTIALS':
+        throw new ApiError(401, 'INVALID_CREDENTIALS', 'wrong username or password');
+      case 'SUSPENDED':
+        throw new ApiError(403, 'OFFICER_SUSPENDED', 'this officer is suspended');
+      // 429, not 423: RFC 6585 defines Retry-After for it and clients back off on
+      // it; 423 (WebDAV) means a locked resource, which a login is not.
+      case 'LOCKED':
+        throw new ApiError(
+          429,
+          'LOGIN_LOCKED',
+          'too many failed logins for this username; try again later',
+          { 'Retry-After': String(r.retryAfterSeconds) },
+        );
+      default:
+        return r satisfies never;
+    }
+  });
+
+  app.post('/v1/officers', limit, async (c) => {
+    const principal = requireOfficer(c);
+    const body = await readBody<CreateOfficerInput>(c, CREATE_BODY);
+    if (!canManageOfficers(principal, body.area, body.role))
+      throw new ApiError(
+        403,
+        'FORBIDDEN',
+        `${principal.role} ${principal.id} may not manage officers`,
+      );
+    const r = await createOfficer(db, body, { id: principal.id, role: principal.role }, now());
+    if (r.ok) return c.json({ officer: r.officer, receipt: r.receipt }, 201);
+    switch (r.code) {
+      case 'ID_TAKEN':
+        throw new ApiError(409, r.code, 'an officer with this id exists');
+      case 'USERNAME_TAKEN':
+        throw new ApiError(409, r.code, 'this username is taken');
+      default:
+        throw new ApiError(422, r.code, r.message);
+    }
+  });
+
+  app.get('/v1/officers/me', async (c) => {
+    const principal = requireOfficer(c);
+    const officer = await officers.get(principal.id);
+    // authenticate() checked the record moments ago; gone since is the same as a bad token.
+    if (!officer) throw new ApiError(401, 'INVALID_TOKEN', 'the officer no longer exists');
+    return c.json({ officer, via: principal.via });
+  });
+
+  for (const action of ['suspend', 'reinstate'] as const)
+    app.post(`/v1/officers/:id/${action}`, limit, async (c) => {
+      const principal = requireOfficer(c);
+      const id = c.req.param('id');
+      if (!OFFICER_ID.test(id)) throw badRequest('BAD_PARAMETER', 'not an officer id');
+      const { reason } = await readBody<{ reason: string }>(c, REASON_BODY);
+      const target = await findOfficer(db, id);
+      if (!target) throw notFound(`no officer ${id}`);
+      if (!canManageOfficers(principal, target.area, target.role))
+        throw new ApiError(
+          403,
+          'FORBIDDEN',
+          `${principal.role} ${principal.id} may not manage officers`,
+        );
+      if (action === 'suspend' && id === principal.id)
+        throw new ApiError(422, 'SELF_SUSPENSION', 'an officer cannot suspend themselves');
+      const actor = { id: principal.id, role: principal.role };
+      const r = await setSuspended(db, id, action === 'suspend', reason, actor, now());
+      officers.forget(id);
+      if (r.ok) return c.json({ officer: r.officer, receipt: r.receipt });
+      if (r.code === 'NOT_FOUND') throw notFound(`no officer ${id}`);
+      throw new ApiError(
+        409,
+        'UNCHANGED',
+        `officer ${id} is already ${target.suspended ? 'suspended' : 'active'}`,
+      );
+    });
+
+  if (deps.demo)
+    app.post('/v1/demo/token', limit, async (c) => {
+      const body = await readBody<{ role: (typeof ROLES)[number]; area?: string }>(c, DEMO_BODY);
+      const r = await demoToken({ db, tokens, now: deps.now }, body.role, body.area);
+      if (r.ok) return tokenAnswer(c, r.issued, r.officer);
+      throw new ApiError(r.code === 'SUSPENDED' ? 403 : 422, r.code, r.message);
+    });
+
+  return app;
+}
