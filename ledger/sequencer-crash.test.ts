@@ -201,7 +201,7 @@ onPg(
       .until((e) => e.event === 'checkpoint' && e.size === recorded.length, 30_000)
       .catch(async (e) => {
         // Say what holds the line: the sequencer only takes rows older than every
-        // transaction open anywhere in the cluster.
+        // transaction still open on this database.
         const open = await t.db.query(
           `SELECT datname, application_name, state, backend_xid::text, now() - xact_start AS age, left(query, 60) AS q
            FROM pg_stat_activity WHERE backend_xid IS NOT NULL`,
