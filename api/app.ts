@@ -6,9 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { LedgerError, type LedgerStore } from '../ledger/index.ts';
+import { PUBLIC } from './auth/authenticate.ts';
+import type { AppVariables } from './auth/principal.ts';
 import { ApiError, errorBody, respondError } from './errors.ts';
 import { type Health, healthRoutes } from './health.ts';
 import { ledgerErrorToApi, logRoutes } from './log/routes.ts';
+import { type PlatformDeps, platformRoutes } from './platform/routes.ts';
+import { CommitFailedError, OverloadedError } from './write/group-commit.ts';
 
 export interface AppDeps {
   store: LedgerStore;
@@ -16,6 +20,8 @@ export interface AppDeps {
   health: Health;
   /** Where unexpected errors are reported (the request ID ties them to the 500). */
   logError?: (e: unknown, requestId: string) => void;
+  /** Authentication, writes and domains; absent in a log-only (read) app. */
+  platform?: PlatformDeps;
 }
 
 export const MAX_BODY_BYTES = 1 << 20;
@@ -34,8 +40,8 @@ const SECURE_HEADERS: readonly [string, string][] = [
   ['X-Frame-Options', 'DENY'],
 ];
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<{ Variables: AppVariables }> {
+  const app = new Hono<{ Variables: AppVariables }>();
 
   // Headers are set before next(): setting one on a finished response makes the
   // Node adapter materialise a full Response object, which costs more than the
@@ -43,7 +49,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    c.set('requestId' as never, id as never);
+    c.set('requestId', id);
+    c.set('principal', PUBLIC);
     c.header('X-Request-Id', id);
     for (const [k, v] of SECURE_HEADERS) c.header(k, v);
     // The log and proofs are public data meant to be fetched from anywhere
@@ -68,6 +75,7 @@ export function createApp(deps: AppDeps): Hono {
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
   );
 
+  if (deps.platform) platformRoutes(app, deps.platform);
   app.route('/', healthRoutes(deps.health));
   app.route('/', logRoutes(deps));
 
@@ -77,7 +85,10 @@ export function createApp(deps: AppDeps): Hono {
   app.onError((e, c) => {
     if (e instanceof ApiError) return respondError(c, e);
     if (e instanceof LedgerError) return respondError(c, ledgerErrorToApi(e));
-    const id = String(c.get('requestId' as never) ?? '');
+    // Overload and a failed shared commit store nothing: the client retries.
+    if (e instanceof OverloadedError || e instanceof CommitFailedError)
+      return respondError(c, new ApiError(503, e.code, e.message, { 'Retry-After': '1' }));
+    const id = c.get('requestId') ?? '';
     deps.logError?.(e, id);
     return c.json(errorBody('INTERNAL', 'internal error', id), 500);
   });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { openPlatform } from './platform/open.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
@@ -30,7 +31,17 @@ export async function startServer(
     .catch((e) => {
       if (!leader.signal.aborted) log(`sequencer: ${e instanceof Error ? e.message : String(e)}`);
     });
+  let platform: Awaited<ReturnType<typeof openPlatform>>;
+  try {
+    platform = await openPlatform(runtime);
+  } catch (e) {
+    leader.abort();
+    await leading;
+    await runtime.close();
+    throw e;
+  }
   const app = createApp({
+    platform: platform.deps,
     store,
     verifierKey: runtime.verifierKey,
     health: {
@@ -39,6 +50,10 @@ export async function startServer(
         return { ok: true, detail: db.kind };
       },
       keys: () => keys.health(),
+      policies: async () => ({
+        ok: true,
+        detail: `policy set ${platform.engine.policySetHash.slice(0, 16)}…`,
+      }),
     },
     logError: (e, id) =>
       log(`request ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),

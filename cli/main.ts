@@ -3,6 +3,7 @@
  * its exit code; usage errors exit 2.
  */
 import { type Io, UsageError } from './args.ts';
+import { demoTokenCommand } from './commands/demo-token.ts';
 import { ledgerAppendCommand } from './commands/ledger-append.ts';
 import { serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -13,6 +14,8 @@ const USAGE = `usage: saksi <command> [flags]
                           start the API (PGlite under DIR unless DATABASE_URL is set)
   ledger append [--data DIR] [--batch N]
                           append entry envelopes (JSON lines on stdin); prints the tree size
+  demo token --url URL --role ROLE [--area CODE]
+                          demo mode only: print a bearer token for a demo officer
   verify --log URL/log [--key VKEY] [--state FILE]
                           verify a log from its tiles; with --state, that it only grew
 `;
@@ -30,6 +33,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await serveCommand(rest, io);
       case 'verify':
         return await verifyCommand(rest, io);
+      case 'demo':
+        if (rest[0] === 'token') return await demoTokenCommand(rest.slice(1), io);
+        break;
       case 'ledger':
         if (rest[0] === 'append') return await ledgerAppendCommand(rest.slice(1), io);
         break;

@@ -1,0 +1,96 @@
+/**
+ * Builds the platform around a runtime: the Cedar policy engine (validated and
+ * preparsed once), identity (tokens, officers, login, OIDC), the group-committed
+ * write path, device registry, metrics, rate limits — and records at start-up
+ * which policy set and keys are active (activation.ts).
+ */
+import type { Logger } from 'pino';
+import { verifierKeyOf } from '../../ledger/index.ts';
+import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
+import { loadAuthConfig } from '../auth/config.ts';
+import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
+import { DbDeviceRegistry } from '../domains/devices/registry.ts';
+import { createIdentity, type Identity, seedDemoOfficers } from '../identity/index.ts';
+import type { Runtime } from '../runtime.ts';
+import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
+import { GroupCommitter } from '../write/group-commit.ts';
+import { recordActivations } from './activation.ts';
+import { Metrics } from './metrics.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { PlatformDeps } from './routes.ts';
+
+export interface Platform {
+  deps: PlatformDeps;
+  engine: PolicyEngine;
+  identity: Identity;
+  metrics: Metrics;
+}
+
+export const VERSION = '0.1.0';
+
+export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platform> {
+  const env = process.env;
+  const engine = await loadPolicyEngine(logger ? { logger } : {});
+  const identity = createIdentity({
+    db: rt.db,
+    keys: rt.keys,
+    config: loadAuthConfig(env, { origin: rt.config.origin }),
+    demo: rt.config.demo,
+  });
+  if (rt.config.demo) await seedDemoOfficers(rt.db);
+  const metrics = new Metrics();
+  const committer = new GroupCommitter(rt.db, {
+    maxBatch: Number(env.SAKSI_WRITE_BATCH ?? 256),
+    concurrency: Number(env.SAKSI_WRITE_CONCURRENCY ?? 4),
+  });
+  committer.onBatch = (size) => metrics.writeBatch.observe(size);
+  const devices = new DbDeviceRegistry(rt.db);
+  const tokenSigner = await rt.keys.signer('token', TOKEN_KEY_NAME);
+  await recordActivations(rt.db, [
+    {
+      subject: 'policy-set',
+      kind: 'system.policy_set.activated',
+      payload: { ...engine.describe() } as never,
+    },
+    {
+      subject: 'key:log',
+      kind: 'system.key.activated',
+      payload: { label: 'log', verifierKey: rt.verifierKey },
+    },
+    {
+      subject: 'key:token',
+      kind: 'system.key.activated',
+      payload: { label: 'token', verifierKey: verifierKeyOf(tokenSigner) },
+    },
+  ]);
+  rt.sequencer.poke();
+  const deps: PlatformDeps = {
+    db: rt.db,
+    authenticate: identity.authenticate,
+    identity: identity.routes,
+    writes: {
+      committer,
+      store: rt.store,
+      authorizer: cedarAuthorizer(engine),
+      devices,
+      poke: () => rt.sequencer.poke(),
+      onDecision: (d) =>
+        metrics.decisions.inc({ action: d.action, outcome: d.allowed ? 'allow' : 'deny' }),
+    },
+    devices,
+    officerArea: async (id) => (await identity.officers.get(id))?.area ?? null,
+    metrics,
+    limits: {
+      perPrincipal: new RateLimiter({
+        rate: Number(env.SAKSI_RATE_PRINCIPAL ?? 100),
+        burst: Number(env.SAKSI_BURST_PRINCIPAL ?? 200),
+      }),
+      perIp: new RateLimiter({
+        rate: Number(env.SAKSI_RATE_IP ?? 20_000),
+        burst: Number(env.SAKSI_BURST_IP ?? 40_000),
+      }),
+    },
+    version: VERSION,
+  };
+  return { deps, engine, identity, metrics };
+}

@@ -1,0 +1,79 @@
+/**
+ * The platform around every domain: authentication on /v1, per-principal and
+ * per-IP rate limits on writes, request metrics, /metrics, /openapi.json, the
+ * identity routes, and each domain's routes.
+ */
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { Db } from '../../ledger/index.ts';
+import type { AuthEnv } from '../auth/authenticate.ts';
+import type { AppVariables } from '../auth/principal.ts';
+import type { DbDeviceRegistry } from '../domains/devices/registry.ts';
+import { deviceRoutes } from '../domains/devices/routes.ts';
+import { tpsReportRoutes } from '../domains/tps-reports/routes.ts';
+import { ApiError } from '../errors.ts';
+import { openApiDocument } from '../openapi.ts';
+import type { WriteServices } from '../write/ledgered-write.ts';
+import type { Metrics } from './metrics.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface PlatformDeps {
+  db: Db;
+  authenticate: MiddlewareHandler<AuthEnv>;
+  /** Login, officers, demo tokens (api/identity). */
+  identity: Hono<AuthEnv>;
+  writes: WriteServices;
+  devices: DbDeviceRegistry;
+  officerArea: (officerId: string) => Promise<string | null>;
+  metrics: Metrics;
+  limits: { perPrincipal: RateLimiter; perIp: RateLimiter };
+  version: string;
+}
+
+type App = Hono<{ Variables: AppVariables }>;
+
+export function platformRoutes(app: App, deps: PlatformDeps): void {
+  const { metrics } = deps;
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Route patterns, not paths, keep label cardinality bounded.
+    const route = c.req.routePath || 'unmatched';
+    metrics.requests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    metrics.latency.observe({ route, method: c.req.method }, (performance.now() - started) / 1000);
+  });
+  app.use('/v1/*', deps.authenticate);
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const principal = c.get('principal');
+    const ip = clientIp(c.env) ?? 'unknown';
+    const wait = Math.max(
+      deps.limits.perIp.take(`ip:${ip}`),
+      principal.kind === 'officer' ? deps.limits.perPrincipal.take(`officer:${principal.id}`) : 0,
+    );
+    if (wait > 0)
+      throw new ApiError(429, 'RATE_LIMITED', 'too many requests; slow down', {
+        'Retry-After': String(wait),
+      });
+    return next();
+  });
+  app.get('/metrics', async (c) => {
+    const [row] = await deps.db.query<{ size: number; pending: number }>(
+      `SELECT coalesce((SELECT max(size) FROM ledger_checkpoints), 0) AS size,
+              (SELECT count(*) FROM ledger_pending) AS pending`,
+    );
+    metrics.logSize.set(row?.size ?? 0);
+    metrics.sequencerLag.set(Math.max(0, Number(row?.pending ?? 0) - (row?.size ?? 0)));
+    return c.body(await metrics.registry.metrics(), 200, {
+      'Content-Type': metrics.registry.contentType,
+    });
+  });
+  app.get('/openapi.json', (c) => c.json(openApiDocument(deps.version)));
+  app.route('/', deps.identity as unknown as App);
+  deviceRoutes(app, deps.writes, deps.devices, deps.officerArea);
+  tpsReportRoutes(app, deps.writes, deps.db);
+}
+
+function clientIp(env: unknown): string | undefined {
+  return (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+    ?.socket?.remoteAddress;
+}
