@@ -1,0 +1,119 @@
+// The platform over HTTP in-process: login-free demo tokens, device enrolment,
+// a device-signed TPS report with ?wait=integrated, OpenAPI, metrics, errors.
+import { sign } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromBase64, openCheckpoint, verifyInclusion } from '../../ledger/verifier/index.ts';
+import { type PlatformApp, platformApp } from '../../test/platform-app.ts';
+import { reportSubject } from '../domains/tps-reports/definition.ts';
+import { submissionMessage } from '../write/device-signature.ts';
+
+let p: PlatformApp;
+beforeAll(async () => {
+  p = await platformApp();
+});
+afterAll(async () => {
+  await p.close();
+});
+
+const TPS = '3171011001001';
+
+describe('platform over HTTP', () => {
+  it('a KPPS enrols a device and submits a signed report that is provably in the log', async () => {
+    const token = await p.token('KPPS');
+    const me = (await (
+      await p.app.request('/v1/officers/me', { headers: { Authorization: `Bearer ${token}` } })
+    ).json()) as {
+      officer: { id: string };
+    };
+    const device = await p.enrolDevice(token, me.officer.id);
+    const payload = {
+      tps: TPS,
+      ref: 'opened',
+      type: 'opened',
+      occurredAt: '2024-02-14T07:00:00Z',
+      description: 'TPS dibuka pukul 07.00',
+    };
+    const subject = reportSubject(payload);
+    const sig = sign(
+      null,
+      submissionMessage({ kind: 'tps.report.submitted', subject, seq: 1, payload }),
+      device.privateKey,
+    ).toString('base64');
+    const r = await p.app.request('/v1/tps-reports?wait=integrated', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${token}`,
+        'Idempotency-Key': 'open-1',
+      },
+      body: JSON.stringify({ subject, seq: 1, payload, device: { key: device.keyB64, sig } }),
+    });
+    expect(r.status).toBe(201);
+    const receipt = (await r.json()) as {
+      entryHash: string;
+      index: number;
+      checkpoint: string;
+      inclusionProof: string[];
+    };
+    const cp = openCheckpoint(receipt.checkpoint, p.rt.verifierKey);
+    verifyInclusion(
+      fromBase64(receipt.entryHash),
+      receipt.index,
+      cp.size,
+      receipt.inclusionProof.map(fromBase64),
+      cp.rootHash,
+    );
+    const list = (await (await p.app.request(`/v1/tps-reports?tps=${TPS}`)).json()) as {
+      reports: { entryHash: string }[];
+    };
+    expect(list.reports.map((x) => x.entryHash)).toContain(receipt.entryHash);
+  });
+
+  it('answers writes without a token 401, with a forged token 401, malformed JSON 400', async () => {
+    const post = (headers: Record<string, string>, body: string) =>
+      p.app.request('/v1/tps-reports', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body,
+      });
+    expect((await post({}, '{}')).status).toBe(401);
+    const forged = await post(
+      { Authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.AAAA' },
+      '{}',
+    );
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('www-authenticate')).toMatch(/invalid_token/);
+    const token = await p.token('KPPS');
+    expect((await post({ Authorization: `Bearer ${token}` }, '{not json')).status).toBe(400);
+    const big = await post(
+      { Authorization: `Bearer ${token}` },
+      JSON.stringify({ x: 'x'.repeat(2 << 20) }),
+    );
+    expect(big.status).toBe(413);
+  });
+
+  it('publishes OpenAPI 3.1 for every /v1 route and Prometheus metrics', async () => {
+    const doc = (await (await p.app.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of ['/v1/tps-reports', '/v1/devices', '/v1/proofs/inclusion', '/v1/auth/login'])
+      expect(doc.paths[path], path).toBeDefined();
+    const metrics = await (await p.app.request('/metrics')).text();
+    expect(metrics).toMatch(
+      /saksi_http_requests_total\{route="\/v1\/tps-reports",method="POST",status="201"\}/,
+    );
+    expect(metrics).toMatch(
+      /saksi_policy_decisions_total\{action="results.submit",outcome="allow"\}/,
+    );
+    expect(metrics).toMatch(/saksi_log_size \d+/);
+  });
+
+  it('records the active policy set and keys in the log at start-up', async () => {
+    const rows = await p.fresh.db.query<{ subject: string }>(
+      "SELECT subject FROM subject_versions WHERE subject IN ('policy-set', 'key:log', 'key:token') ORDER BY subject",
+    );
+    expect(rows.map((r) => r.subject)).toEqual(['key:log', 'key:token', 'policy-set']);
+  });
+});
