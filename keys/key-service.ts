@@ -94,3 +94,24 @@ export class KeyError extends Error {
     this.retryable = code === 'KEYSTORE_LOCKED' || code === 'KEYSTORE_IO';
   }
 }
+
+export function checkLabel(label: unknown): asserts label is KeyLabel {
+  if (!isKeyLabel(label)) {
+    throw new KeyError(
+      'UNKNOWN_KEY_LABEL',
+      `unknown key label ${JSON.stringify(label)}; expected one of ${KEY_LABELS.join(', ')}`,
+    );
+  }
+}
+
+/** C2SP signed-note key names: non-empty, no '+', no spaces or controls. */
+export function checkKeyName(name: unknown): void {
+  if (
+    typeof name !== 'string' ||
+    name.length === 0 ||
+    name.length > 256 ||
+    /[+\s\p{Cc}\p{Cs}]/u.test(name)
+  ) {
+    throw new KeyError('INVALID_KEY_NAME', `invalid signed-note key name ${JSON.stringify(name)}`);
+  }
+}

@@ -26,8 +26,9 @@ import {
 } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import {
+  checkKeyName,
+  checkLabel,
   DATA_KEY_LABEL,
-  isKeyLabel,
   KEY_LABELS,
   KeyError,
   type KeyLabel,
@@ -380,25 +381,4 @@ function tampered(path: string, what: string): KeyError {
     'KEYSTORE_CORRUPT',
     `${what} in keystore ${path} failed authentication: the file was modified or damaged`,
   );
-}
-
-function checkLabel(label: unknown): asserts label is KeyLabel {
-  if (!isKeyLabel(label)) {
-    throw new KeyError(
-      'UNKNOWN_KEY_LABEL',
-      `unknown key label ${JSON.stringify(label)}; expected one of ${KEY_LABELS.join(', ')}`,
-    );
-  }
-}
-
-/** C2SP signed-note key names: non-empty, no '+', no spaces or controls. */
-function checkKeyName(name: unknown): void {
-  if (
-    typeof name !== 'string' ||
-    name.length === 0 ||
-    name.length > 256 ||
-    /[+\s\p{Cc}\p{Cs}]/u.test(name)
-  ) {
-    throw new KeyError('INVALID_KEY_NAME', `invalid signed-note key name ${JSON.stringify(name)}`);
-  }
 }

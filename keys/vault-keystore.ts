@@ -34,9 +34,9 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
+  checkKeyName,
+  checkLabel,
   DATA_KEY_LABEL,
-  isKeyLabel,
-  KEY_LABELS,
   KeyError,
   type KeyLabel,
   type PublicKeyInfo,
@@ -559,26 +559,5 @@ async function readPem(path: string | undefined, what: string): Promise<Buffer |
       'VAULT_CONFIG',
       `cannot read the ${what} file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
     );
-  }
-}
-
-function checkLabel(label: unknown): asserts label is KeyLabel {
-  if (!isKeyLabel(label)) {
-    throw new KeyError(
-      'UNKNOWN_KEY_LABEL',
-      `unknown key label ${JSON.stringify(label)}; expected one of ${KEY_LABELS.join(', ')}`,
-    );
-  }
-}
-
-/** C2SP signed-note key names: non-empty, no '+', no spaces or controls. */
-function checkKeyName(name: unknown): void {
-  if (
-    typeof name !== 'string' ||
-    name.length === 0 ||
-    name.length > 256 ||
-    /[+\s\p{Cc}\p{Cs}]/u.test(name)
-  ) {
-    throw new KeyError('INVALID_KEY_NAME', `invalid signed-note key name ${JSON.stringify(name)}`);
   }
 }

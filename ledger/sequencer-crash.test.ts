@@ -10,16 +10,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type FreshDb, freshDb, TEST_DB_KIND } from '../test/fresh-db.ts';
-import { LedgerError, LedgerStore } from './index.ts';
+import { LedgerStore } from './index.ts';
 import { addPending } from './store/pending.ts';
-import {
-  openCheckpoint,
-  parseTilePath,
-  type TileFetcher,
-  toBase64,
-  utf8,
-  verifyLog,
-} from './verifier/index.ts';
+import { openCheckpoint, type TileFetcher, toBase64, utf8, verifyLog } from './verifier/index.ts';
 
 const onPg = TEST_DB_KIND === 'postgres' ? it : it.skip;
 const CHILD = fileURLToPath(new URL('../test/crash/sequencer-child.ts', import.meta.url));
@@ -119,23 +112,10 @@ async function childInTransaction(): Promise<boolean> {
 }
 
 /** A TileFetcher over the store, as the HTTP routes would serve it. */
-function storeFetcher(store: LedgerStore): TileFetcher {
-  return async (path) => {
-    if (path === 'checkpoint') {
-      const cp = await store.checkpoint();
-      return cp ? utf8(cp.note) : null;
-    }
-    const ref = parseTilePath(path);
-    try {
-      return ref.kind === 'hash'
-        ? await store.hashTile(ref.level, ref.index, ref.width)
-        : await store.bundle(ref.index, ref.width);
-    } catch (e) {
-      if (e instanceof LedgerError && e.code === 'NOT_FOUND') return null;
-      throw e;
-    }
-  };
-}
+const storeFetcher =
+  (store: LedgerStore): TileFetcher =>
+  (path) =>
+    store.readPublished(path);
 
 onPg(
   'survives repeated SIGKILLs mid-batch under load: no gap, no duplicate, nothing lost',

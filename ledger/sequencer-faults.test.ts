@@ -11,7 +11,6 @@ import {
   addPending,
   type Db,
   ed25519Signer,
-  LedgerError,
   LedgerStore,
   Sequencer,
   type Session,
@@ -20,7 +19,6 @@ import {
 import {
   formatVerifierKey,
   openCheckpoint,
-  parseTilePath,
   type TileFetcher,
   toBase64,
   utf8,
@@ -350,23 +348,10 @@ async function burnXidsTo(xid: number): Promise<void> {
 }
 
 /** A TileFetcher over the store, as the HTTP routes would serve it. */
-function storeFetcher(store: LedgerStore): TileFetcher {
-  return async (path) => {
-    if (path === 'checkpoint') {
-      const cp = await store.checkpoint();
-      return cp ? utf8(cp.note) : null;
-    }
-    const ref = parseTilePath(path);
-    try {
-      return ref.kind === 'hash'
-        ? await store.hashTile(ref.level, ref.index, ref.width)
-        : await store.bundle(ref.index, ref.width);
-    } catch (e) {
-      if (e instanceof LedgerError && e.code === 'NOT_FOUND') return null;
-      throw e;
-    }
-  };
-}
+const storeFetcher =
+  (store: LedgerStore): TileFetcher =>
+  (path) =>
+    store.readPublished(path);
 
 /**
  * Sunlight's CheckLog, on the database: `ids` (every pending row written) each have

@@ -14,6 +14,7 @@ import { ROLES } from '../auth/principal.ts';
 import type { IssuedToken, TokenService } from '../auth/tokens.ts';
 import { ApiError, badRequest, errorBody, notFound } from '../errors.ts';
 import { ERROR_SCHEMA, type JsonSchema, registerRoute, validate } from '../schemas.ts';
+import { RECEIPT_SCHEMA } from '../write/routes.ts';
 import { canManageOfficers } from './authorize.ts';
 import { demoToken } from './demo.ts';
 import type { OfficerDirectory } from './directory.ts';
@@ -60,21 +61,10 @@ const TOKEN = {
     officer: OFFICER_REF,
   },
 };
-const RECEIPT = {
-  type: 'object',
-  required: ['kind', 'subject', 'seq', 'entryHash', 'pendingId'],
-  properties: {
-    kind: { type: 'string' },
-    subject: { type: 'string' },
-    seq: { type: 'integer' },
-    entryHash: { type: 'string' },
-    pendingId: { type: 'integer' },
-  },
-};
 const WRITTEN = {
   type: 'object',
   required: ['officer', 'receipt'],
-  properties: { officer: OFFICER, receipt: RECEIPT },
+  properties: { officer: OFFICER, receipt: RECEIPT_SCHEMA },
 };
 
 const LOGIN_BODY: JsonSchema = {

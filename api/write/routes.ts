@@ -15,7 +15,7 @@ import {
   waitIntegrated,
 } from './ledgered-write.ts';
 
-const RECEIPT_SCHEMA = {
+export const RECEIPT_SCHEMA = {
   type: 'object',
   required: ['kind', 'subject', 'seq', 'entryHash', 'pendingId'],
   properties: {

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import {
+  concatBytes,
   type Ed25519NoteVerifier,
   fromBase64,
   openCheckpoint,
@@ -271,11 +272,5 @@ async function httpGet(url: string): Promise<Uint8Array | null> {
     if (total > MAX_RESPONSE_BYTES) throw new Error(`GET ${url}: response is too large`);
     chunks.push(chunk);
   }
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }

@@ -16,7 +16,8 @@ import {
   type TileSource,
   tileWidth,
 } from '../tiles.ts';
-import { TILE_WIDTH } from '../verifier/tilepath.ts';
+import { utf8 } from '../verifier/encoding.ts';
+import { parseTilePath, TILE_WIDTH } from '../verifier/tilepath.ts';
 import type { Db } from './db.ts';
 
 export interface StoredCheckpoint {
@@ -142,6 +143,27 @@ export class LedgerStore implements TileSource {
     if (rows.length !== width)
       throw new LedgerError('NOT_FOUND', `tile ${level}/${index}.p/${width} does not exist`);
     return joinHashes(rows.map((r) => new Uint8Array(r.h)));
+  }
+
+  /**
+   * What the public read API serves at a C2SP path under /log ("checkpoint",
+   * "tile/0/001", "tile/entries/002.p/5"), or null where it would answer 404:
+   * a TileFetcher for the verifier that needs no HTTP server.
+   */
+  async readPublished(path: string): Promise<Uint8Array | null> {
+    if (path === 'checkpoint') {
+      const cp = await this.checkpoint();
+      return cp ? utf8(cp.note) : null;
+    }
+    const ref = parseTilePath(path);
+    try {
+      return ref.kind === 'hash'
+        ? await this.hashTile(ref.level, ref.index, ref.width)
+        : await this.bundle(ref.index, ref.width);
+    } catch (e) {
+      if (e instanceof LedgerError && e.code === 'NOT_FOUND') return null;
+      throw e;
+    }
   }
 
   /** Checks a requested tile exists in the current tree (for the HTTP edge). */

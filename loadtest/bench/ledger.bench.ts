@@ -39,7 +39,6 @@ import {
   type Db,
   ed25519Signer,
   encodeEntry,
-  LedgerError,
   LedgerStore,
   migrate,
   openDb,
@@ -49,7 +48,6 @@ import {
 import {
   fromBase64,
   openCheckpoint,
-  parseTilePath,
   type TileFetcher,
   utf8,
   verifyInclusion,
@@ -779,23 +777,10 @@ function httpFetcher(base: string, agent: http.Agent): TileFetcher {
     });
 }
 
-function storeFetcher(store: LedgerStore): TileFetcher {
-  return async (path) => {
-    if (path === 'checkpoint') {
-      const cp = await store.checkpoint();
-      return cp ? utf8(cp.note) : null;
-    }
-    const ref = parseTilePath(path);
-    try {
-      return ref.kind === 'hash'
-        ? await store.hashTile(ref.level, ref.index, ref.width)
-        : await store.bundle(ref.index, ref.width);
-    } catch (e) {
-      if (e instanceof LedgerError && e.code === 'NOT_FOUND') return null;
-      throw e;
-    }
-  };
-}
+const storeFetcher =
+  (store: LedgerStore): TileFetcher =>
+  (path) =>
+    store.readPublished(path);
 
 /** (e) verifyLog over the whole big log; (f) inclusion proofs over HTTP. */
 async function benchVerifyAndHttp(db: Db, url: string, size: number, o: Options): Promise<void> {
