@@ -429,3 +429,31 @@ describe('decision log', () => {
     expect((lines[3]!.errors as string[])[0]).toMatch(/not an area code/);
   });
 });
+
+describe('README example', () => {
+  it('runs as written in policies/README.md', async () => {
+    const logger = silent;
+    const engine = await loadPolicyEngine({ logger }); // refuses to start on any defect
+    expect(Object.keys(engine.describe()).sort()).toEqual(['engine', 'files', 'hash', 'policies']);
+
+    const d = engine.authorize({
+      principal: { id: 'kpps-1', role: 'KPPS', area: '3171011001001' },
+      action: 'results.submit',
+      resource: { type: 'Area', code: '3171011001001' },
+    });
+    expect(d).toEqual({
+      allowed: true,
+      policies: ['results.submit.kpps-own-tps'],
+      errors: [],
+      cached: false,
+    });
+
+    expect(
+      engine.authorize({
+        principal: ANONYMOUS,
+        action: 'results.read',
+        resource: { type: 'Area', code: '31' },
+      }).allowed,
+    ).toBe(true);
+  });
+});
