@@ -25,11 +25,12 @@ afterAll(async () => {
 
 /** Everything an officer write can change, to show that a refused one changed nothing. */
 async function snapshot() {
-  const [officers, pending] = await Promise.all([
-    tb.db.query('SELECT id, suspended, log_seq FROM officers ORDER BY id'),
+  const [officers, pending, versions] = await Promise.all([
+    tb.db.query('SELECT id, suspended FROM officers ORDER BY id'),
     tb.db.query('SELECT count(*)::int AS n FROM ledger_pending'),
+    tb.db.query('SELECT count(*)::int AS n FROM subject_versions'),
   ]);
-  return { officers, pending };
+  return { officers, pending, versions };
 }
 
 async function pendingEntry(id: number): Promise<{ entry: EntryEnvelope; bytes: Uint8Array }> {
@@ -147,6 +148,13 @@ describe('POST /v1/officers', () => {
     expect(JSON.stringify(officer)).not.toContain('scrypt');
     const after = await snapshot();
     expect(after.pending[0]).toEqual({ n: (before.pending[0] as { n: number }).n + 1 });
+    const [version] = await tb.db.query<{ seq: number; leaf_hash: Uint8Array; pending_id: number }>(
+      'SELECT seq, leaf_hash, pending_id FROM subject_versions WHERE subject = $1',
+      [receipt.subject],
+    );
+    expect(version?.seq).toBe(1);
+    expect(version?.pending_id).toBe(receipt.pendingId);
+    expect(Buffer.from(version!.leaf_hash).toString('base64')).toBe(receipt.entryHash);
     expect(after.officers).toHaveLength(before.officers.length + 1);
     // The new officer can sign in.
     await tb.login(body.username, body.password);
@@ -252,9 +260,9 @@ describe('suspension', () => {
   it('suspends and reinstates with chained, reasoned log entries', async () => {
     const o = await tb.officer('PPK', '317101');
     const token = await tb.login(o.username, o.password);
-    const [row] = await tb.db.query<{ log_leaf: Uint8Array }>(
-      'SELECT log_leaf FROM officers WHERE id = $1',
-      [o.id],
+    const [created] = await tb.db.query<{ leaf_hash: Uint8Array }>(
+      'SELECT leaf_hash FROM subject_versions WHERE subject = $1 AND seq = 1',
+      [`officer:${o.id}`],
     );
     const suspend = await call(tb.app, 'POST', `/v1/officers/${o.id}/suspend`, {
       token: admin,
@@ -271,7 +279,7 @@ describe('suspension', () => {
       kind: 'identity.officer.suspended',
       subject: `officer:${o.id}`,
       seq: 2,
-      prev: Buffer.from(row!.log_leaf).toString('base64'),
+      prev: Buffer.from(created!.leaf_hash).toString('base64'),
       actor: { id: adminId, role: 'ADMIN' },
       reason: 'under investigation by Bawaslu',
       payload: { id: o.id, role: 'PPK', area: '317101', suspended: true },
@@ -327,14 +335,12 @@ describe('suspension', () => {
 
 describe('the officers table', () => {
   it('refuses rows the API would refuse, whoever writes them', async () => {
-    const leaf = Buffer.alloc(32);
     const hash =
       'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
     const insert = (id: string, username: string, role: string, area: string, h = hash) =>
       tb.db.query(
-        `INSERT INTO officers (id, username, password_hash, role, area, log_seq, log_leaf)
-         VALUES ($1, $2, $3, $4, $5, 1, $6)`,
-        [id, username, h, role, area, leaf],
+        'INSERT INTO officers (id, username, password_hash, role, area) VALUES ($1, $2, $3, $4, $5)',
+        [id, username, h, role, area],
       );
     await expect(insert('t-1', 'table-1', 'KPPS', '3171011001')).rejects.toThrow(/role_fits_area/);
     await expect(insert('t-2', 'table-2', 'KPU_PROVINSI', 'ID')).rejects.toThrow(/role_fits_area/);

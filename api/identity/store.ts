@@ -3,6 +3,9 @@
  * its entry are written in one transaction (ARCHITECTURE.md "The write path"), so
  * no officer exists, or is suspended, without the log saying so. Entries carry
  * the officer's id, role and area, never the username or the password hash.
+ * Each version of `officer:<id>` is recorded in subject_versions, like every
+ * other subject (api/write/ledgered-write.ts), which gives the next one its
+ * `seq` and `prev`.
  */
 import {
   addPending,
@@ -112,8 +115,14 @@ function encodeOfficerEntry(e: OfficerEntry) {
   return { bytes, leaf: leafHash(bytes), kind: e.kind, subject: `officer:${e.id}`, seq: e.seq };
 }
 
+/** Queues the entry and records the subject's new version, in `tx`. */
 async function queue(tx: Sql, e: ReturnType<typeof encodeOfficerEntry>): Promise<Receipt> {
   const [pendingId] = await addPending(tx, [e.bytes]);
+  // The primary key (subject, seq) refuses a second writer of the same version.
+  await tx.query(
+    'INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id) VALUES ($1, $2, $3, $4)',
+    [e.subject, e.seq, e.leaf, pendingId],
+  );
   const entryHash = Buffer.from(e.leaf).toString('base64');
   return { kind: e.kind, subject: e.subject, seq: e.seq, entryHash, pendingId: pendingId! };
 }
@@ -136,10 +145,10 @@ export async function insertOfficer(
   });
   return db.transaction(async (tx): Promise<InsertResult> => {
     const rows = await tx.query<OfficerRow>(
-      `INSERT INTO officers (id, username, password_hash, role, area, created_at, log_seq, log_leaf)
-       VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
+      `INSERT INTO officers (id, username, password_hash, role, area, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-      [o.id, o.username, o.passwordHash, o.role, o.area, at.toISOString(), entry.leaf],
+      [o.id, o.username, o.passwordHash, o.role, o.area, at.toISOString()],
     );
     if (!rows[0]) {
       const taken = await tx.query('SELECT 1 FROM officers WHERE id = $1', [o.id]);
@@ -162,27 +171,29 @@ export async function setSuspended(
   at: Date,
 ): Promise<SuspendResult> {
   return db.transaction(async (tx): Promise<SuspendResult> => {
-    const rows = await tx.query<OfficerRow & { log_seq: number; log_leaf: Uint8Array }>(
-      `SELECT ${COLUMNS}, log_seq, log_leaf FROM officers WHERE id = $1 FOR UPDATE`,
+    const [row] = await tx.query<OfficerRow>(
+      `SELECT ${COLUMNS} FROM officers WHERE id = $1 FOR UPDATE`,
       [id],
     );
-    const row = rows[0];
     if (!row) return { ok: false, code: 'NOT_FOUND' };
     if (row.suspended === suspended) return { ok: false, code: 'UNCHANGED' };
+    const [latest] = await tx.query<{ seq: number; leaf_hash: Uint8Array }>(
+      'SELECT seq, leaf_hash FROM subject_versions WHERE subject = $1 ORDER BY seq DESC LIMIT 1',
+      [`officer:${id}`],
+    );
+    // Every officer row was inserted with its version 1 (insertOfficer).
+    if (!latest) throw new Error(`officer ${id} has no version in subject_versions`);
     const entry = encodeOfficerEntry({
       kind: suspended ? 'identity.officer.suspended' : 'identity.officer.reinstated',
       id,
-      seq: row.log_seq + 1,
-      prev: row.log_leaf,
+      seq: latest.seq + 1,
+      prev: latest.leaf_hash,
       at,
       actor,
       payload: { id, role: row.role, area: row.area, suspended },
       reason,
     });
-    await tx.query(
-      'UPDATE officers SET suspended = $2, log_seq = $3, log_leaf = $4 WHERE id = $1',
-      [id, suspended, entry.seq, entry.leaf],
-    );
+    await tx.query('UPDATE officers SET suspended = $2 WHERE id = $1', [id, suspended]);
     return { ok: true, officer: toOfficer({ ...row, suspended }), receipt: await queue(tx, entry) };
   });
 }

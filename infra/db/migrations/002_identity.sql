@@ -1,9 +1,8 @@
 -- Officers and their login state (ARCHITECTURE.md "Identity, policy, keys").
 --
 -- An officer's creation, suspension and reinstatement are also log entries
--- (subject `officer:<id>`), written in the same transaction as the row here
--- (api/identity/store.ts). log_seq and log_leaf remember the subject's latest
--- version so that the next entry can carry `seq` and `prev`. The password hash
+-- (subject `officer:<id>`, versions recorded in subject_versions), written in the
+-- same transaction as the row here (api/identity/store.ts). The password hash
 -- never reaches the log.
 --
 -- The CHECKs repeat the application's rules (api/identity/officer.ts) so that
@@ -19,8 +18,6 @@ CREATE TABLE officers (
   area text NOT NULL CHECK (area = 'ID' OR area ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$'),
   suspended boolean NOT NULL DEFAULT false,
   created_at timestamptz NOT NULL DEFAULT now(),
-  log_seq integer NOT NULL CHECK (log_seq >= 1),
-  log_leaf bytea NOT NULL CHECK (octet_length(log_leaf) = 32),
   -- Each operational role sits at one level of the area tree (policies/assignment.cedar).
   CONSTRAINT officers_role_fits_area CHECK (CASE role
     WHEN 'KPPS' THEN area ~ '^[0-9]{13}$'
