@@ -6,8 +6,7 @@
  * Exit codes: 0 printed; 1 the server refused or could not be reached (printed
  * on stderr); 2 usage error.
  */
-import { ROLES } from '../../api/auth/principal.ts';
-import { isAreaCode } from '../../policies/index.ts';
+import { isAreaCode, ROLES } from '../../policies/index.ts';
 import { type Io, parseArgs, str, UsageError } from '../args.ts';
 
 const USAGE = `usage: saksi demo token --url URL --role ROLE [--area CODE]
