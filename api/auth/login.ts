@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../ledger/index.ts';
-import { MAX_PASSWORD_CHARS, type Officer, USERNAME } from '../identity/officer.ts';
+import { MAX_PASSWORD_CHARS, type Officer, passwordLength, USERNAME } from '../identity/officer.ts';
 import { findCredentials } from '../identity/store.ts';
 import { beginAttempt, clearAttempts, LOCKOUT, type LockoutPolicy } from './lockout.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -46,7 +46,7 @@ export class LoginService {
     const policy = this.#deps.lockout ?? LOCKOUT;
     const invalid: LoginResult = { ok: false, code: 'INVALID_CREDENTIALS' };
     const name = username.toLowerCase();
-    if (!USERNAME.test(name) || [...password].length > MAX_PASSWORD_CHARS) {
+    if (!USERNAME.test(name) || passwordLength(password) > MAX_PASSWORD_CHARS) {
       // No such officer can exist; spend the same time as if one did.
       await verifyPassword(await this.#dummy, password.slice(0, MAX_PASSWORD_CHARS));
       return invalid;

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { KeyService, RotatingKeyService } from '../../keys/index.ts';
 import { isAreaCode, isRole } from '../../policies/index.ts';
 import { OFFICER_ID } from '../identity/officer.ts';
+import { rfc3339 } from '../identity/store.ts';
 import { ed25519PublicKey, type JwtFailure, keyId, signJwt, verifyJwt } from './jwt.ts';
 import type { Role } from './principal.ts';
 
@@ -105,7 +106,7 @@ export class TokenService {
     };
     return {
       token: await signJwt(signer, claims),
-      expiresAt: new Date(claims.exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      expiresAt: rfc3339(new Date(claims.exp * 1000)),
       claims,
     };
   }
