@@ -51,10 +51,10 @@ export interface PolicyEngine {
  * the JS→Wasm call into Cedar is lazily deoptimised while that call is running
  * (Cedar's bindings call back into JS, which can invalidate the caller). A load
  * loop that re-creates engines crashed in 7 of 10 runs, and so did most runs of
- * policies/bench.ts; with this inlining off, 0 of 10. The flag only stops TurboFan inlining that
- * call, worth nanoseconds against a decision of ~200 µs; it is set before any
- * authorize() can have been optimised. Remove it once Node 20 is no longer
- * supported and the bench runs clean without it.
+ * policies/bench.ts; with this inlining off, 0 of 10. The flag only stops TurboFan
+ * inlining that call, worth nanoseconds against a decision of ~200 µs; it is set
+ * when this module loads, before any authorize() can have been optimised. Remove
+ * it once Node 20 is no longer supported and the bench runs clean without it.
  */
 if (process.versions.v8.startsWith('11.')) v8.setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
@@ -165,9 +165,6 @@ export async function loadPolicyEngine(options: PolicyEngineOptions = {}): Promi
       const key = cache ? JSON.stringify([hash, n.principal, n.action, n.resource, n.context]) : '';
       const hit = cache?.get(key);
       if (hit) {
-        // Spelled out rather than `{ ...hit, cached: true }`: under sustained load,
-        // Node 20's V8 crashed (fatal "unreachable code" in the deoptimizer's
-        // builtin continuation) deoptimising this function with object spreads in it.
         const d: Decision = {
           allowed: hit.allowed,
           policies: hit.policies,
