@@ -8,6 +8,7 @@
  */
 import {
   addPending,
+  canonicalize,
   type Db,
   type EntryEnvelope,
   encodeEntry,
@@ -42,7 +43,8 @@ export async function recordActivations(
         const previous = JSON.parse(Buffer.from(last.entry).toString('utf8')) as {
           payload?: unknown;
         };
-        if (JSON.stringify(previous.payload) === JSON.stringify(a.payload)) continue;
+        // Stored entries are canonical JSON (RFC 8785): compare canonical forms.
+        if (canonicalize(previous.payload) === canonicalize(a.payload)) continue;
       }
       const seq = (last?.seq ?? 0) + 1;
       const envelope: EntryEnvelope = {

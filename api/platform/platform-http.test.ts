@@ -115,5 +115,27 @@ describe('platform over HTTP', () => {
       "SELECT subject FROM subject_versions WHERE subject IN ('policy-set', 'key:log', 'key:token') ORDER BY subject",
     );
     expect(rows.map((r) => r.subject)).toEqual(['key:log', 'key:token', 'policy-set']);
+    // A second start-up with nothing changed records nothing new.
+    const { recordActivations } = await import('./activation.ts');
+    expect(
+      await recordActivations(p.fresh.db, [
+        {
+          subject: 'policy-set',
+          kind: 'system.policy_set.activated',
+          payload: { ...p.platform.engine.describe() } as never,
+        },
+      ]),
+    ).toEqual([]);
+    expect(
+      (
+        await recordActivations(p.fresh.db, [
+          {
+            subject: 'policy-set',
+            kind: 'system.policy_set.activated',
+            payload: { hash: 'changed' },
+          },
+        ])
+      ).length,
+    ).toBe(1);
   });
 });
