@@ -16,7 +16,7 @@ import { CommitFailedError, OverloadedError } from './write/group-commit.ts';
 
 export interface AppDeps {
   store: LedgerStore;
-  verifierKey: string;
+  verifierKey: string | (() => string);
   health: Health;
   /** Where unexpected errors are reported (the request ID ties them to the 500). */
   logError?: (e: unknown, requestId: string) => void;

@@ -5,7 +5,12 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type KeyService, openLocalKeystore, openVaultKeyService, vaultConfigFromEnv } from '../keys/index.ts';
+import {
+  type KeyService,
+  openLocalKeystore,
+  openVaultKeyService,
+  vaultConfigFromEnv,
+} from '../keys/index.ts';
 import {
   type Db,
   LedgerStore,
@@ -21,6 +26,7 @@ export interface Runtime {
   config: Config;
   db: Db;
   keys: KeyService;
+  /** The current log signer and its verifier key (change on rotation). */
   logSigner: NoteSigner;
   verifierKey: string;
   store: LedgerStore;

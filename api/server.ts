@@ -43,7 +43,7 @@ export async function startServer(
   const app = createApp({
     platform: platform.deps,
     store,
-    verifierKey: runtime.verifierKey,
+    verifierKey: () => runtime.verifierKey,
     health: {
       database: async () => {
         await db.query('SELECT 1');

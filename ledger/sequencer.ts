@@ -104,7 +104,7 @@ export class Sequencer {
 
   constructor(
     private readonly db: Db,
-    private readonly signer: NoteSigner,
+    private signer: NoteSigner,
     private readonly opts: SequencerOptions,
   ) {
     if (signer.name !== opts.origin)
@@ -116,6 +116,17 @@ export class Sequencer {
 
   get size(): number {
     return this.edge.size;
+  }
+
+  /**
+   * Signs every later checkpoint with `signer` (a rotated log key). The caller
+   * first has the new key announced in the log under the old one, so a verifier
+   * can follow the rotation from signed history (api/platform/key-rotation.ts).
+   */
+  setSigner(signer: NoteSigner): void {
+    if (signer.name !== this.opts.origin)
+      throw new Error(`log key name ${signer.name} must equal the origin ${this.opts.origin}`);
+    this.signer = signer;
   }
 
   /**

@@ -71,7 +71,7 @@ export async function platformApp(): Promise<PlatformApp> {
   const app = createApp({
     platform: platform.deps,
     store,
-    verifierKey: rt.verifierKey,
+    verifierKey: () => rt.verifierKey,
     health: { database: async () => ({ ok: true, detail: fresh.db.kind }) },
   });
   const json = { 'Content-Type': 'application/json' };

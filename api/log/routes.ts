@@ -91,8 +91,8 @@ registerRoute({
 
 export interface LogRoutesDeps {
   store: LedgerStore;
-  /** The log's signed-note verifier key string. */
-  verifierKey: string;
+  /** The log's signed-note verifier key string (a function: it changes on rotation). */
+  verifierKey: string | (() => string);
 }
 
 /** Node's native base64 (the verifier's portable one is 5× slower on this hot path). */
@@ -117,8 +117,9 @@ export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
     return c.body(cp.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
+  const currentKey = typeof verifierKey === 'string' ? () => verifierKey : verifierKey;
   app.get('/log/key', (c) =>
-    c.body(`${verifierKey}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' }),
+    c.body(`${currentKey()}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' }),
   );
 
   app.get('/log/tile/*', async (c) => {

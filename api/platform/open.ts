@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime.ts';
 import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
 import { GroupCommitter } from '../write/group-commit.ts';
 import { recordActivations } from './activation.ts';
+import { keyRotationRoutes } from './key-rotation.ts';
 import { Metrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { PlatformDeps } from './routes.ts';
@@ -64,6 +65,7 @@ export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platfo
     },
   ]);
   rt.sequencer.poke();
+  const authorizer = cedarAuthorizer(engine);
   const deps: PlatformDeps = {
     db: rt.db,
     authenticate: identity.authenticate,
@@ -71,7 +73,7 @@ export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platfo
     writes: {
       committer,
       store: rt.store,
-      authorizer: cedarAuthorizer(engine),
+      authorizer,
       devices,
       poke: () => rt.sequencer.poke(),
       onDecision: (d) =>
@@ -91,6 +93,7 @@ export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platfo
       }),
     },
     version: VERSION,
+    extraRoutes: [(app) => keyRotationRoutes(app, rt, authorizer)],
   };
   return { deps, engine, identity, metrics };
 }

@@ -138,4 +138,46 @@ describe('platform over HTTP', () => {
       ).length,
     ).toBe(1);
   });
+
+  it('rotates the log key as a log entry signed under the old key; old checkpoints stay verifiable', async () => {
+    const oldKey = p.rt.verifierKey;
+    const before = await (await p.app.request('/log/checkpoint')).text();
+    const post = (token: string, body: unknown) =>
+      p.app.request('/v1/keys/rotate', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    expect((await post(await p.token('KPPS'), { label: 'log' })).status).toBe(403);
+    const admin = await p.token('ADMIN');
+    expect((await post(admin, { label: 'nope' })).status).toBe(400);
+    const r = await post(admin, { label: 'log' });
+    expect(r.status).toBe(200);
+    const { verifierKey, index } = (await r.json()) as { verifierKey: string; index: number };
+    expect(verifierKey).not.toBe(oldKey);
+    expect((await (await p.app.request('/log/key')).text()).trim()).toBe(verifierKey);
+    // The announcement is covered by a checkpoint signed with the OLD key.
+    const announced = await p.rt.store.checkpointAt(index + 1);
+    const signedOld = announced ? openCheckpoint(announced.note, oldKey) : null;
+    const cps = await p.fresh.db.query<{ note: string; size: number }>(
+      'SELECT note, size FROM ledger_checkpoints WHERE size > $1 ORDER BY size',
+      [index],
+    );
+    expect(signedOld ?? openCheckpoint(cps[0]!.note, oldKey)).toBeTruthy();
+    expect(openCheckpoint(before, oldKey).size).toBeGreaterThan(0);
+    // Later checkpoints are signed with the new key.
+    const signedAt = cps.at(-1)!.size;
+    await p.token('KPPS', '3171011001009'); // a new demo officer: a ledgered write
+    for (let i = 0; i < 100; i++) {
+      const cp = await p.rt.store.checkpoint();
+      if (cp && cp.size > signedAt) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const latest = await (await p.app.request('/log/checkpoint')).text();
+    expect(openCheckpoint(latest, verifierKey).size).toBeGreaterThan(index);
+    const entry = (await (await p.app.request(`/v1/ledger/entries/${index}`)).json()) as {
+      entry: { payload: { verifierKey: string } };
+    };
+    expect(entry.entry.payload.verifierKey).toBe(verifierKey);
+  });
 });

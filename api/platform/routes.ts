@@ -27,6 +27,8 @@ export interface PlatformDeps {
   metrics: Metrics;
   limits: { perPrincipal: RateLimiter; perIp: RateLimiter };
   version: string;
+  /** Further routes that need the runtime (key rotation). */
+  extraRoutes?: ((app: Hono<{ Variables: AppVariables }>) => void)[];
 }
 
 type App = Hono<{ Variables: AppVariables }>;
@@ -71,6 +73,7 @@ export function platformRoutes(app: App, deps: PlatformDeps): void {
   app.route('/', deps.identity as unknown as App);
   deviceRoutes(app, deps.writes, deps.devices, deps.officerArea);
   tpsReportRoutes(app, deps.writes, deps.db);
+  for (const mount of deps.extraRoutes ?? []) mount(app);
 }
 
 function clientIp(env: unknown): string | undefined {
