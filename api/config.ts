@@ -4,6 +4,7 @@
  * (a directory, a file, a Vault path), never holds them.
  */
 import { resolve } from 'node:path';
+import { type AuthConfig, loadAuthConfig } from './auth/config.ts';
 
 export interface Config {
   /** TCP port of the API (0 = any free port). */
@@ -23,6 +24,8 @@ export interface Config {
   batchIntervalMs: number;
   /** Demo mode: sample data and demo tokens. Never in production. */
   demo: boolean;
+  /** Bearer tokens, officer look-up cache, external OIDC (api/auth/config.ts). */
+  auth: AuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -66,5 +69,6 @@ export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = proc
       250,
     ),
     demo: flags.demo ?? false,
+    auth: flags.auth ?? loadAuthConfig(env, { origin }),
   };
 }

@@ -7,7 +7,6 @@
 import type { Logger } from 'pino';
 import { verifierKeyOf } from '../../ledger/index.ts';
 import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
-import { loadAuthConfig } from '../auth/config.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
 import { DbDeviceRegistry } from '../domains/devices/registry.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../identity/index.ts';
@@ -35,7 +34,7 @@ export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platfo
   const identity = createIdentity({
     db: rt.db,
     keys: rt.keys,
-    config: loadAuthConfig(env, { origin: rt.config.origin }),
+    config: rt.config.auth,
     demo: rt.config.demo,
   });
   if (rt.config.demo) await seedDemoOfficers(rt.db);
@@ -86,6 +85,10 @@ export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platfo
       perPrincipal: new RateLimiter({
         rate: Number(env.SAKSI_RATE_PRINCIPAL ?? 100),
         burst: Number(env.SAKSI_BURST_PRINCIPAL ?? 200),
+      }),
+      loginPerIp: new RateLimiter({
+        rate: Number(env.SAKSI_RATE_LOGIN ?? 5),
+        burst: Number(env.SAKSI_BURST_LOGIN ?? 20),
       }),
       perIp: new RateLimiter({
         rate: Number(env.SAKSI_RATE_IP ?? 20_000),

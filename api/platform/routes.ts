@@ -25,7 +25,8 @@ export interface PlatformDeps {
   devices: DbDeviceRegistry;
   officerArea: (officerId: string) => Promise<string | null>;
   metrics: Metrics;
-  limits: { perPrincipal: RateLimiter; perIp: RateLimiter };
+  /** Writes per officer and per client IP; logins per client IP (each costs a scrypt). */
+  limits: { perPrincipal: RateLimiter; perIp: RateLimiter; loginPerIp: RateLimiter };
   version: string;
   /** Further routes that need the runtime (key rotation). */
   extraRoutes?: ((app: Hono<{ Variables: AppVariables }>) => void)[];
@@ -48,7 +49,9 @@ export function platformRoutes(app: App, deps: PlatformDeps): void {
     if (c.req.method !== 'POST') return next();
     const principal = c.get('principal');
     const ip = clientIp(c.env) ?? 'unknown';
+    const login = c.req.path === '/v1/auth/login' ? deps.limits.loginPerIp.take(`login:${ip}`) : 0;
     const wait = Math.max(
+      login,
       deps.limits.perIp.take(`ip:${ip}`),
       principal.kind === 'officer' ? deps.limits.perPrincipal.take(`officer:${principal.id}`) : 0,
     );

@@ -10,7 +10,6 @@ import cluster from 'node:cluster';
 import { type Config, loadConfig, startServer } from '../../api/index.ts';
 import { openLocalKeystore } from '../../keys/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
-import { seedDemoLog } from '../demo-log.ts';
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
@@ -64,10 +63,6 @@ async function runPrimary(config: Config, workers: number, io: Io): Promise<numb
 async function runNode(config: Config, io: Io): Promise<number> {
   const server = await startServer(config, (m) => io.stderr(m));
   const { runtime } = server;
-  if (config.demo) {
-    const added = await seedDemoLog(runtime);
-    if (added > 0) io.stdout(`demo: appended ${added} sample entries`);
-  }
   io.stdout(`saksi listening on ${server.url}`);
   io.stdout(
     `database: ${runtime.db.kind}${config.databaseUrl ? '' : ` (${config.dataDir})`}; keys: ${runtime.keys.describe()}`,

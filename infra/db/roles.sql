@@ -18,6 +18,15 @@ GRANT INSERT ON ledger_pending TO saksi_api;
 GRANT USAGE ON SEQUENCE ledger_pending_id_seq TO saksi_api;
 GRANT INSERT ON ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints TO saksi_sequencer;
 
+-- The platform's tables (migrations 002–004). Officers may be suspended (an
+-- UPDATE of that one column, always beside a log entry); login failures come
+-- and go; versions, idempotency records and domain rows are insert-only.
+GRANT SELECT, INSERT ON officers, subject_versions, idempotency_keys, devices, tps_reports TO saksi_api;
+GRANT UPDATE (suspended) ON officers TO saksi_api;
+GRANT UPDATE (revoked_at) ON devices TO saksi_api;
+GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO saksi_api;
+GRANT SELECT ON officers, subject_versions, devices, tps_reports TO saksi_reader;
+
 -- Nobody but the owner may UPDATE, DELETE or TRUNCATE a log table.
 REVOKE UPDATE, DELETE, TRUNCATE ON ledger_pending, ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints
   FROM PUBLIC, saksi_api, saksi_sequencer, saksi_reader;
