@@ -15,6 +15,7 @@ import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
 import { GroupCommitter } from '../write/group-commit.ts';
 import { recordActivations } from './activation.ts';
 import { keyRotationRoutes } from './key-rotation.ts';
+import { createLogger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { PlatformDeps } from './routes.ts';
@@ -28,9 +29,12 @@ export interface Platform {
 
 export const VERSION = '0.1.0';
 
-export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platform> {
+export async function openPlatform(
+  rt: Runtime,
+  logger: Logger = createLogger(),
+): Promise<Platform> {
   const env = process.env;
-  const engine = await loadPolicyEngine(logger ? { logger } : {});
+  const engine = await loadPolicyEngine({ logger });
   const identity = createIdentity({
     db: rt.db,
     keys: rt.keys,
@@ -96,6 +100,7 @@ export async function openPlatform(rt: Runtime, logger?: Logger): Promise<Platfo
       }),
     },
     version: VERSION,
+    logger,
     extraRoutes: [(app) => keyRotationRoutes(app, rt, authorizer)],
   };
   return { deps, engine, identity, metrics };

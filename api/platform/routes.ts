@@ -4,6 +4,7 @@
  * identity routes, and each domain's routes.
  */
 import type { Hono, MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
 import type { Db } from '../../ledger/index.ts';
 import type { AuthEnv } from '../auth/authenticate.ts';
 import type { AppVariables } from '../auth/principal.ts';
@@ -28,6 +29,8 @@ export interface PlatformDeps {
   /** Writes per officer and per client IP; logins per client IP (each costs a scrypt). */
   limits: { perPrincipal: RateLimiter; perIp: RateLimiter; loginPerIp: RateLimiter };
   version: string;
+  /** One JSON line per request, with its request ID; secrets redacted (logger.ts). */
+  logger: Logger;
   /** Further routes that need the runtime (key rotation). */
   extraRoutes?: ((app: Hono<{ Variables: AppVariables }>) => void)[];
 }
@@ -42,7 +45,20 @@ export function platformRoutes(app: App, deps: PlatformDeps): void {
     // Route patterns, not paths, keep label cardinality bounded.
     const route = c.req.routePath || 'unmatched';
     metrics.requests.inc({ route, method: c.req.method, status: String(c.res.status) });
-    metrics.latency.observe({ route, method: c.req.method }, (performance.now() - started) / 1000);
+    const ms = performance.now() - started;
+    metrics.latency.observe({ route, method: c.req.method }, ms / 1000);
+    const principal = c.get('principal');
+    deps.logger.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        ms: Math.round(ms * 10) / 10,
+        principal: principal.kind === 'officer' ? principal.id : 'public',
+      },
+      'request',
+    );
   });
   app.use('/v1/*', deps.authenticate);
   app.use('/v1/*', async (c, next) => {
