@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { LedgerError, type LedgerStore } from '../ledger/index.ts';
+import { CanonicalError, LedgerError, type LedgerStore } from '../ledger/index.ts';
 import { PUBLIC } from './auth/authenticate.ts';
 import type { AppVariables } from './auth/principal.ts';
 import { ApiError, errorBody, respondError } from './errors.ts';
@@ -85,6 +85,9 @@ export function createApp(deps: AppDeps): Hono<{ Variables: AppVariables }> {
   app.onError((e, c) => {
     if (e instanceof ApiError) return respondError(c, e);
     if (e instanceof LedgerError) return respondError(c, ledgerErrorToApi(e));
+    // Input that cannot be canonical JSON (e.g. a lone surrogate) is the client's.
+    if (e instanceof CanonicalError)
+      return respondError(c, new ApiError(400, 'INVALID_REQUEST', e.message));
     // Overload and a failed shared commit store nothing: the client retries.
     if (e instanceof OverloadedError || e instanceof CommitFailedError)
       return respondError(c, new ApiError(503, e.code, e.message, { 'Retry-After': '1' }));

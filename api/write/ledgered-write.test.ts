@@ -220,6 +220,16 @@ describe('ledgered write', () => {
       400,
       /INVALID_REQUEST/,
     );
+    // A lone surrogate: valid JSON text, but no UTF-8 form, so never an entry.
+    await expectRefused(
+      () =>
+        performWrite(svc, submitReport, submitSchema, kpps, {
+          ...good,
+          payload: { ...good.payload, description: 'a\ud800b' },
+        }),
+      400,
+      /INVALID_REQUEST/,
+    );
     await expectRefused(
       () => performWrite(svc, submitReport, submitSchema, { kind: 'public' }, good),
       401,

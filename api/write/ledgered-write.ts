@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import {
   addPending,
+  CanonicalError,
   canonicalBytes,
   type EntryEnvelope,
   type JsonObject,
@@ -161,6 +162,18 @@ export async function performWrite<P extends JsonObject>(
       'WWW-Authenticate': 'Bearer',
     });
   const sub = validate<Submission<P>>(schema, body);
+  // RFC 8785 refuses strings with no UTF-8 form (lone surrogates), which JSON can
+  // carry escaped: such a body can never become an entry, so it is a 400 here.
+  let requestHash: Buffer;
+  try {
+    requestHash = createHash('sha256')
+      .update(canonicalBytes(body as JsonObject))
+      .digest();
+  } catch (e) {
+    if (e instanceof CanonicalError)
+      throw badRequest('INVALID_REQUEST', `request body is invalid: ${e.message}`);
+    throw e;
+  }
   if (!def.subjectMatches(sub.subject, sub.payload))
     throw badRequest(
       'SUBJECT_MISMATCH',
@@ -215,9 +228,6 @@ export async function performWrite<P extends JsonObject>(
       violations.map((v) => `${v.rule}: ${v.message}`).join('; '),
     );
 
-  const requestHash = createHash('sha256')
-    .update(canonicalBytes(body as JsonObject))
-    .digest();
   const idem = opts.idempotencyKey;
   if (idem !== undefined) {
     if (!IDEMPOTENCY_KEY.test(idem))
