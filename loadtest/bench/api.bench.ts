@@ -1,0 +1,1576 @@
+/**
+ * API write benchmark (`npm run bench:api`), issue #3 "Benchmark": on this
+ * machine, with real PostgreSQL, over HTTP on loopback, ≥ 5,000 authenticated,
+ * device-signed, authorised, ledgered writes/s sustained, p99 ≤ 250 ms, and zero
+ * lost receipts (every 201 ends up integrated).
+ *
+ * Everything goes through the product: `saksi serve --demo --workers N` as a
+ * child process on a fresh PostgreSQL database; demo KPPS officers at distinct
+ * TPS, each with a device enrolled over the API (proof of possession); TPS
+ * reports signed by those devices. Bodies are signed before the timed phase, and
+ * the load comes from a separate driver process (this file, `--child-driver`)
+ * on raw keep-alive sockets, one request in flight per connection, so that the
+ * client spends as little of the machine's CPU as possible while it is timed.
+ *
+ * After the run every receipt's pendingId is looked up in ledger_entries (same
+ * leaf hash as the receipt) and the whole log is verified over HTTP.
+ *
+ * Where the time goes: CPU seconds of the API processes, of the PostgreSQL
+ * backends serving this database, and of the driver, per request (from /proc);
+ * micro-measurements of each per-request step in-process (JWT, ajv, Cedar cold
+ * and cached, JCS, Ed25519, entry validation, pino lines); the write path without
+ * HTTP (performWrite + GroupCommitter) with the time of each shared commit; and,
+ * with --profile, a CPU profile of the server summarised by component.
+ *
+ *   --workers 1,2        API processes tried (saksi serve --workers N)      (1,2)
+ *   --seconds S          timed phase                                           (25)
+ *   --warmup S           untimed warm-up before it                              (3)
+ *   --concurrency C      requests in flight (connections)                     (256)
+ *   --officers N         KPPS officers, one device and one TPS each           (200)
+ *   --presign-rate R     bodies signed in advance per second of run        (7,500)
+ *   --env K=V            extra server environment (repeatable), e.g. SAKSI_WRITE_BATCH=512
+ *   --profile            one more run (1 worker) under node --cpu-prof, summarised
+ *   --no-micro           skip the in-process measurements
+ *   --no-http            skip the HTTP runs (micro-measurements and --profile only)
+ *   --quick              a smoke run: 6 s, 1 worker, 64 officers, fewer iterations
+ *
+ * PostgreSQL: a fresh saksi_bench_api_<random> per run on
+ * postgres://postgres@127.0.0.1:5432/postgres (SAKSI_BENCH_PG_URL), dropped after.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  createHash,
+  createPrivateKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { pino } from 'pino';
+import { TokenService } from '../../api/auth/tokens.ts';
+import { deviceSubject, enrolmentMessage } from '../../api/domains/devices/definitions.ts';
+import { DbDeviceRegistry } from '../../api/domains/devices/registry.ts';
+import {
+  reportRules,
+  reportSubject,
+  submitReport,
+  type TpsReportPayload,
+} from '../../api/domains/tps-reports/definition.ts';
+import { OfficerDirectory } from '../../api/identity/directory.ts';
+import { createLogger } from '../../api/platform/logger.ts';
+import { validate } from '../../api/schemas.ts';
+import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
+import { submissionMessage, verifyDeviceSignature } from '../../api/write/device-signature.ts';
+import { GroupCommitter } from '../../api/write/group-commit.ts';
+import { performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
+import { openLocalKeystore } from '../../keys/index.ts';
+import {
+  canonicalBytes,
+  type Db,
+  LedgerStore,
+  migrate,
+  openDb,
+  validateEntry,
+} from '../../ledger/index.ts';
+import { verifyLog } from '../../ledger/verifier/index.ts';
+import { loadPolicyEngine } from '../../policies/index.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PG_ADMIN = process.env.SAKSI_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TARGET = { rate: 5000, p99Ms: 250 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** A TPS report as a KPPS device would submit it; `ref` makes each one a new subject. */
+function reportPayload(tps: string, ref: string): TpsReportPayload {
+  return {
+    tps,
+    ref,
+    type: 'incident',
+    occurredAt: '2024-02-14T10:15:00Z',
+    description: `Laporan kejadian khusus ${ref}: saksi partai mengajukan keberatan atas surat suara rusak`,
+  };
+}
+
+function signedReport(key: KeyObject, keyB64: string, tps: string, ref: string) {
+  const payload = reportPayload(tps, ref);
+  const subject = reportSubject(payload);
+  const msg = submissionMessage({ kind: 'tps.report.submitted', subject, seq: 1, payload });
+  return {
+    subject,
+    seq: 1,
+    payload,
+    device: { key: keyB64, sig: sign(null, msg, key).toString('base64') },
+  };
+}
+
+const rawKey = (k: KeyObject) =>
+  Buffer.from(k.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+
+// ───────────────────────────── the load driver ──────────────────────────────
+
+interface DriverJob {
+  url: string;
+  seconds: number;
+  warmup: number;
+  concurrency: number;
+  presign: number;
+  /** Prefix of every report ref, unique per run. */
+  run: string;
+  officers: { token: string; tps: string; pkcs8: string }[];
+  out: string;
+}
+
+interface DriverResult {
+  signed: number;
+  signSeconds: number;
+  timedSeconds: number;
+  ranOut: boolean;
+  statuses: Record<string, number>;
+  warmupStatuses: Record<string, number>;
+  ok: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  /** Completed 201s per whole second of the timed phase. */
+  perSecond: number[];
+  /** [pendingId, entryHash] of every 201, warm-up included. */
+  receipts: [number, string][];
+  errors: string[];
+  cpuSeconds: number;
+}
+
+const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+/**
+ * One keep-alive connection: writes a request, reads exactly one response
+ * (Content-Length or chunked), and so on. No HTTP library in the way.
+ */
+class Conn {
+  private sock: net.Socket;
+  private buf: Buffer = Buffer.alloc(0);
+  private waiting: ((r: { status: number; body: Buffer }) => void) | null = null;
+  private failed: ((e: Error) => void) | null = null;
+  closed = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {
+    this.sock = this.open();
+  }
+
+  private open(): net.Socket {
+    const s = net.connect({ host: this.host, port: this.port, noDelay: true });
+    s.setKeepAlive(true);
+    s.on('data', (d: Buffer) => {
+      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
+      this.parse();
+    });
+    s.on('error', (e) => this.fail(e));
+    s.on('close', () => {
+      this.closed = true;
+      this.fail(new Error('connection closed'));
+    });
+    return s;
+  }
+
+  private fail(e: Error): void {
+    const f = this.failed;
+    this.waiting = null;
+    this.failed = null;
+    f?.(e);
+  }
+
+  request(bytes: Buffer): Promise<{ status: number; body: Buffer }> {
+    if (this.closed) {
+      this.closed = false;
+      this.buf = Buffer.alloc(0);
+      this.sock = this.open();
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failed = reject;
+      this.sock.write(bytes);
+    });
+  }
+
+  private parse(): void {
+    const end = this.buf.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) return;
+    const head = this.buf.toString('latin1', 0, end);
+    const status = Number(head.slice(9, 12));
+    const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    let body: Buffer;
+    let used: number;
+    if (cl) {
+      const n = Number(cl[1]);
+      if (this.buf.length < end + 4 + n) return;
+      body = this.buf.subarray(end + 4, end + 4 + n);
+      used = end + 4 + n;
+    } else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+      const parts: Buffer[] = [];
+      let at = end + 4;
+      for (;;) {
+        const eol = this.buf.indexOf('\r\n', at);
+        if (eol < 0) return;
+        const size = Number.parseInt(this.buf.toString('latin1', at, eol), 16);
+        if (this.buf.length < eol + 2 + size + 2) return;
+        if (size === 0) {
+          used = eol + 4;
+          break;
+        }
+        parts.push(this.buf.subarray(eol + 2, eol + 2 + size));
+        at = eol + 2 + size + 2;
+      }
+      body = Buffer.concat(parts);
+    } else {
+      body = Buffer.alloc(0);
+      used = end + 4;
+    }
+    this.buf = this.buf.subarray(used);
+    const done = this.waiting;
+    this.waiting = null;
+    this.failed = null;
+    if (/\r\nconnection:\s*close/i.test(head)) this.sock.end();
+    done({ status, body });
+  }
+
+  close(): void {
+    this.sock.destroy();
+  }
+}
+
+async function childDriver(jobFile: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as DriverJob;
+  const url = new URL(job.url);
+  const host = url.hostname;
+  const port = Number(url.port);
+  // Sign everything first: during the timed phase this process only writes bytes.
+  const t0 = now();
+  const keys = job.officers.map((o) => {
+    const k = createPrivateKey({
+      key: Buffer.from(o.pkcs8, 'base64'),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    return {
+      key: k,
+      keyB64: Buffer.from(k.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+    };
+  });
+  const heads = job.officers.map(
+    (o) =>
+      `POST /v1/tps-reports HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${o.token}\r\nContent-Type: application/json\r\nContent-Length: `,
+  );
+  const requests: Buffer[] = new Array(job.presign);
+  for (let i = 0; i < job.presign; i++) {
+    const o = i % job.officers.length;
+    const body = JSON.stringify(
+      signedReport(keys[o]!.key, keys[o]!.keyB64, job.officers[o]!.tps, `${job.run}-${i}`),
+    );
+    requests[i] = Buffer.from(`${heads[o]}${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  const signSeconds = (now() - t0) / 1000;
+  emit({ event: 'signed', n: job.presign, seconds: signSeconds });
+
+  const conns = Array.from({ length: job.concurrency }, () => new Conn(host, port));
+  const lat = new Float64Array(job.presign);
+  let nLat = 0;
+  const statuses: Record<string, number> = {};
+  const warmupStatuses: Record<string, number> = {};
+  const receipts: [number, string][] = [];
+  const errors: string[] = [];
+  const perSecond: number[] = [];
+  let next = 0;
+  let phase: 'warmup' | 'timed' | 'done' = 'warmup';
+  let timedStart = 0;
+  let timedEnd = 0;
+  let cpuAtStart = process.cpuUsage();
+
+  const start = now();
+  const warmEnd = start + job.warmup * 1000;
+  const stopAt = warmEnd + job.seconds * 1000;
+  const clock = setInterval(() => {
+    const t = now();
+    if (phase === 'warmup' && t >= warmEnd) {
+      phase = 'timed';
+      timedStart = t;
+      cpuAtStart = process.cpuUsage();
+      emit({ event: 'timed-start' });
+    } else if (phase === 'timed' && t >= stopAt) {
+      phase = 'done';
+      timedEnd = t;
+      emit({ event: 'timed-end' });
+    }
+  }, 5);
+
+  async function loop(c: Conn): Promise<void> {
+    while (phase !== 'done' && next < requests.length) {
+      const i = next++;
+      const req = requests[i]!;
+      const began = now();
+      const inTimed = phase === 'timed';
+      let r: { status: number; body: Buffer };
+      try {
+        r = await c.request(req);
+      } catch (e) {
+        if (errors.length < 20) errors.push((e as Error).message);
+        (inTimed ? statuses : warmupStatuses).error =
+          ((inTimed ? statuses : warmupStatuses).error ?? 0) + 1;
+        continue;
+      }
+      const t = now();
+      const counts = inTimed ? statuses : warmupStatuses;
+      counts[r.status] = (counts[r.status] ?? 0) + 1;
+      if (r.status === 201) {
+        const rec = JSON.parse(r.body.toString('utf8')) as { pendingId: number; entryHash: string };
+        receipts.push([rec.pendingId, rec.entryHash]);
+      } else if (errors.length < 20)
+        errors.push(`${r.status} ${r.body.toString('utf8').slice(0, 200)}`);
+      if (inTimed && phase === 'timed') {
+        lat[nLat++] = t - began;
+        if (r.status === 201) {
+          const sec = Math.floor((t - timedStart) / 1000);
+          perSecond[sec] = (perSecond[sec] ?? 0) + 1;
+        }
+      }
+    }
+  }
+  await Promise.all(conns.map(loop));
+  clearInterval(clock);
+  // `phase` is changed by the clock callback, which TypeScript cannot see.
+  const ranOut = (phase as string) !== 'done';
+  if (ranOut) {
+    timedEnd = now();
+    if (timedStart === 0) timedStart = timedEnd;
+  }
+  const cpu = process.cpuUsage(cpuAtStart);
+  for (const c of conns) c.close();
+  const sorted = lat.subarray(0, nLat).sort();
+  let sum = 0;
+  for (const x of sorted) sum += x;
+  const timedSeconds = (timedEnd - timedStart) / 1000;
+  const result: DriverResult = {
+    signed: job.presign,
+    signSeconds,
+    timedSeconds,
+    ranOut,
+    statuses,
+    warmupStatuses,
+    ok: statuses['201'] ?? 0,
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+      mean: sum / Math.max(1, sorted.length),
+    },
+    // Only whole seconds: the last partial one would read as a dip.
+    perSecond: Array.from({ length: Math.floor(timedSeconds) }, (_, i) => perSecond[i] ?? 0),
+    receipts,
+    errors,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+  writeFileSync(job.out, JSON.stringify(result));
+  emit({ event: 'done' });
+}
+
+// ─────────────────────────── processes and /proc ────────────────────────────
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has used, or 0 if it is gone. */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat), to see what others used. */
+function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+}
+
+interface Spawned {
+  proc: ChildProcess;
+  lines: string[];
+  next(pred: (line: string) => boolean, timeoutMs: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A child whose stdout goes to a file (so reading it costs this process nothing). */
+function spawnLogged(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+): Spawned {
+  const fd = openSync(logFile, 'w');
+  const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return {
+    proc,
+    lines: [],
+    async next(pred, timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const text = readFileSync(logFile, 'utf8');
+        const hit = text.split('\n').find(pred);
+        if (hit) return hit;
+        if (proc.exitCode !== null)
+          throw new Error(`${cmd} exited ${proc.exitCode}: ${stderr.slice(-2000)}`);
+        await sleep(50);
+      }
+      throw new Error(`${cmd}: timed out; stderr: ${stderr.slice(-2000)}`);
+    },
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** The driver process: JSON lines on stdout. */
+function spawnDriver(jobFile: string): {
+  proc: ChildProcess;
+  next(event: string, timeoutMs: number): Promise<Record<string, unknown>>;
+} {
+  const proc = spawn(process.execPath, ['--import', 'tsx', SELF, '--child-driver', jobFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const events: Record<string, unknown>[] = [];
+  let partial = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    partial += d.toString();
+    const lines = partial.split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) if (l.trim()) events.push(JSON.parse(l) as Record<string, unknown>);
+  });
+  return {
+    proc,
+    async next(event, timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const e = events.find((x) => x.event === event);
+        if (e) return e;
+        if (proc.exitCode !== null) throw new Error(`driver exited ${proc.exitCode}`);
+        await sleep(2);
+      }
+      throw new Error(`driver: no ${event} within ${timeoutMs} ms`);
+    },
+  };
+}
+
+// ─────────────────────────────── PostgreSQL ─────────────────────────────────
+
+async function createDb(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `saksi_bench_api_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    name,
+    url: PG_ADMIN.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      const a = new pg.Client({ connectionString: PG_ADMIN });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+async function pgSettings(): Promise<Record<string, string>> {
+  const c = new pg.Client({ connectionString: PG_ADMIN });
+  await c.connect();
+  const { rows } = await c.query<{ name: string; setting: string; unit: string | null }>(
+    `SELECT name, setting, unit FROM pg_settings WHERE name IN
+      ('fsync','synchronous_commit','shared_buffers','max_connections','wal_level','commit_delay')`,
+  );
+  const v = (await c.query<{ version: string }>('SELECT version()')).rows[0]!.version;
+  await c.end();
+  return {
+    version: v.split(' on ')[0]!,
+    ...Object.fromEntries(
+      rows.map((r) => [r.name, r.unit ? `${r.setting} ×${r.unit}` : r.setting]),
+    ),
+  };
+}
+
+/** PostgreSQL processes working for `db`, plus the shared WAL writer and checkpointer. */
+async function pgPids(client: pg.Client, db: string): Promise<number[]> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity
+     WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+    [db],
+  );
+  return rows.map((r) => r.pid);
+}
+
+// ──────────────────────────────── reporting ─────────────────────────────────
+
+interface Figure {
+  step: string;
+  what: string;
+  value: number;
+  unit: string;
+  target?: { cmp: '>=' | '<='; value: number };
+  note?: string;
+}
+
+const figures: Figure[] = [];
+function record(f: Figure): void {
+  figures.push(f);
+  console.log(`  ${row(f).join('  ')}`);
+}
+function verdict(f: Figure): string {
+  if (!f.target) return '';
+  const ok = f.target.cmp === '>=' ? f.value >= f.target.value : f.value <= f.target.value;
+  return ok ? 'PASS' : 'FALL SHORT';
+}
+function fmt(v: number, unit: string): string {
+  if (!Number.isFinite(v)) return String(v);
+  const digits = v < 10 ? 2 : v < 100 ? 1 : 0;
+  return `${v.toLocaleString('en-US', { maximumFractionDigits: digits })} ${unit}`.trim();
+}
+function row(f: Figure): string[] {
+  return [
+    f.step,
+    f.what,
+    fmt(f.value, f.unit),
+    f.target ? `${f.target.cmp === '>=' ? '≥' : '≤'} ${fmt(f.target.value, f.unit)}` : '',
+    verdict(f),
+    f.note ?? '',
+  ];
+}
+function table(rows: Figure[]): string {
+  const head = ['step', 'figure', 'measured', 'target', 'verdict', 'notes'];
+  return [head, head.map(() => '---'), ...rows.map(row)]
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n');
+}
+
+interface Cost {
+  what: string;
+  us: number;
+  note: string;
+}
+const costs: Cost[] = [];
+
+// ───────────────────────── per-request costs, in-process ─────────────────────
+
+/** Mean µs per call over `n` calls after a warm-up of n/10. */
+async function perCall(n: number, fn: (i: number) => unknown): Promise<number> {
+  for (let i = 0; i < Math.max(10, n / 10); i++) await fn(i);
+  const t0 = now();
+  for (let i = 0; i < n; i++) await fn(i);
+  return ((now() - t0) * 1000) / n;
+}
+
+async function microCosts(quick: boolean): Promise<void> {
+  const n = quick ? 2_000 : 20_000;
+  const dir = mkdtempSync(join(os.tmpdir(), 'saksi-bench-api-micro-'));
+  try {
+    const keys = await openLocalKeystore({ dir });
+    const tokens = new TokenService(keys, {
+      issuer: 'bench.saksi.local/log',
+      audience: 'saksi-api',
+      ttlSeconds: 900,
+    });
+    const officers = Array.from({ length: 200 }, (_, i) => ({
+      id: `demo-kpps-${tpsCode(i)}`,
+      role: 'KPPS' as const,
+      area: tpsCode(i),
+    }));
+    const issued = await Promise.all(officers.map((o) => tokens.issue(o)));
+    costs.push({
+      what: 'JWT verification (EdDSA, claims)',
+      us: await perCall(n, (i) => tokens.verify(issued[i % issued.length]!.token)),
+      note: 'TokenService.verify: split, base64url, JSON, node:crypto Ed25519 verify',
+    });
+    const directory = new OfficerDirectory(
+      { query: async () => [], exec: async () => undefined } as never,
+      { ttlMs: 5_000 },
+    );
+    costs.push({
+      what: 'officer record (directory cache hit)',
+      us: await perCall(n, (i) => directory.get(officers[i % 200]!.id)),
+      note: 'authenticate(): the current record decides, cached ≤ 5 s',
+    });
+
+    const device = generateKeyPairSync('ed25519');
+    const keyB64 = rawKey(device.publicKey);
+    const bodies = Array.from({ length: 1000 }, (_, i) =>
+      signedReport(device.privateKey, keyB64, tpsCode(i % 200), `m-${i}`),
+    );
+    const texts = bodies.map((b) => JSON.stringify(b));
+    costs.push({
+      what: 'JSON.parse of the body',
+      us: await perCall(n, (i) => JSON.parse(texts[i % 1000]!)),
+      note: `${texts[0]!.length} bytes`,
+    });
+    const schema = submissionSchema(submitReport.payloadSchema, true);
+    costs.push({
+      what: 'ajv validation (submission schema)',
+      us: await perCall(n, (i) => validate(schema, bodies[i % 1000])),
+      note: 'compiled once; formats (date-time) included',
+    });
+    const silent = pino({ level: 'silent' });
+    const engine = await loadPolicyEngine({ logger: silent });
+    const authorizer = cedarAuthorizer(engine);
+    const principal = (i: number) => ({
+      kind: 'officer' as const,
+      id: `p-${i}`,
+      role: 'KPPS' as const,
+      area: tpsCode(i % 200),
+      suspended: false,
+      via: 'token' as const,
+    });
+    let cold = 0;
+    costs.push({
+      what: 'Cedar authorize, cold (decision-cache miss)',
+      us: await perCall(quick ? 500 : 5_000, () => {
+        // A new officer id every call: every decision is evaluated by Cedar.
+        const p = principal(1_000_000 + cold++);
+        return authorizer.authorize(p, 'results.submit', { type: 'Area', code: p.area });
+      }),
+      note: 'statefulIsAuthorized (Wasm) with request validation',
+    });
+    const warm = Array.from({ length: 200 }, (_, i) => principal(i));
+    costs.push({
+      what: 'Cedar authorize, cached (200 officers)',
+      us: await perCall(n, (i) => {
+        const p = warm[i % 200]!;
+        return authorizer.authorize(p, 'results.submit', { type: 'Area', code: p.area });
+      }),
+      note: 'LRU hit: JSON.stringify of the key + Map',
+    });
+    costs.push({
+      what: 'device message: JCS of {kind, subject, seq, payload}',
+      us: await perCall(n, (i) => {
+        const b = bodies[i % 1000]!;
+        return submissionMessage({
+          kind: 'tps.report.submitted',
+          subject: b.subject,
+          seq: 1,
+          payload: b.payload,
+        });
+      }),
+      note: 'RFC 8785 in ledger/canonical.ts',
+    });
+    const msgs = bodies.map((b) =>
+      submissionMessage({
+        kind: 'tps.report.submitted',
+        subject: b.subject,
+        seq: 1,
+        payload: b.payload,
+      }),
+    );
+    const keyRaw = Buffer.from(keyB64, 'base64');
+    const sigs = bodies.map((b) => Buffer.from(b.device.sig, 'base64'));
+    costs.push({
+      what: 'Ed25519 verify of the device signature',
+      us: await perCall(n, (i) => verifyDeviceSignature(keyRaw, msgs[i % 1000]!, sigs[i % 1000]!)),
+      note: 'node:crypto (OpenSSL), key object cached',
+    });
+    costs.push({
+      what: 'domain rules (reportRules)',
+      us: await perCall(n, (i) => reportRules(bodies[i % 1000]!.payload)),
+      note: '',
+    });
+    costs.push({
+      what: 'request hash: JCS of the body + SHA-256',
+      us: await perCall(n, (i) =>
+        createHash('sha256')
+          .update(canonicalBytes(bodies[i % 1000]!))
+          .digest(),
+      ),
+      note: 'for Idempotency-Key; computed on every write',
+    });
+    const at = new Date().toISOString();
+    costs.push({
+      what: 'entry validation: validateEntry (JCS, checks, leaf hash)',
+      us: await perCall(n, (i) => {
+        const b = bodies[i % 1000]!;
+        return validateEntry({
+          v: 1,
+          kind: 'tps.report.submitted',
+          subject: b.subject,
+          seq: 1,
+          prev: null,
+          at,
+          actor: { id: 'demo-kpps-x', role: 'KPPS', key: b.device.key, sig: b.device.sig },
+          payload: b.payload,
+        });
+      }),
+      note: 'ledger/entry.ts',
+    });
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    const logger = createLogger({ destination: sink });
+    costs.push({
+      what: 'pino: request line + decision line',
+      us: await perCall(n, (i) => {
+        logger.info(
+          {
+            event: 'request',
+            requestId: `r-${i}`,
+            method: 'POST',
+            route: '/v1/tps-reports',
+            status: 201,
+            ms: 3.2,
+            principal: 'demo-kpps-x',
+          },
+          'request',
+        );
+        logger.info(
+          {
+            event: 'authz',
+            principal: { id: 'demo-kpps-x', role: 'KPPS' },
+            action: 'results.submit',
+            allowed: true,
+            policies: ['results.submit.kpps-own-tps'],
+            cached: true,
+          },
+          'allow',
+        );
+      }),
+      note: 'both at info by default (SAKSI_LOG_LEVEL); redaction paths on',
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const tpsCode = (i: number) =>
+  `${3171011001 + Math.floor(i / 20)}${String((i % 20) + 1).padStart(3, '0')}`;
+
+/**
+ * The write path without HTTP: performWrite through the GroupCommitter on real
+ * PostgreSQL, 256 requests in flight. Gives the database time per shared commit
+ * and the ceiling of one process before HTTP, authentication and logging.
+ */
+async function inProcessWrites(quick: boolean): Promise<Record<string, unknown>> {
+  const created = await createDb();
+  const db: Db = await openDb({ url: created.url, poolSize: 10 });
+  const admin = new pg.Client({ connectionString: created.url });
+  try {
+    await migrate(db);
+    await admin.connect();
+    const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }) });
+    const batches: { size: number; ms: number }[] = [];
+    const committer = new GroupCommitter(db, {
+      maxBatch: Number(process.env.SAKSI_WRITE_BATCH ?? 256),
+      concurrency: Number(process.env.SAKSI_WRITE_CONCURRENCY ?? 4),
+    });
+    committer.onBatch = (size, ms) => batches.push({ size, ms });
+    const svc = {
+      committer,
+      store: new LedgerStore(db),
+      authorizer: cedarAuthorizer(engine),
+      devices: new DbDeviceRegistry(db),
+    };
+    const officers = Array.from({ length: 200 }, (_, i) => {
+      const pair = generateKeyPairSync('ed25519');
+      return {
+        principal: {
+          kind: 'officer' as const,
+          id: `kpps-${tpsCode(i)}`,
+          role: 'KPPS' as const,
+          area: tpsCode(i),
+          suspended: false,
+          via: 'token' as const,
+        },
+        key: pair.privateKey,
+        keyB64: rawKey(pair.publicKey),
+      };
+    });
+    await db.query(
+      'INSERT INTO devices (public_key, officer_id, label) SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[])',
+      [
+        officers.map((o) => Buffer.from(o.keyB64, 'base64')),
+        officers.map((o) => o.principal.id),
+        officers.map(() => 'bench'),
+      ],
+    );
+    const total = quick ? 5_000 : 40_000;
+    const reqs = Array.from({ length: total }, (_, i) => {
+      const o = officers[i % 200]!;
+      return { o, body: signedReport(o.key, o.keyB64, o.principal.area, `ip-${i}`) };
+    });
+    const schema = submissionSchema(submitReport.payloadSchema, true);
+    const pids = await pgPids(admin, created.name);
+    const pg0 = pids.reduce((s, p) => s + cpuOf(p), 0);
+    const cpu0 = process.cpuUsage();
+    const t0 = now();
+    let next = 0;
+    let ok = 0;
+    const failures: string[] = [];
+    await Promise.all(
+      Array.from({ length: 256 }, async () => {
+        while (next < reqs.length) {
+          const r = reqs[next++]!;
+          try {
+            await performWrite(svc, submitReport, schema, r.o.principal, r.body);
+            ok++;
+          } catch (e) {
+            if (failures.length < 5) failures.push((e as Error).message);
+          }
+        }
+      }),
+    );
+    const seconds = (now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const pgCpu = (await pgPids(admin, created.name)).reduce((s, p) => s + cpuOf(p), 0) - pg0;
+    const sizes = batches.map((b) => b.size);
+    const ms = batches.map((b) => b.ms).sort((a, b) => a - b);
+    const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
+    const meanMs = ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length);
+    const perWrite = sizes.reduce((a, b) => a + b * b, 0) / Math.max(1, ok);
+    const result = {
+      writes: ok,
+      failures,
+      seconds,
+      rate: ok / seconds,
+      batches: batches.length,
+      meanBatch: meanSize,
+      batchPerWrite: perWrite,
+      commitMs: { mean: meanMs, p50: percentile(ms, 50), p99: percentile(ms, 99) },
+      nodeCpuUsPerWrite: (cpu.user + cpu.system) / ok,
+      pgCpuUsPerWrite: (pgCpu * 1e6) / ok,
+    };
+    record({
+      step: 'in-process',
+      what: 'performWrite + GroupCommitter, no HTTP (1 process, 256 in flight)',
+      value: result.rate,
+      unit: 'writes/s',
+      note: `${ok.toLocaleString()} writes in ${seconds.toFixed(1)} s; ${batches.length} shared commits, mean ${meanSize.toFixed(0)} writes each (an average write shared with ${perWrite.toFixed(0)}), ${meanMs.toFixed(1)} ms each (p99 ${result.commitMs.p99.toFixed(1)} ms); node ${result.nodeCpuUsPerWrite.toFixed(0)} µs CPU/write, PostgreSQL ${result.pgCpuUsPerWrite.toFixed(0)} µs CPU/write${failures.length ? `; failures: ${failures.join(' | ')}` : ''}`,
+    });
+    costs.push({
+      what: 'database: shared commit ÷ writes in it',
+      us: (meanMs * 1000) / Math.max(1, meanSize),
+      note: `wall time of one batch (SAVEPOINT, 3 INSERTs, RELEASE per write, then COMMIT) per write; ${meanMs.toFixed(1)} ms per ${meanSize.toFixed(0)}-write commit, up to 4 commits in flight`,
+    });
+    return result;
+  } finally {
+    await admin.end().catch(() => undefined);
+    await db.close();
+    await created.drop();
+  }
+}
+
+// ─────────────────────────── one run over HTTP ──────────────────────────────
+
+interface RunOptions {
+  workers: number;
+  seconds: number;
+  warmup: number;
+  concurrency: number;
+  officers: number;
+  presignRate: number;
+  env: Record<string, string>;
+  profile: boolean;
+}
+
+async function httpRun(o: RunOptions, label: string): Promise<Record<string, unknown>> {
+  const created = await createDb();
+  const dir = mkdtempSync(join(os.tmpdir(), 'saksi-bench-api-'));
+  const logFile = join(dir, 'server.log');
+  const profDir = join(dir, 'prof');
+  const args = [
+    ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
+    join(ROOT, 'bin/saksi.js'),
+    'serve',
+    '--demo',
+    '--port',
+    '0',
+    '--workers',
+    String(o.workers),
+    '--data',
+    join(dir, 'data'),
+  ];
+  const env = {
+    ...process.env,
+    DATABASE_URL: created.url,
+    // Setup enrols 200 devices from one address in a few seconds; the timed
+    // phase spreads ~25 writes/s over each officer, well inside the defaults.
+    ...o.env,
+  };
+  const server = spawnLogged(process.execPath, args, env, logFile);
+  const admin = new pg.Client({ connectionString: created.url });
+  const out: Record<string, unknown> = { label, workers: o.workers, env: o.env };
+  /** The timed phase on the monotonic clock, in µs (to cut the profile to it). */
+  const window: [number, number] = [0, Number.MAX_SAFE_INTEGER];
+  try {
+    const line = await server.next((l) => l.includes('saksi listening on'), 60_000);
+    const url = /saksi listening on (\S+)/.exec(line)![1]!;
+    await admin.connect();
+
+    // Officers (demo mode creates a KPPS for any TPS) and their devices.
+    const t0 = now();
+    const officers: { token: string; id: string; tps: string; key: KeyObject; keyB64: string }[] =
+      [];
+    const areas = Array.from({ length: o.officers }, (_, i) => tpsCode(i));
+    await pool(areas, 8, async (tps) => {
+      const r = await fetch(`${url}/v1/demo/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ role: 'KPPS', area: tps }),
+      });
+      if (r.status !== 200) throw new Error(`demo token ${tps}: ${r.status} ${await r.text()}`);
+      const j = (await r.json()) as { token: string; officer: { id: string } };
+      const pair = generateKeyPairSync('ed25519');
+      officers.push({
+        token: j.token,
+        id: j.officer.id,
+        tps,
+        key: pair.privateKey,
+        keyB64: rawKey(pair.publicKey),
+      });
+    });
+    await pool(officers, 16, async (off) => {
+      const proof = sign(null, enrolmentMessage(off.id, off.keyB64), off.key).toString('base64');
+      const r = await fetch(`${url}/v1/devices`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${off.token}` },
+        body: JSON.stringify({
+          subject: deviceSubject(off.keyB64),
+          seq: 1,
+          payload: { officer: off.id, key: off.keyB64, label: 'bench', proof },
+        }),
+      });
+      if (r.status !== 201) throw new Error(`enrol ${off.id}: ${r.status} ${await r.text()}`);
+    });
+    out.setupSeconds = (now() - t0) / 1000;
+    console.log(
+      `  [${label}] ${officers.length} officers with enrolled devices in ${(out.setupSeconds as number).toFixed(1)} s`,
+    );
+
+    // The driver signs every body, then runs warm-up and the timed phase.
+    const jobFile = join(dir, 'job.json');
+    const resultFile = join(dir, 'result.json');
+    const job: DriverJob = {
+      url,
+      seconds: o.seconds,
+      warmup: o.warmup,
+      concurrency: o.concurrency,
+      presign: Math.ceil(o.presignRate * (o.seconds + o.warmup)),
+      run: `b${randomBytes(3).toString('hex')}`,
+      officers: officers.map((x) => ({
+        token: x.token,
+        tps: x.tps,
+        pkcs8: x.key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+      })),
+      out: resultFile,
+    };
+    writeFileSync(jobFile, JSON.stringify(job));
+    const driver = spawnDriver(jobFile);
+    const signed = await driver.next('signed', 300_000);
+    console.log(
+      `  [${label}] driver signed ${job.presign.toLocaleString()} bodies in ${Number(signed.seconds).toFixed(1)} s`,
+    );
+    await driver.next('timed-start', 120_000);
+    const serverPids = [server.proc.pid!, ...childrenOf(server.proc.pid!)];
+    const pgPidsAtStart = await pgPids(admin, created.name);
+    const c0 = {
+      server: serverPids.reduce((s, p) => s + cpuOf(p), 0),
+      pg: pgPidsAtStart.reduce((s, p) => s + cpuOf(p), 0),
+      machine: machineCpu(),
+      at: now(),
+      log: statSync(logFile).size,
+    };
+    const tStart = new Date();
+    window[0] = Number(process.hrtime.bigint() / 1000n);
+    await driver.next('timed-end', (o.seconds + 60) * 1000);
+    window[1] = Number(process.hrtime.bigint() / 1000n);
+    const pgPidsAtEnd = [...new Set([...pgPidsAtStart, ...(await pgPids(admin, created.name))])];
+    const c1 = {
+      server: serverPids.reduce((s, p) => s + cpuOf(p), 0),
+      // Backends that appeared meanwhile are counted from zero: an overestimate
+      // only if one was also busy before, and pools start at setup.
+      pg: pgPidsAtEnd.reduce((s, p) => s + cpuOf(p), 0),
+      machine: machineCpu(),
+      at: now(),
+      log: statSync(logFile).size,
+    };
+    const tEnd = new Date();
+    await driver.next('done', 120_000);
+    const res = JSON.parse(readFileSync(resultFile, 'utf8')) as DriverResult;
+    const wall = (c1.at - c0.at) / 1000;
+    const rate = res.ok / res.timedSeconds;
+    const requests = Object.values(res.statuses).reduce((a, b) => a + b, 0);
+    const machine = {
+      busySeconds: c1.machine.busy - c0.machine.busy,
+      capacitySeconds: c1.machine.total - c0.machine.total,
+    };
+    const cpu = {
+      serverSeconds: c1.server - c0.server,
+      pgSeconds: c1.pg - c0.pg,
+      driverSeconds: res.cpuSeconds,
+    };
+    const othersSeconds = Math.max(
+      0,
+      machine.busySeconds - cpu.serverSeconds - cpu.pgSeconds - cpu.driverSeconds,
+    );
+    const perReq = (s: number) => (s * 1e6) / Math.max(1, requests);
+
+    // Every 201 must end up in the log, under the hash its receipt names.
+    const drainT0 = now();
+    const receipts = res.receipts;
+    const missing = await waitIntegrated(admin, receipts, 180_000);
+    const drainSeconds = (now() - drainT0) / 1000;
+
+    // Shared commits in the timed window, from the database itself: one
+    // ledger_pending.tx per commit (every worker's batches, unlike /metrics).
+    const { rows: batchRows } = await admin.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ledger_pending p JOIN subject_versions v ON v.pending_id = p.id
+       WHERE v.subject LIKE 'tps-report:%' AND p.created_at BETWEEN $1 AND $2 GROUP BY p.tx`,
+      [tStart, tEnd],
+    );
+    const sizes = batchRows.map((r) => Number(r.n)).sort((a, b) => a - b);
+    const batches = {
+      commits: sizes.length,
+      mean: sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length),
+      // The batch an average write was in (a few big commits and many small ones
+      // make the plain mean look smaller than what most writes shared).
+      perWrite:
+        sizes.reduce((a, b) => a + b * b, 0) /
+        Math.max(
+          1,
+          sizes.reduce((a, b) => a + b, 0),
+        ),
+      p50: percentile(sizes, 50),
+      p90: percentile(sizes, 90),
+      max: sizes[sizes.length - 1] ?? 0,
+    };
+    const metrics = await scrapeBatchMetrics(url, o.workers);
+
+    // The whole log, verified from what the API serves.
+    const vkey = readFileSync(logFile, 'utf8').match(/log verifier key: (\S+)/)?.[1];
+    let verified: string;
+    try {
+      const v = await verifyLog({
+        verifierKey: vkey!,
+        concurrency: 8,
+        fetch: async (p) => {
+          const r = await fetch(`${url}/log/${p}`);
+          return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+        },
+      });
+      verified = `verified ${v.size.toLocaleString()} entries`;
+    } catch (e) {
+      verified = `FAILED: ${(e as Error).message}`;
+    }
+
+    Object.assign(out, {
+      url,
+      rate,
+      requests,
+      ok: res.ok,
+      statuses: res.statuses,
+      warmupStatuses: res.warmupStatuses,
+      ranOut: res.ranOut,
+      timedSeconds: res.timedSeconds,
+      latencyMs: res.latencyMs,
+      perSecond: res.perSecond,
+      receipts: receipts.length,
+      lost: missing.length,
+      lostSample: missing.slice(0, 5),
+      drainSeconds,
+      batches,
+      metrics,
+      cpu,
+      cpuUsPerRequest: {
+        server: perReq(cpu.serverSeconds),
+        postgres: perReq(cpu.pgSeconds),
+        driver: perReq(cpu.driverSeconds),
+        others: perReq(othersSeconds),
+      },
+      machine: { ...machine, othersSeconds, wall },
+      logBytesPerRequest: (c1.log - c0.log) / Math.max(1, requests),
+      verified,
+      errors: res.errors.slice(0, 5),
+    });
+    const statusNote = Object.entries(res.statuses)
+      .map(([k, v]) => `${k}: ${v.toLocaleString()}`)
+      .join(', ');
+    const minSec = Math.min(...res.perSecond);
+    record({
+      step: label,
+      what: `writes/s sustained (${o.seconds} s, ${o.concurrency} in flight, ${o.officers} officers)`,
+      value: rate,
+      unit: 'writes/s',
+      target: { cmp: '>=', value: TARGET.rate },
+      note: `${res.ok.toLocaleString()} × 201 of ${requests.toLocaleString()} (${statusNote}); slowest second ${minSec.toLocaleString()}, fastest ${Math.max(...res.perSecond).toLocaleString()}${res.ranOut ? '; RAN OUT of pre-signed bodies' : ''}`,
+    });
+    for (const [p, v] of [
+      ['p50', res.latencyMs.p50],
+      ['p95', res.latencyMs.p95],
+      ['p99', res.latencyMs.p99],
+      ['max', res.latencyMs.max],
+    ] as const)
+      record({
+        step: label,
+        what: `latency ${p}`,
+        value: v,
+        unit: 'ms',
+        ...(p === 'p99' ? { target: { cmp: '<=' as const, value: TARGET.p99Ms } } : {}),
+      });
+    record({
+      step: label,
+      what: 'lost receipts (201 not integrated with its hash)',
+      value: missing.length,
+      unit: '',
+      target: { cmp: '<=', value: 0 },
+      note: `${receipts.length.toLocaleString()} receipts (warm-up included) all checked in ledger_entries; backlog drained ${drainSeconds.toFixed(1)} s after the load; log ${verified}`,
+    });
+    record({
+      step: label,
+      what: 'writes per shared commit (from ledger_pending.tx)',
+      value: batches.mean,
+      unit: '',
+      note: `${batches.commits.toLocaleString()} commits; p50 ${batches.p50}, p90 ${batches.p90}, max ${batches.max}; an average write shared its commit with ${batches.perWrite.toFixed(0)}; /metrics saksi_write_batch_size: ${metrics}`,
+    });
+    record({
+      step: label,
+      what: 'CPU per request: API processes',
+      value: perReq(cpu.serverSeconds),
+      unit: 'µs',
+      note: `${cpu.serverSeconds.toFixed(1)} CPU-s over ${wall.toFixed(1)} s on ${os.cpus().length} cores; log ${((c1.log - c0.log) / Math.max(1, requests)).toFixed(0)} bytes/request`,
+    });
+    record({
+      step: label,
+      what: 'CPU per request: PostgreSQL (this database + WAL writer)',
+      value: perReq(cpu.pgSeconds),
+      unit: 'µs',
+      note: `${cpu.pgSeconds.toFixed(1)} CPU-s`,
+    });
+    record({
+      step: label,
+      what: 'CPU per request: load driver',
+      value: perReq(cpu.driverSeconds),
+      unit: 'µs',
+      note: `${cpu.driverSeconds.toFixed(1)} CPU-s`,
+    });
+    record({
+      step: label,
+      what: 'CPU used by other processes on the machine',
+      value: othersSeconds / wall,
+      unit: 'cores',
+      note: `machine busy ${(machine.busySeconds / wall).toFixed(2)} of ${os.cpus().length} cores during the timed phase`,
+    });
+    return out;
+  } finally {
+    await admin.end().catch(() => undefined);
+    await server.stop();
+    if (o.profile) out.profile = summariseProfiles(profDir, window);
+    await created
+      .drop()
+      .catch((e) => console.error(`drop ${created.name}: ${(e as Error).message}`));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
+}
+
+/** Receipts whose pendingId is not (yet) in ledger_entries with the receipt's hash. */
+async function waitIntegrated(
+  c: pg.Client,
+  receipts: [number, string][],
+  timeoutMs: number,
+): Promise<[number, string][]> {
+  let left = receipts;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const still: [number, string][] = [];
+    for (let i = 0; i < left.length; i += 20_000) {
+      const chunk = left.slice(i, i + 20_000);
+      const { rows } = await c.query<{ pending_id: string; leaf_hash: Buffer }>(
+        'SELECT pending_id, leaf_hash FROM ledger_entries WHERE pending_id = ANY($1::int8[])',
+        [chunk.map((r) => r[0])],
+      );
+      const found = new Map(
+        rows.map((r) => [Number(r.pending_id), r.leaf_hash.toString('base64')]),
+      );
+      for (const r of chunk) if (found.get(r[0]) !== r[1]) still.push(r);
+    }
+    left = still;
+    if (left.length === 0 || Date.now() > until) return left;
+    await sleep(250);
+  }
+}
+
+/**
+ * saksi_write_batch_size from /metrics. Each worker keeps its own registry, so
+ * with several workers the histograms are told apart by their count and summed.
+ */
+async function scrapeBatchMetrics(url: string, workers: number): Promise<string> {
+  const seen = new Map<string, { count: number; sum: number }>();
+  for (let i = 0; i < workers * 8 && seen.size < workers; i++) {
+    const text = await (await fetch(`${url}/metrics`, { headers: { Connection: 'close' } })).text();
+    const count = Number(/^saksi_write_batch_size_count (\S+)/m.exec(text)?.[1] ?? Number.NaN);
+    const sum = Number(/^saksi_write_batch_size_sum (\S+)/m.exec(text)?.[1] ?? Number.NaN);
+    if (Number.isFinite(count)) seen.set(`${count}/${sum}`, { count, sum });
+  }
+  const all = [...seen.values()];
+  const count = all.reduce((a, b) => a + b.count, 0);
+  const sum = all.reduce((a, b) => a + b.sum, 0);
+  return `${count.toLocaleString()} batches, mean ${(sum / Math.max(1, count)).toFixed(1)} (setup included; ${all.length} of ${workers} worker registries seen)`;
+}
+
+// ──────────────────────────────── profiles ──────────────────────────────────
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+/**
+ * Who a sample's time belongs to: the nearest frame, walking up the stack,
+ * that belongs to a library or to Saksi's code — so a socket write done for
+ * pino counts as logging and one done for pg as the database client. Ed25519
+ * and hashing are counted as crypto wherever they are called from.
+ */
+const OWNERS: [string, RegExp][] = [
+  ['Cedar (Wasm)', /cedar|^wasm:\/\//],
+  ['pg client (protocol, sockets)', /node_modules\/(pg|pg-protocol|pg-pool|pg-types|postgres-)/],
+  [
+    'pino logging (+ its writes)',
+    /node_modules\/(pino|sonic-boom|fast-redact|thread-stream|@pinojs)/,
+  ],
+  ['ajv (validation)', /node_modules\/ajv/],
+  ['prom-client (metrics)', /node_modules\/prom-client/],
+  ['Hono + node-server (HTTP, JSON bodies)', /node_modules\/(hono|@hono)/],
+  ['ledger/ (JCS, entries, store)', /\/ledger\//],
+  ['policies/ (engine wrapper, decision cache)', /\/policies\//],
+  ['api/auth (JWT, authenticate)', /\/api\/auth\//],
+  ['api/ (write path, routes, platform)', /\/api\//],
+];
+
+function categorise(stack: ProfileNode[]): string {
+  const self = stack[0]!.callFrame;
+  if (self.functionName === '(idle)') return 'idle';
+  if (self.functionName === '(garbage collector)') return 'GC';
+  if (self.functionName === '(program)') return 'V8 / native (unattributed)';
+  if (
+    /internal\/crypto|@noble/.test(self.url) ||
+    /^(verifyOneShot|signOneShot)$/.test(self.functionName)
+  )
+    return 'crypto (Ed25519, SHA-256)';
+  for (const n of stack) for (const [name, re] of OWNERS) if (re.test(n.callFrame.url)) return name;
+  if (/^node:/.test(self.url) || self.url === '') return 'node core (http server, streams, timers)';
+  return 'other';
+}
+
+/**
+ * Self time by component from the .cpuprofile files in `dir`, only samples
+ * taken inside `window` (µs on the monotonic clock V8 and hrtime share on Linux).
+ */
+function summariseProfiles(dir: string, window: [number, number]): Record<string, unknown> {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    return { error: 'no profile written' };
+  }
+  const byCat = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  let total = 0;
+  for (const f of files) {
+    const prof = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      nodes: ProfileNode[];
+      startTime: number;
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const nodes = new Map(prof.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, ProfileNode>();
+    for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n);
+    const memo = new Map<number, string>();
+    let t = prof.startTime;
+    prof.samples.forEach((id, i) => {
+      const dt = prof.timeDeltas[i] ?? 0;
+      t += dt;
+      if (t < window[0] || t > window[1]) return;
+      const n = nodes.get(id);
+      if (!n) return;
+      let cat = memo.get(id);
+      if (cat === undefined) {
+        const stack: ProfileNode[] = [];
+        for (let x: ProfileNode | undefined = n; x; x = parent.get(x.id)) stack.push(x);
+        cat = categorise(stack);
+        memo.set(id, cat);
+      }
+      byCat.set(cat, (byCat.get(cat) ?? 0) + dt);
+      if (cat === 'idle') return;
+      const { functionName: fn, url } = n.callFrame;
+      const short = url.replace(/^.*\/(node_modules|main)\//, '').replace(/^file:\/\//, '');
+      const k = `${fn || '(anonymous)'}${short ? ` ${short}` : ''} [${cat}]`;
+      byFn.set(k, (byFn.get(k) ?? 0) + dt);
+      total += dt;
+    });
+  }
+  const pct = (us: number) => Number(((100 * us) / Math.max(1, total)).toFixed(1));
+  return {
+    files: files.length,
+    windowSeconds: (window[1] - window[0]) / 1e6,
+    busySeconds: total / 1e6,
+    idleSeconds: (byCat.get('idle') ?? 0) / 1e6,
+    categories: [...byCat]
+      .filter(([k]) => k !== 'idle')
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, us]) => ({ category: k, percent: pct(us) })),
+    top: [...byFn]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 30)
+      .map(([k, us]) => ({ fn: k, percent: pct(us) })),
+  };
+}
+
+// ─────────────────────────────────── main ───────────────────────────────────
+
+interface Options {
+  workers: number[];
+  seconds: number;
+  warmup: number;
+  concurrency: number;
+  officers: number;
+  presignRate: number;
+  env: Record<string, string>;
+  profile: boolean;
+  micro: boolean;
+  http: boolean;
+  quick: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const get = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, full: number, small: number) => {
+    const v = get(name);
+    return v === undefined ? (quick ? small : full) : Number(v);
+  };
+  const env: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    if (a === '--env') {
+      const [k, ...v] = (argv[i + 1] ?? '').split('=');
+      if (k) env[k] = v.join('=');
+    }
+  });
+  return {
+    workers: (get('--workers') ?? (quick ? '1' : '1,2')).split(',').map(Number),
+    seconds: num('--seconds', 25, 6),
+    warmup: num('--warmup', 3, 2),
+    concurrency: num('--concurrency', 256, 128),
+    officers: num('--officers', 200, 64),
+    presignRate: num('--presign-rate', 7_500, 6_000),
+    env,
+    profile: argv.includes('--profile'),
+    micro: !argv.includes('--no-micro'),
+    http: !argv.includes('--no-http'),
+    quick,
+  };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const info: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    options: o,
+    postgres: await pgSettings(),
+    loadAvgAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  console.log(
+    `Saksi API write bench — ${info.cpus}× ${info.cpuModel}, ${info.memoryGiB} GiB, Node ${info.node}; load average ${String(info.loadAvgAtStart)}`,
+  );
+  const failures: string[] = [];
+  const runs: Record<string, unknown>[] = [];
+  let inProcess: Record<string, unknown> | undefined;
+  const attempt = async (label: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      failures.push(`${label}: ${(e as Error)?.message ?? e}`);
+      console.error(`${label} failed: ${(e as Error)?.stack ?? e}`);
+    }
+  };
+  for (const workers of o.http ? o.workers : [])
+    await attempt(`workers=${workers}`, async () => {
+      runs.push(await httpRun({ ...o, workers, profile: false }, `HTTP ×${workers}`));
+    });
+  if (o.micro) {
+    await attempt('micro', () => microCosts(o.quick));
+    await attempt('in-process', async () => {
+      inProcess = await inProcessWrites(o.quick);
+    });
+  }
+  let profile: Record<string, unknown> | undefined;
+  if (o.profile)
+    await attempt('profile', async () => {
+      const r = await httpRun(
+        { ...o, workers: 1, seconds: Math.min(o.seconds, 15), profile: true },
+        'profiled ×1',
+      );
+      profile = r.profile as Record<string, unknown>;
+      runs.push(r);
+    });
+
+  info.loadAvgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
+  const best = runs
+    .filter((r) => !String(r.label).startsWith('profiled'))
+    .sort((a, b) => Number(b.rate) - Number(a.rate))[0];
+  const costTable = [
+    '| per-request step | µs | notes |',
+    '| --- | --- | --- |',
+    ...costs.map((c) => `| ${c.what} | ${c.us.toFixed(1)} | ${c.note} |`),
+    `| **sum of the measured steps** | **${costs.reduce((a, c) => a + c.us, 0).toFixed(1)}** | one core; the database line is wall time, not this process's CPU |`,
+    ...(best
+      ? [
+          `| API process CPU per request, measured (${best.label}) | ${(best.cpuUsPerRequest as { server: number }).server.toFixed(0)} | /proc: everything the server did, HTTP, Hono, pg client, logging and GC included |`,
+          `| PostgreSQL CPU per request, measured (${best.label}) | ${(best.cpuUsPerRequest as { postgres: number }).postgres.toFixed(0)} | /proc: backends of this database + WAL writer, checkpointer |`,
+          `| budget at 5,000 writes/s on ${info.cpus} cores | ${((Number(info.cpus) * 1e6) / TARGET.rate).toFixed(0)} | for server, PostgreSQL and driver together |`,
+        ]
+      : []),
+  ].join('\n');
+  const profileMd = profile
+    ? [
+        '',
+        '## Server CPU profile (node --cpu-prof, 1 worker), self time',
+        '',
+        '| component | % of busy CPU |',
+        '| --- | --- |',
+        ...((profile.categories as { category: string; percent: number }[]) ?? []).map(
+          (c) => `| ${c.category} | ${c.percent} |`,
+        ),
+        '',
+        '| function | % |',
+        '| --- | --- |',
+        ...((profile.top as { fn: string; percent: number }[]) ?? [])
+          .slice(0, 20)
+          .map((c) => `| \`${c.fn.replaceAll('|', '\\|')}\` | ${c.percent} |`),
+      ].join('\n')
+    : '';
+  const md = [
+    '# Saksi API write benchmark',
+    '',
+    `${info.date} · ${info.cpus}× ${info.cpuModel} · ${info.memoryGiB} GiB · Node ${info.node} · load average ${String(info.loadAvgAtStart)} → ${String(info.loadAvgAtEnd)}${o.quick ? ' · quick' : ''}`,
+    '',
+    `PostgreSQL: ${JSON.stringify(info.postgres)}`,
+    '',
+    `Server: \`saksi serve --demo --workers N\` on a fresh database; ${o.officers} KPPS officers at distinct TPS, one enrolled device each; device-signed TPS reports pre-signed by a separate driver process, ${o.concurrency} keep-alive connections, one request in flight each; ${o.warmup} s warm-up, then ${o.seconds} s timed. Extra server env: ${JSON.stringify(o.env)}.`,
+    '',
+    table(figures),
+    '',
+    '## Where the time goes, per request',
+    '',
+    costTable,
+    profileMd,
+    '',
+    failures.length ? `Failures:\n${failures.map((f) => `- ${f}`).join('\n')}\n` : '',
+  ].join('\n');
+  console.log(`\n${table(figures)}\n\n${costTable}\n${profileMd}\n`);
+  const outDir = join(ROOT, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    join(outDir, 'api.json'),
+    `${JSON.stringify(
+      {
+        machine: info,
+        targets: TARGET,
+        figures: figures.map((f) => ({ ...f, verdict: verdict(f) || undefined })),
+        costsUs: costs,
+        inProcess,
+        runs,
+        profile,
+        failures,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  writeFileSync(join(outDir, 'api.md'), md);
+  console.log(`wrote ${join(outDir, 'api.json')} and api.md`);
+  if (failures.length) process.exitCode = 1;
+}
+
+const [mode, a1] = process.argv.slice(2);
+if (mode === '--child-driver') await childDriver(a1!);
+else await main();
