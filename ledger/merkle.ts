@@ -131,17 +131,42 @@ export function consistencyPlan(m: number, n: number): LeafRange[] {
 export async function hashRanges(
   ranges: readonly LeafRange[],
   reader: NodeReader,
+  memo?: RangeMemo,
 ): Promise<Hash[]> {
-  const perRange = ranges.map(rangeNodes);
+  // A range that is not one perfect node is folded from several; its hash never
+  // changes once its leaves exist, so a memo saves refolding the right edge.
+  const known = ranges.map((r) =>
+    memo && !isPerfect(r) ? memo.get(`${r.start}+${r.size}`) : undefined,
+  );
+  const perRange = ranges.map((r, i) => (known[i] ? [] : rangeNodes(r)));
   const flat = perRange.flat();
   const hashes = flat.length === 0 ? [] : await reader.nodes(flat);
   const out: Hash[] = [];
   let o = 0;
-  for (const nodes of perRange) {
-    out.push(foldRange(hashes.slice(o, o + nodes.length)));
+  perRange.forEach((nodes, i) => {
+    const hit = known[i];
+    if (hit) {
+      out.push(hit);
+      return;
+    }
+    const h = foldRange(hashes.slice(o, o + nodes.length));
     o += nodes.length;
-  }
+    if (memo && !isPerfect(ranges[i]!)) memo.set(`${ranges[i]!.start}+${ranges[i]!.size}`, h);
+    out.push(h);
+  });
   return out;
+}
+
+/** Where composite range hashes are remembered (an LRU in the store). */
+export interface RangeMemo {
+  get(key: string): Hash | undefined;
+  set(key: string, h: Hash): void;
+}
+
+function isPerfect(r: LeafRange): boolean {
+  let p = 1;
+  while (p < r.size) p *= 2;
+  return p === r.size && r.start % r.size === 0;
 }
 
 export async function treeRoot(n: number, reader: NodeReader): Promise<Hash> {
@@ -151,12 +176,22 @@ export async function treeRoot(n: number, reader: NodeReader): Promise<Hash> {
   return root!;
 }
 
-export async function inclusionProof(m: number, n: number, reader: NodeReader): Promise<Hash[]> {
-  return hashRanges(inclusionPlan(m, n), reader);
+export async function inclusionProof(
+  m: number,
+  n: number,
+  reader: NodeReader,
+  memo?: RangeMemo,
+): Promise<Hash[]> {
+  return hashRanges(inclusionPlan(m, n), reader, memo);
 }
 
-export async function consistencyProof(m: number, n: number, reader: NodeReader): Promise<Hash[]> {
-  return hashRanges(consistencyPlan(m, n), reader);
+export async function consistencyProof(
+  m: number,
+  n: number,
+  reader: NodeReader,
+  memo?: RangeMemo,
+): Promise<Hash[]> {
+  return hashRanges(consistencyPlan(m, n), reader, memo);
 }
 
 /** MTH of a perfect run of hashes (length a power of two), bottom-up. */

@@ -265,9 +265,14 @@ export class Sequencer {
         }
       }
       if (bundles.length > 0)
+        // One parameter per bundle: node-postgres sends a Buffer parameter as binary
+        // but a bytea[] as hex text (twice the bytes, encoded here, decoded there).
         await tx.query(
-          'INSERT INTO ledger_bundles (idx, data) SELECT * FROM unnest($1::int8[], $2::bytea[])',
-          [bundles.map((b) => b.idx), bundles.map((b) => b.data)],
+          `INSERT INTO ledger_bundles (idx, data) VALUES ${bundles.map((_, i) => `($${2 * i + 1}::int8, $${2 * i + 2}::bytea)`).join(', ')}`,
+          bundles.flatMap((b) => [
+            b.idx,
+            Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+          ]),
         );
       const last = rows[rows.length - 1]!;
       cursor = { tx: last.xid, id: last.id };

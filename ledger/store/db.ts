@@ -130,8 +130,11 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   const exec: Sql['exec'] = async (text) => {
     await db.exec(text);
   };
-  const transaction: Db['transaction'] = (fn) =>
-    db.transaction(async (tx) =>
+  const transaction: Db['transaction'] = async (fn) => {
+    // PGlite never waits on I/O: back-to-back transactions would form one long
+    // microtask chain and starve timers and sockets (the sequencer's pause, HTTP).
+    await new Promise<void>((r) => setImmediate(r));
+    return db.transaction(async (tx) =>
       fn({
         query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[],
         exec: async (text) => {
@@ -139,6 +142,7 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
         },
       }),
     );
+  };
   return {
     kind: 'pglite',
     query,

@@ -50,6 +50,9 @@ export class LedgerStore implements TileSource {
   private readonly expanded: Lru<ExpandedTile>;
   private latest: StoredCheckpoint | null = null;
   private latestAt = 0;
+  private refreshing: Promise<StoredCheckpoint | null> | null = null;
+  /** Hashes of composite leaf ranges (immutable once their leaves exist). */
+  private readonly ranges = new Lru<Hash>(65_536);
   private readonly ttl: number;
 
   constructor(
@@ -68,7 +71,11 @@ export class LedgerStore implements TileSource {
    */
   async checkpoint(): Promise<StoredCheckpoint | null> {
     if (this.latest && Date.now() - this.latestAt < this.ttl) return this.latest;
-    return this.refresh();
+    // One query however many requests find the cache stale at the same moment.
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
   }
 
   private async refresh(): Promise<StoredCheckpoint | null> {
@@ -258,14 +265,14 @@ export class LedgerStore implements TileSource {
     if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size)
       throw new LedgerError('OUT_OF_RANGE', `index ${index} is not below size ${size}`);
     await this.checkSize(size);
-    return inclusionProof(index, size, this.reader(size));
+    return inclusionProof(index, size, this.reader(size), this.ranges);
   }
 
   async consistencyProof(from: number, to: number): Promise<Hash[]> {
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from > to)
       throw new LedgerError('OUT_OF_RANGE', `cannot prove size ${from} consistent with size ${to}`);
     await this.checkSize(to);
-    return consistencyProof(from, to, this.reader(to));
+    return consistencyProof(from, to, this.reader(to), this.ranges);
   }
 
   async rootAt(size: number): Promise<Hash> {
