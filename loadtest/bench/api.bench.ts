@@ -29,6 +29,7 @@
  *   --officers N         KPPS officers, one device and one TPS each           (200)
  *   --presign-rate R     bodies signed in advance per second of run        (7,500)
  *   --env K=V            extra server environment (repeatable), e.g. SAKSI_WRITE_BATCH=512
+ *   --tune 'A=1;A=2,B=3' more runs (last --workers, ≤ 15 s), one per ;-separated env set
  *   --profile            one more run (1 worker) under node --cpu-prof, summarised
  *   --no-micro           skip the in-process measurements
  *   --no-http            skip the HTTP runs (micro-measurements and --profile only)
@@ -909,7 +910,7 @@ async function inProcessWrites(quick: boolean): Promise<Record<string, unknown>>
       note: `${ok.toLocaleString()} writes in ${seconds.toFixed(1)} s; ${batches.length} shared commits, mean ${meanSize.toFixed(0)} writes each (an average write shared with ${perWrite.toFixed(0)}), ${meanMs.toFixed(1)} ms each (p99 ${result.commitMs.p99.toFixed(1)} ms); node ${result.nodeCpuUsPerWrite.toFixed(0)} µs CPU/write, PostgreSQL ${result.pgCpuUsPerWrite.toFixed(0)} µs CPU/write${failures.length ? `; failures: ${failures.join(' | ')}` : ''}`,
     });
     costs.push({
-      what: 'database: shared commit ÷ writes in it',
+      what: 'database: shared commit ÷ writes in it (wall time, not CPU)',
       us: (meanMs * 1000) / Math.max(1, meanSize),
       note: `wall time of one batch (SAVEPOINT, 3 INSERTs, RELEASE per write, then COMMIT) per write; ${meanMs.toFixed(1)} ms per ${meanSize.toFixed(0)}-write commit, up to 4 commits in flight`,
     });
@@ -1407,6 +1408,7 @@ interface Options {
   officers: number;
   presignRate: number;
   env: Record<string, string>;
+  tune: Record<string, string>[];
   profile: boolean;
   micro: boolean;
   http: boolean;
@@ -1438,6 +1440,12 @@ function parseArgs(argv: string[]): Options {
     officers: num('--officers', 200, 64),
     presignRate: num('--presign-rate', 7_500, 6_000),
     env,
+    tune: (get('--tune') ?? '')
+      .split(';')
+      .filter(Boolean)
+      .map((set) =>
+        Object.fromEntries(set.split(',').map((kv) => kv.split('=') as [string, string])),
+      ),
     profile: argv.includes('--profile'),
     micro: !argv.includes('--no-micro'),
     http: !argv.includes('--no-http'),
@@ -1476,6 +1484,26 @@ async function main(): Promise<void> {
     await attempt(`workers=${workers}`, async () => {
       runs.push(await httpRun({ ...o, workers, profile: false }, `HTTP ×${workers}`));
     });
+  for (const t of o.http ? o.tune : []) {
+    const workers = o.workers[o.workers.length - 1]!;
+    const what = Object.entries(t)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    await attempt(`tune ${what}`, async () => {
+      runs.push(
+        await httpRun(
+          {
+            ...o,
+            workers,
+            seconds: Math.min(o.seconds, 15),
+            env: { ...o.env, ...t },
+            profile: false,
+          },
+          `HTTP ×${workers} ${what}`,
+        ),
+      );
+    });
+  }
   if (o.micro) {
     await attempt('micro', () => microCosts(o.quick));
     await attempt('in-process', async () => {
@@ -1497,11 +1525,17 @@ async function main(): Promise<void> {
   const best = runs
     .filter((r) => !String(r.label).startsWith('profiled'))
     .sort((a, b) => Number(b.rate) - Number(a.rate))[0];
+  const wallCosts = costs.filter((c) => c.what.startsWith('database'));
+  const cpuCosts = costs.filter((c) => !wallCosts.includes(c));
   const costTable = [
     '| per-request step | µs | notes |',
     '| --- | --- | --- |',
-    ...costs.map((c) => `| ${c.what} | ${c.us.toFixed(1)} | ${c.note} |`),
-    `| **sum of the measured steps** | **${costs.reduce((a, c) => a + c.us, 0).toFixed(1)}** | one core; the database line is wall time, not this process's CPU |`,
+    ...cpuCosts.map((c) => `| ${c.what} | ${c.us.toFixed(1)} | ${c.note} |`),
+    `| **sum of the CPU steps above (cold Cedar excluded)** | **${cpuCosts
+      .filter((c) => !c.what.includes('cold'))
+      .reduce((a, c) => a + c.us, 0)
+      .toFixed(1)}** | one core, no HTTP, no database client |`,
+    ...wallCosts.map((c) => `| ${c.what} | ${c.us.toFixed(1)} | ${c.note} |`),
     ...(best
       ? [
           `| API process CPU per request, measured (${best.label}) | ${(best.cpuUsPerRequest as { server: number }).server.toFixed(0)} | /proc: everything the server did, HTTP, Hono, pg client, logging and GC included |`,
