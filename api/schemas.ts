@@ -50,9 +50,43 @@ export function validate<T>(schema: JsonSchema, value: unknown, what = 'request 
     fn = ajv.compile(schema);
     compiled.set(schema, fn);
   }
-  if (fn(value)) return value as T;
-  throw badRequest('INVALID_REQUEST', `${what} is invalid: ${describeErrors(fn.errors ?? [])}`);
+  if (!fn(value))
+    throw badRequest('INVALID_REQUEST', `${what} is invalid: ${describeErrors(fn.errors ?? [])}`);
+  const bad = illFormedString(value, '');
+  if (bad !== null)
+    throw badRequest(
+      'INVALID_REQUEST',
+      `${what} is invalid: ${bad || '/'} is not well-formed Unicode (a lone surrogate)`,
+    );
+  return value as T;
 }
+
+/**
+ * JSON can carry strings with no UTF-8 form (escaped lone surrogates); they can
+ * never be canonical JSON (RFC 8785) nor stored as text, so every route refuses
+ * them at the boundary. Returns the JSON pointer of the first one, or null.
+ */
+function illFormedString(v: unknown, path: string): string | null {
+  if (typeof v === 'string') return isWellFormed(v) ? null : path;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = illFormedString(v[i], `${path}/${i}`);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+  if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const r = isWellFormed(k) ? illFormedString(x, `${path}/${k}`) : `${path}/${k}`;
+      if (r !== null) return r;
+    }
+  }
+  return null;
+}
+
+// String.prototype.isWellFormed is Node 20+; the regex is the same test.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isWellFormed = (s: string) => !LONE_SURROGATE.test(s);
 
 function describeErrors(errors: ErrorObject[]): string {
   return errors
