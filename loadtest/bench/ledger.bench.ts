@@ -840,7 +840,7 @@ async function benchVerifyAndHttp(db: Db, url: string, size: number, o: Options)
       what: 'API server RSS max (serving e and f)',
       value: serverRss / 2 ** 20,
       unit: 'MiB',
-      note: 'LedgerStore caches 4,096 tiles/bundles by count, not bytes',
+      note: 'LedgerStore caches bounded at 64 MiB each (tiles and bundles; expanded tiles)',
     });
   } finally {
     await server.stop();
