@@ -38,6 +38,7 @@
  * PostgreSQL: a fresh saksi_bench_api_<random> per run on
  * postgres://postgres@127.0.0.1:5432/postgres (SAKSI_BENCH_PG_URL), dropped after.
  */
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   createHash,
@@ -93,6 +94,7 @@ import {
 } from '../../ledger/index.ts';
 import { verifyLog } from '../../ledger/verifier/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
+import { benchArgs } from './args.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -1416,15 +1418,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const quick = argv.includes('--quick');
-  const get = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, full: number, small: number) => {
-    const v = get(name);
-    return v === undefined ? (quick ? small : full) : Number(v);
-  };
+  const { quick, get, num } = benchArgs(argv);
   const env: Record<string, string> = {};
   argv.forEach((a, i) => {
     if (a === '--env') {

@@ -23,6 +23,7 @@
  * `--child-sequencer URL BATCH` (d: a sequencer alone, reporting its RSS) and
  * `--child-server URL` (e, f: the API's log routes on loopback).
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,7 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
+import { benchArgs } from './args.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ORIGIN = 'bench.saksi.local/log';
@@ -411,17 +413,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const quick = argv.includes('--quick');
-  const get = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, full: number, small: number) => {
-    const v = get(name);
-    const n = v === undefined ? (quick ? small : full) : Number(v.replace(/_/g, ''));
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number`);
-    return n;
-  };
+  const { quick, get, num } = benchArgs(argv);
   const db = (get('--db') ?? 'both') as Options['db'];
   if (!['postgres', 'pglite', 'both'].includes(db))
     throw new Error('--db is postgres, pglite or both');
