@@ -94,7 +94,7 @@ import {
 } from '../../ledger/index.ts';
 import { verifyLog } from '../../ledger/verifier/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
-import { benchArgs } from './args.ts';
+import { benchArgs, type Target, verdict } from './common.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -580,7 +580,7 @@ interface Figure {
   what: string;
   value: number;
   unit: string;
-  target?: { cmp: '>=' | '<='; value: number };
+  target?: Target;
   note?: string;
 }
 
@@ -588,11 +588,6 @@ const figures: Figure[] = [];
 function record(f: Figure): void {
   figures.push(f);
   console.log(`  ${row(f).join('  ')}`);
-}
-function verdict(f: Figure): string {
-  if (!f.target) return '';
-  const ok = f.target.cmp === '>=' ? f.value >= f.target.value : f.value <= f.target.value;
-  return ok ? 'PASS' : 'FALL SHORT';
 }
 function fmt(v: number, unit: string): string {
   if (!Number.isFinite(v)) return String(v);

@@ -54,7 +54,7 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
-import { benchArgs } from './args.ts';
+import { benchArgs, type Target, verdict } from './common.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ORIGIN = 'bench.saksi.local/log';
@@ -356,7 +356,7 @@ interface Figure {
   value: number;
   unit: string;
   /** Target and direction; absent for context figures. */
-  target?: { cmp: '>=' | '<='; value: number };
+  target?: Target;
   note?: string;
 }
 
@@ -365,11 +365,6 @@ const tried: Record<string, unknown>[] = [];
 function record(f: Figure): void {
   figures.push(f);
   console.log(`  ${row(f).join('  ')}`);
-}
-function verdict(f: Figure): string {
-  if (!f.target) return '';
-  const ok = f.target.cmp === '>=' ? f.value >= f.target.value : f.value <= f.target.value;
-  return ok ? 'PASS' : 'FALL SHORT';
 }
 function fmt(v: number, unit: string): string {
   if (!Number.isFinite(v)) return String(v);

@@ -1,6 +1,6 @@
 /**
- * Flag reading shared by the benchmarks: `--name value`, `--quick` for a smaller
- * smoke run, and positive numbers (underscores allowed: 1_000_000).
+ * Shared by the benchmarks: flag reading (`--name value`; `--quick` for a smaller
+ * smoke run; positive numbers, underscores allowed: 1_000_000) and verdicts.
  */
 export function benchArgs(argv: readonly string[]) {
   const quick = argv.includes('--quick');
@@ -16,4 +16,17 @@ export function benchArgs(argv: readonly string[]) {
     return n;
   };
   return { quick, get, num };
+}
+
+/** A target a benchmark figure is held to. */
+export interface Target {
+  cmp: '>=' | '<=';
+  value: number;
+}
+
+/** PASS or FALL SHORT against the figure's target; empty for context figures. */
+export function verdict(f: { value: number; target?: Target | undefined }): string {
+  if (!f.target) return '';
+  const ok = f.target.cmp === '>=' ? f.value >= f.target.value : f.value <= f.target.value;
+  return ok ? 'PASS' : 'FALL SHORT';
 }
