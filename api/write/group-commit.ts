@@ -4,8 +4,9 @@
  * (an fsync); sharing it is what lets the API take thousands of ledgered writes a
  * second (issue #3, "Benchmark").
  *
- * Each job runs under its own SAVEPOINT inside the shared transaction: a job that
- * throws is rolled back to its savepoint and rejected alone; the others commit.
+ * A job that throws is rejected alone and the others commit: the batch first runs
+ * without savepoints, and only if a job fails is it re-run with a SAVEPOINT per
+ * job (jobs are pure database work, so running one twice is safe).
  * If the COMMIT itself fails, every job of the batch is rejected as retryable —
  * nothing of any of them was stored.
  */
@@ -33,6 +34,15 @@ export class CommitFailedError extends Error {
 export class OverloadedError extends Error {
   readonly code = 'OVERLOADED';
   readonly retryable = true;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A request failed on the fast path: the batch is retried with savepoints. */
+class RequestFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('a request of the batch failed');
+  }
 }
 
 interface Job<T> {
@@ -86,35 +96,52 @@ export class GroupCommitter {
 
   private async commit(batch: Job<unknown>[]): Promise<void> {
     const started = performance.now();
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome[];
     try {
-      await this.db.transaction(async (tx) => {
-        for (let i = 0; i < batch.length; i++) {
-          await tx.query(`SAVEPOINT j${i}`);
-          try {
-            const value = await batch[i]!.run(tx);
-            await tx.query(`RELEASE SAVEPOINT j${i}`);
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            await tx.query(`ROLLBACK TO SAVEPOINT j${i}`);
-            outcomes.push({ ok: false, error });
-          }
-        }
-        const values = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
-        if (values.length > 0 && this.opts.finish) await this.opts.finish(tx, values);
-      });
+      // Fast path, no savepoints: most batches hold no failing request, and a
+      // savepoint costs two round trips per request. A batch where one request
+      // fails is rolled back whole and run again with a savepoint per request,
+      // so the failing one is rejected alone and the others still commit.
+      outcomes = await this.attempt(batch, false);
     } catch (e) {
-      const err = new CommitFailedError(
-        `shared commit failed: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      for (const job of batch) job.reject(err);
-      return;
+      try {
+        if (!(e instanceof RequestFailed)) throw e;
+        outcomes = await this.attempt(batch, true);
+      } catch (e2) {
+        const err = new CommitFailedError(
+          `shared commit failed: ${e2 instanceof Error ? e2.message : String(e2)}`,
+        );
+        for (const job of batch) job.reject(err);
+        return;
+      }
     }
     this.onBatch?.(batch.length, performance.now() - started);
     batch.forEach((job, i) => {
       const o = outcomes[i]!;
       if (o.ok) job.resolve(o.value);
       else job.reject(o.error);
+    });
+  }
+
+  /** One shared transaction; with `isolate`, a savepoint around each request. */
+  private attempt(batch: Job<unknown>[], isolate: boolean): Promise<Outcome[]> {
+    return this.db.transaction(async (tx) => {
+      const outcomes: Outcome[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        if (isolate) await tx.query(`SAVEPOINT j${i}`);
+        try {
+          const value = await batch[i]!.run(tx);
+          if (isolate) await tx.query(`RELEASE SAVEPOINT j${i}`);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          if (!isolate) throw new RequestFailed(error);
+          await tx.query(`ROLLBACK TO SAVEPOINT j${i}`);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      const values = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+      if (values.length > 0 && this.opts.finish) await this.opts.finish(tx, values);
+      return outcomes;
     });
   }
 }
