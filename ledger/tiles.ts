@@ -45,14 +45,6 @@ export function tileLevels(size: number): number {
   return levels;
 }
 
-export function splitHashes(data: Uint8Array): Hash[] {
-  if (data.length % HASH_SIZE !== 0)
-    throw new RangeError('tile data is not a whole number of hashes');
-  const out: Hash[] = [];
-  for (let o = 0; o < data.length; o += HASH_SIZE) out.push(data.subarray(o, o + HASH_SIZE));
-  return out;
-}
-
 export function joinHashes(hashes: readonly Hash[]): Uint8Array {
   const out = new Uint8Array(hashes.length * HASH_SIZE);
   for (let i = 0; i < hashes.length; i++) out.set(hashes[i]!, i * HASH_SIZE);
@@ -126,10 +118,6 @@ export class Lru<V> {
   }
   get size(): number {
     return this.map.size;
-  }
-  /** Total weight held. */
-  get weight(): number {
-    return this.total;
   }
 }
 

@@ -19,11 +19,6 @@ export interface GroupCommitOptions {
   concurrency?: number;
   /** Queued jobs beyond which new ones are refused (overload → 503). */
   maxQueue?: number;
-  /**
-   * Runs once per batch after every job, before COMMIT, with the outputs of the
-   * jobs that succeeded: one multi-row insert instead of one per job.
-   */
-  finish?: (tx: Sql, outputs: unknown[]) => Promise<void>;
 }
 
 export class CommitFailedError extends Error {
@@ -62,16 +57,12 @@ export class GroupCommitter {
 
   constructor(
     private readonly db: Db,
-    private readonly opts: GroupCommitOptions = {},
+    opts: GroupCommitOptions = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 256;
     // PGlite has one connection: batches run one after another there.
     this.concurrency = db.kind === 'pglite' ? 1 : (opts.concurrency ?? 4);
     this.maxQueue = opts.maxQueue ?? 20_000;
-  }
-
-  get queued(): number {
-    return this.queue.length;
   }
 
   run<T>(run: (tx: Sql) => Promise<T>): Promise<T> {
@@ -139,8 +130,6 @@ export class GroupCommitter {
           outcomes.push({ ok: false, error });
         }
       }
-      const values = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
-      if (values.length > 0 && this.opts.finish) await this.opts.finish(tx, values);
       return outcomes;
     });
   }

@@ -19,7 +19,6 @@ import {
   type EntryEnvelope,
   type JsonObject,
   type LedgerStore,
-  leafHash,
   type Sql,
   validateEntry,
 } from '../../ledger/index.ts';
@@ -357,6 +356,3 @@ export async function waitIntegrated(
   const proof = await store.inclusionProof(index, cp.size);
   return { ...r, index, checkpoint: cp.note, treeSize: cp.size, inclusionProof: proof.map(b64) };
 }
-
-/** A receipt's entry hash, recomputed from the entry bytes (for tests and audits). */
-export const entryHashOf = (bytes: Uint8Array) => b64(leafHash(bytes));
