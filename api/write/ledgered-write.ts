@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto';
 import {
   addPending,
-  CanonicalError,
   canonicalBytes,
   type EntryEnvelope,
   type JsonObject,
@@ -161,18 +160,6 @@ export async function performWrite<P extends JsonObject>(
       'WWW-Authenticate': 'Bearer',
     });
   const sub = validate<Submission<P>>(schema, body);
-  // RFC 8785 refuses strings with no UTF-8 form (lone surrogates), which JSON can
-  // carry escaped: such a body can never become an entry, so it is a 400 here.
-  let requestHash: Buffer;
-  try {
-    requestHash = createHash('sha256')
-      .update(canonicalBytes(body as JsonObject))
-      .digest();
-  } catch (e) {
-    if (e instanceof CanonicalError)
-      throw badRequest('INVALID_REQUEST', `request body is invalid: ${e.message}`);
-    throw e;
-  }
   if (!def.subjectMatches(sub.subject, sub.payload))
     throw badRequest(
       'SUBJECT_MISMATCH',
@@ -228,10 +215,18 @@ export async function performWrite<P extends JsonObject>(
     );
 
   const idem = opts.idempotencyKey;
+  // Only a request that may be retried needs its hash (validate() has already
+  // refused strings that RFC 8785 could not encode).
+  const requestHash =
+    idem === undefined
+      ? undefined
+      : createHash('sha256')
+          .update(canonicalBytes(body as JsonObject))
+          .digest();
   if (idem !== undefined) {
     if (!IDEMPOTENCY_KEY.test(idem))
       throw badRequest('BAD_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–128 of A-Z a-z 0-9 _ -');
-    const first = await previousReceipt(svc, principal.id, idem, requestHash);
+    const first = await previousReceipt(svc, principal.id, idem, requestHash!);
     if (first) return first;
   }
 
@@ -299,7 +294,7 @@ export async function performWrite<P extends JsonObject>(
       if (idem !== undefined) {
         const claimed = await tx.query(
           'INSERT INTO idempotency_keys (principal_id, key, request_hash, receipt) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key',
-          [principal.id, idem, requestHash, JSON.stringify(r)],
+          [principal.id, idem, requestHash!, JSON.stringify(r)],
         );
         if (claimed.length === 0) throw new IdempotentReplay();
       }
@@ -309,7 +304,7 @@ export async function performWrite<P extends JsonObject>(
     return receipt;
   } catch (e) {
     if (e instanceof IdempotentReplay && idem !== undefined) {
-      const first = await previousReceipt(svc, principal.id, idem, requestHash);
+      const first = await previousReceipt(svc, principal.id, idem, requestHash!);
       if (first) return first;
     }
     throw e;
