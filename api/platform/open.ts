@@ -12,7 +12,7 @@ import { DbDeviceRegistry } from '../domains/devices/registry.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../identity/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
-import { GroupCommitter } from '../write/group-commit.ts';
+import { ledgerCommitter } from '../write/ledgered-write.ts';
 import { recordActivations } from './activation.ts';
 import { keyRotationRoutes } from './key-rotation.ts';
 import { createLogger } from './logger.ts';
@@ -43,7 +43,7 @@ export async function openPlatform(
   });
   if (rt.config.demo) await seedDemoOfficers(rt.db);
   const metrics = new Metrics();
-  const committer = new GroupCommitter(rt.db, {
+  const committer = ledgerCommitter(rt.db, {
     maxBatch: Number(env.SAKSI_WRITE_BATCH ?? 256),
     // One shared commit in flight per process measured best on 2 cores: while it
     // commits, the next batch gathers (bench-results/api.md: 4 → 1 raised writes/s

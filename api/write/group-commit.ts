@@ -4,9 +4,11 @@
  * (an fsync); sharing it is what lets the API take thousands of ledgered writes a
  * second (issue #3, "Benchmark").
  *
- * A job that throws is rejected alone and the others commit: the batch first runs
- * without savepoints, and only if a job fails is it re-run with a SAVEPOINT per
- * job (jobs are pure database work, so running one twice is safe).
+ * The executor runs a whole batch at once (one multi-row statement per table,
+ * write-batch.ts) and either succeeds for every job or throws. When it throws, the
+ * batch is rolled back and re-run with a SAVEPOINT around each job executed alone,
+ * so a failing job is rejected with its own error and the others still commit
+ * (jobs are pure database work, so running one twice is safe).
  * If the COMMIT itself fails, every job of the batch is rejected as retryable —
  * nothing of any of them was stored.
  */
@@ -33,21 +35,24 @@ export class OverloadedError extends Error {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** A request failed on the fast path: the batch is retried with savepoints. */
-class RequestFailed extends Error {
+/** The batch failed on the fast path: it is retried with savepoints. */
+class BatchFailed extends Error {
   constructor(override readonly cause: unknown) {
     super('a request of the batch failed');
   }
 }
 
-interface Job<T> {
-  run: (tx: Sql) => Promise<T>;
-  resolve: (v: T) => void;
+/** Runs jobs in one transaction: a result per job, in order, or a throw for all. */
+export type BatchExecutor<J, R> = (tx: Sql, jobs: readonly J[]) => Promise<R[]>;
+
+interface Queued<J, R> {
+  job: J;
+  resolve: (v: R) => void;
   reject: (e: unknown) => void;
 }
 
-export class GroupCommitter {
-  private readonly queue: Job<unknown>[] = [];
+export class GroupCommitter<J, R> {
+  private readonly queue: Queued<J, R>[] = [];
   private inFlight = 0;
   private readonly maxBatch: number;
   private readonly concurrency: number;
@@ -57,6 +62,7 @@ export class GroupCommitter {
 
   constructor(
     private readonly db: Db,
+    private readonly exec: BatchExecutor<J, R>,
     opts: GroupCommitOptions = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 256;
@@ -65,11 +71,11 @@ export class GroupCommitter {
     this.maxQueue = opts.maxQueue ?? 20_000;
   }
 
-  run<T>(run: (tx: Sql) => Promise<T>): Promise<T> {
+  submit(job: J): Promise<R> {
     if (this.queue.length >= this.maxQueue)
       return Promise.reject(new OverloadedError('write queue is full'));
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject } as Job<unknown>);
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
       this.pump();
     });
   }
@@ -85,7 +91,7 @@ export class GroupCommitter {
     }
   }
 
-  private async commit(batch: Job<unknown>[]): Promise<void> {
+  private async commit(batch: Queued<J, R>[]): Promise<void> {
     const started = performance.now();
     let outcomes: Outcome[];
     try {
@@ -96,8 +102,10 @@ export class GroupCommitter {
       outcomes = await this.attempt(batch, false);
     } catch (e) {
       try {
-        if (!(e instanceof RequestFailed)) throw e;
-        outcomes = await this.attempt(batch, true);
+        if (!(e instanceof BatchFailed)) throw e;
+        // A batch of one was rolled back; its error is its own.
+        if (batch.length === 1) outcomes = [{ ok: false, error: e.cause }];
+        else outcomes = await this.attempt(batch, true);
       } catch (e2) {
         const err = new CommitFailedError(
           `shared commit failed: ${e2 instanceof Error ? e2.message : String(e2)}`,
@@ -107,25 +115,39 @@ export class GroupCommitter {
       }
     }
     this.onBatch?.(batch.length, performance.now() - started);
-    batch.forEach((job, i) => {
+    batch.forEach((q, i) => {
       const o = outcomes[i]!;
-      if (o.ok) job.resolve(o.value);
-      else job.reject(o.error);
+      if (o.ok) q.resolve(o.value as R);
+      else q.reject(o.error);
     });
   }
 
-  /** One shared transaction; with `isolate`, a savepoint around each request. */
-  private attempt(batch: Job<unknown>[], isolate: boolean): Promise<Outcome[]> {
+  /**
+   * One shared transaction: the whole batch through the executor at once, or with
+   * `isolate` each job alone inside its own savepoint.
+   */
+  private attempt(batch: Queued<J, R>[], isolate: boolean): Promise<Outcome[]> {
     return this.db.transaction(async (tx) => {
+      if (!isolate) {
+        let values: R[];
+        try {
+          values = await this.exec(
+            tx,
+            batch.map((q) => q.job),
+          );
+        } catch (error) {
+          throw new BatchFailed(error);
+        }
+        return values.map((value) => ({ ok: true, value }) as Outcome);
+      }
       const outcomes: Outcome[] = [];
       for (let i = 0; i < batch.length; i++) {
-        if (isolate) await tx.query(`SAVEPOINT j${i}`);
+        await tx.query(`SAVEPOINT j${i}`);
         try {
-          const value = await batch[i]!.run(tx);
-          if (isolate) await tx.query(`RELEASE SAVEPOINT j${i}`);
+          const [value] = await this.exec(tx, [batch[i]!.job]);
+          await tx.query(`RELEASE SAVEPOINT j${i}`);
           outcomes.push({ ok: true, value });
         } catch (error) {
-          if (!isolate) throw new RequestFailed(error);
           await tx.query(`ROLLBACK TO SAVEPOINT j${i}`);
           outcomes.push({ ok: false, error });
         }

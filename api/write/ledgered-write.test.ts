@@ -24,8 +24,8 @@ import {
 import { ApiError } from '../errors.ts';
 import { cedarAuthorizer } from './cedar-authorizer.ts';
 import { submissionMessage } from './device-signature.ts';
-import { GroupCommitter } from './group-commit.ts';
 import {
+  ledgerCommitter,
   performWrite,
   submissionSchema,
   type WriteServices,
@@ -127,7 +127,7 @@ beforeAll(async () => {
   seq.start();
   const engine = await loadPolicyEngine({ logger: undefined, cacheSize: 1000 });
   svc = {
-    committer: new GroupCommitter(t.db),
+    committer: ledgerCommitter(t.db),
     store,
     authorizer: cedarAuthorizer(engine),
     devices: new DbDeviceRegistry(t.db, 0),

@@ -13,20 +13,27 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  addPending,
   canonicalBytes,
+  type Db,
   type EntryEnvelope,
   type JsonObject,
   type LedgerStore,
   type Sql,
-  validateEntry,
 } from '../../ledger/index.ts';
 import type { OfficerPrincipal, Principal } from '../auth/principal.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { type JsonSchema, validate } from '../schemas.ts';
 import type { Authorizer, PolicyResource } from './authorizer.ts';
 import { submissionMessage, verifyDeviceSignature } from './device-signature.ts';
-import type { GroupCommitter } from './group-commit.ts';
+import { type GroupCommitOptions, GroupCommitter } from './group-commit.ts';
+import {
+  type BatchReceipt,
+  type DomainRow,
+  IdempotentReplay,
+  type LedgerJob,
+  type PendingEntry,
+  writeBatch,
+} from './write-batch.ts';
 
 /** A domain rule that failed: returned as a value, answered as 422. */
 export interface Violation {
@@ -61,7 +68,12 @@ export interface WriteDefinition<P extends JsonObject> {
   subjectMatches(subject: string, payload: P): boolean;
   /** Pure domain rules; each violation makes a 422 and nothing is stored. */
   rules?(payload: P, seq: number): Violation[];
-  /** Domain rows, inside the shared transaction, after the entry is pending. */
+  /**
+   * Domain rows, inserted in the shared transaction with one statement per table
+   * for the whole batch (write-batch.ts). Prefer this to `apply`.
+   */
+  rows?(w: WriteContext<P>): DomainRow[];
+  /** Imperative domain work (updates, lookups) in the shared transaction. */
   apply?(tx: Sql, w: WriteContext<P>): Promise<void>;
 }
 
@@ -70,8 +82,10 @@ export interface DeviceRegistry {
   ownerOf(publicKey: Uint8Array): Promise<string | null>;
 }
 
+export type WriteCommitter = GroupCommitter<LedgerJob, Receipt>;
+
 export interface WriteServices {
-  committer: GroupCommitter;
+  committer: WriteCommitter;
   store: LedgerStore;
   authorizer: Authorizer;
   devices: DeviceRegistry;
@@ -87,13 +101,7 @@ export interface WriteServices {
   }) => void;
 }
 
-export interface Receipt {
-  kind: string;
-  subject: string;
-  seq: number;
-  entryHash: string;
-  pendingId: number;
-}
+export type Receipt = BatchReceipt;
 
 export interface IntegratedReceipt extends Receipt {
   index: number;
@@ -142,8 +150,6 @@ interface Submission<P> {
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
-
-class IdempotentReplay extends Error {}
 
 const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
@@ -231,75 +237,37 @@ export async function performWrite<P extends JsonObject>(
   }
 
   const at = new Date().toISOString();
+  const context = (e: PendingEntry): WriteContext<P> => ({
+    payload: sub.payload,
+    subject: sub.subject,
+    seq: sub.seq,
+    principal,
+    entryHash: e.entryHash,
+    pendingId: e.pendingId,
+  });
+  const job: LedgerJob = {
+    kind: def.kind,
+    subject: sub.subject,
+    seq: sub.seq,
+    envelope: (prev) => ({
+      v: 1,
+      kind: def.kind,
+      subject: sub.subject,
+      seq: sub.seq,
+      prev,
+      at,
+      actor,
+      payload: sub.payload,
+      ...(sub.reason === undefined ? {} : { reason: sub.reason }),
+    }),
+    ...(def.rows ? { rows: (e: PendingEntry) => def.rows!(context(e)) } : {}),
+    ...(def.apply ? { apply: (tx: Sql, e: PendingEntry) => def.apply!(tx, context(e)) } : {}),
+    ...(idem === undefined
+      ? {}
+      : { idempotency: { principal: principal.id, key: idem, requestHash: requestHash! } }),
+  };
   try {
-    const receipt = await svc.committer.run(async (tx) => {
-      const prev =
-        sub.seq === 1
-          ? null
-          : (
-              await tx.query<{ leaf_hash: Uint8Array }>(
-                'SELECT leaf_hash FROM subject_versions WHERE subject = $1 AND seq = $2',
-                [sub.subject, sub.seq - 1],
-              )
-            )[0]?.leaf_hash;
-      if (prev === undefined)
-        throw new ApiError(
-          409,
-          'NO_PREVIOUS_VERSION',
-          `${sub.subject} has no version ${sub.seq - 1} to correct`,
-        );
-      const envelope = {
-        v: 1,
-        kind: def.kind,
-        subject: sub.subject,
-        seq: sub.seq,
-        prev: prev === null ? null : b64(prev),
-        at,
-        actor,
-        payload: sub.payload,
-        ...(sub.reason === undefined ? {} : { reason: sub.reason }),
-      };
-      const checked = validateEntry(envelope);
-      if (!checked.ok)
-        throw badRequest(
-          'INVALID_ENTRY',
-          checked.errors.map((e) => `${e.path} ${e.message}`).join('; '),
-        );
-      const [pendingId] = await addPending(tx, [checked.bytes]);
-      const inserted = await tx.query(
-        'INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING seq',
-        [sub.subject, sub.seq, checked.leafHash, pendingId],
-      );
-      if (inserted.length === 0)
-        throw new ApiError(
-          409,
-          'VERSION_EXISTS',
-          `${sub.subject} already has version ${sub.seq} (a replay, or a concurrent write)`,
-        );
-      await def.apply?.(tx, {
-        payload: sub.payload,
-        subject: sub.subject,
-        seq: sub.seq,
-        principal,
-        entryHash: checked.leafHash,
-        pendingId: pendingId!,
-      });
-      const r: Receipt = {
-        kind: def.kind,
-        subject: sub.subject,
-        seq: sub.seq,
-        entryHash: b64(checked.leafHash),
-        pendingId: pendingId!,
-      };
-      if (idem !== undefined) {
-        const claimed = await tx.query(
-          'INSERT INTO idempotency_keys (principal_id, key, request_hash, receipt) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key',
-          [principal.id, idem, requestHash!, JSON.stringify(r)],
-        );
-        if (claimed.length === 0) throw new IdempotentReplay();
-      }
-      return r;
-    });
+    const receipt = await svc.committer.submit(job);
     svc.poke?.();
     return receipt;
   } catch (e) {
@@ -309,6 +277,11 @@ export async function performWrite<P extends JsonObject>(
     }
     throw e;
   }
+}
+
+/** The shared-commit queue of ledgered writes (one per process). */
+export function ledgerCommitter(db: Db, opts: GroupCommitOptions = {}): WriteCommitter {
+  return new GroupCommitter(db, writeBatch, opts);
 }
 
 async function previousReceipt(

@@ -81,8 +81,7 @@ import { createLogger } from '../../api/platform/logger.ts';
 import { validate } from '../../api/schemas.ts';
 import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
 import { submissionMessage, verifyDeviceSignature } from '../../api/write/device-signature.ts';
-import { GroupCommitter } from '../../api/write/group-commit.ts';
-import { performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
+import { ledgerCommitter, performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
 import { openLocalKeystore } from '../../keys/index.ts';
 import {
   canonicalBytes,
@@ -819,7 +818,7 @@ async function inProcessWrites(quick: boolean): Promise<Record<string, unknown>>
     await admin.connect();
     const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }) });
     const batches: { size: number; ms: number }[] = [];
-    const committer = new GroupCommitter(db, {
+    const committer = ledgerCommitter(db, {
       maxBatch: Number(process.env.SAKSI_WRITE_BATCH ?? 256),
       concurrency: Number(process.env.SAKSI_WRITE_CONCURRENCY ?? 4),
     });

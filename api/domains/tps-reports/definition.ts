@@ -76,22 +76,21 @@ function definition(correction: boolean): WriteDefinition<TpsReportPayload> {
         });
       return v;
     },
-    async apply(tx, w) {
-      await tx.query(
-        `INSERT INTO tps_reports (subject, seq, tps, type, occurred_at, description, officer_id, entry_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          w.subject,
-          w.seq,
-          w.payload.tps,
-          w.payload.type,
-          w.payload.occurredAt,
-          w.payload.description,
-          w.principal.id,
-          w.entryHash,
-        ],
-      );
-    },
+    rows: (w) => [
+      {
+        table: 'tps_reports',
+        values: {
+          subject: w.subject,
+          seq: w.seq,
+          tps: w.payload.tps,
+          type: w.payload.type,
+          occurred_at: w.payload.occurredAt,
+          description: w.payload.description,
+          officer_id: w.principal.id,
+          entry_hash: w.entryHash,
+        },
+      },
+    ],
   };
 }
 
