@@ -26,6 +26,7 @@ export const ACTIONS = [
   'results.submit',
   'results.read_machine',
   'results.correct',
+  'photo.upload',
   'results.read',
   'recap.publish',
   'device.enroll',
