@@ -12,6 +12,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
       tags: r.tags,
       ...(r.security === 'bearer' ? { security: [{ bearer: [] }] } : { security: [] }),
       ...(r.parameters ? { parameters: r.parameters.map((p) => ({ ...p })) } : {}),
+      ...(r.requestMediaTypes
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(r.requestMediaTypes.map((t) => [t, {}])),
+            },
+          }
+        : {}),
       ...(r.requestBody
         ? {
             requestBody: {

@@ -12,7 +12,7 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, coerceTypes: false, use
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   /** OpenAPI path, e.g. /v1/incidents/{id}. */
   path: string;
   operationId: string;
@@ -21,6 +21,8 @@ export interface RouteDoc {
   /** Security: 'bearer' routes need an officer token; 'public' ones do not. */
   security: 'bearer' | 'public';
   requestBody?: JsonSchema;
+  /** A body of bytes rather than JSON (e.g. an image upload): its accepted media types. */
+  requestMediaTypes?: string[];
   parameters?: {
     name: string;
     in: 'query' | 'path' | 'header';
