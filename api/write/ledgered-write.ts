@@ -28,6 +28,7 @@ import { submissionMessage, verifyDeviceSignature } from './device-signature.ts'
 import { type GroupCommitOptions, GroupCommitter } from './group-commit.ts';
 import {
   type BatchReceipt,
+  type ConstraintError,
   type DomainRow,
   IdempotentReplay,
   type LedgerJob,
@@ -75,6 +76,12 @@ export interface WriteDefinition<P extends JsonObject> {
   rows?(w: WriteContext<P>): DomainRow[];
   /** Imperative domain work (updates, lookups) in the shared transaction. */
   apply?(tx: Sql, w: WriteContext<P>): Promise<void>;
+  /** For seq > 1: the kinds the previous version may have (else 409 BAD_TRANSITION). */
+  after?: readonly string[];
+  /** Whether version `seq` must give a reason (default: every version after the first). */
+  reasonRequired?(seq: number): boolean;
+  /** Named constraints of the domain rows whose violation is the request's fault. */
+  constraints?: Readonly<Record<string, ConstraintError>>;
 }
 
 export interface DeviceRegistry {
@@ -171,8 +178,12 @@ export async function performWrite<P extends JsonObject>(
       'SUBJECT_MISMATCH',
       `subject ${JSON.stringify(sub.subject)} does not belong to this payload`,
     );
-  if (sub.seq > 1 && sub.reason === undefined)
-    throw new ApiError(422, 'REASON_REQUIRED', 'a correction (seq > 1) must give a reason');
+  if ((def.reasonRequired?.(sub.seq) ?? sub.seq > 1) && sub.reason === undefined)
+    throw new ApiError(
+      422,
+      'REASON_REQUIRED',
+      `version ${sub.seq} of ${def.kind} must give a reason`,
+    );
 
   const resource = def.resource(sub.payload, principal);
   const decision = svc.authorizer.authorize(
@@ -260,6 +271,8 @@ export async function performWrite<P extends JsonObject>(
       payload: sub.payload,
       ...(sub.reason === undefined ? {} : { reason: sub.reason }),
     }),
+    ...(def.after ? { after: def.after } : {}),
+    ...(def.constraints ? { constraints: def.constraints } : {}),
     ...(def.rows ? { rows: (e: PendingEntry) => def.rows!(context(e)) } : {}),
     ...(def.apply ? { apply: (tx: Sql, e: PendingEntry) => def.apply!(tx, context(e)) } : {}),
     ...(idem === undefined

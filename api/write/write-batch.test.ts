@@ -162,6 +162,39 @@ describe('writeBatch in a shared commit', () => {
     expect(await count('subject_versions')).toBe(2);
   });
 
+  it('turns a named constraint a request broke into its own clear error', async () => {
+    const bad = job('s:named', 1, {
+      constraints: {
+        tps_reports_tps_check: { status: 422, code: 'BAD_TPS', message: 'no such TPS' },
+      },
+    });
+    const badRows = bad.rows!;
+    bad.rows = (e) => badRows(e).map((r) => ({ ...r, values: { ...r.values, tps: 'x' } }));
+    const { results } = await runAll([job('s:blocker', 1), job('s:fine', 1), bad]);
+    const err = (results[2] as PromiseRejectedResult).reason;
+    expect(err).toBeInstanceOf(ApiError);
+    expect([err.status, err.code]).toEqual([422, 'BAD_TPS']);
+    expect(await count('ledger_pending')).toBe(2);
+  });
+
+  it('holds a state machine: a version follows only the kinds it names', async () => {
+    await runAll([job('s:m', 1)]);
+    const { results } = await runAll([
+      job('s:blocker', 1),
+      job('s:m', 2, { after: ['tps.report.read'] }),
+    ]);
+    const err = (results[1] as PromiseRejectedResult).reason;
+    expect(err.code).toBe('BAD_TRANSITION');
+    expect(err.message).toContain('cannot follow tps.report.submitted');
+    const ok = await runAll([job('s:m', 2, { after: ['tps.report.submitted'] })]);
+    expect(ok.results[0]!.status).toBe('fulfilled');
+    const [v] = await t.db.query<{ kind: string }>(
+      'SELECT kind FROM subject_versions WHERE subject = $1 AND seq = 2',
+      [`t${test}:s:m`],
+    );
+    expect(v!.kind).toBe('tps.report.submitted');
+  });
+
   it('lets the first of two requests with one Idempotency-Key win; the twin is a replay', async () => {
     const idem = { principal: 'kpps-1', key: `k${test}`, requestHash: new Uint8Array(32) };
     const { results } = await runAll([

@@ -19,13 +19,25 @@
  * the job that failed (group-commit.ts). So a job's own error is always found on
  * that single-job path, and the fast path only has to detect that something failed.
  */
-import { type Sql, validateEntry } from '../../ledger/index.ts';
+import { type JsonValue, type Sql, validateEntry } from '../../ledger/index.ts';
 import { ApiError, badRequest } from '../errors.ts';
 
-/** A row for a domain table, by column name (Uint8Array → bytea). */
+/** A row for a domain table, by column name (Uint8Array → bytea, objects → json/jsonb). */
 export interface DomainRow {
   table: string;
-  values: Record<string, string | number | boolean | null | Uint8Array>;
+  values: Record<string, JsonValue | Uint8Array>;
+}
+
+/**
+ * A constraint of a domain table that a request can break, and the 4xx it means
+ * (e.g. a form citing a photo nobody uploaded: a foreign key). The database is the
+ * check — no extra round trip per request — and this turns its refusal into the
+ * request's own clear error.
+ */
+export interface ConstraintError {
+  status: 400 | 404 | 409 | 422;
+  code: string;
+  message: string;
 }
 
 export interface BatchReceipt {
@@ -53,6 +65,10 @@ export interface LedgerJob {
   /** Imperative domain work (updates, lookups), run after the rows, in job order. */
   apply?(tx: Sql, e: PendingEntry): Promise<void>;
   idempotency?: { principal: string; key: string; requestHash: Uint8Array };
+  /** For seq > 1: the kinds the previous version may have (a state machine). */
+  after?: readonly string[];
+  /** Named constraints of its domain rows whose violation is this request's fault. */
+  constraints?: Readonly<Record<string, ConstraintError>>;
 }
 
 /** An Idempotency-Key was claimed first by a concurrent request. */
@@ -64,7 +80,7 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<BatchReceipt[]> {
   // 1. Previous versions. A correction whose predecessor is earlier in this same
   //    batch takes it from there (it is not in the table yet).
-  const madeHere = new Map<string, Uint8Array>();
+  const madeHere = new Map<string, Version>();
   const key = (subject: string, seq: number) => `${seq}:${subject}`;
   const fromDb = await previousVersions(
     tx,
@@ -81,13 +97,19 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
         'NO_PREVIOUS_VERSION',
         `${j.subject} has no version ${j.seq - 1} to correct`,
       );
-    const checked = validateEntry(j.envelope(prev === null ? null : b64(prev)));
+    if (prev !== null && j.after && !(prev.kind !== null && j.after.includes(prev.kind)))
+      throw new ApiError(
+        409,
+        'BAD_TRANSITION',
+        `${j.kind} cannot follow ${prev.kind ?? 'an unrecorded kind'} (version ${j.seq - 1} of ${j.subject}); it follows ${j.after.join(' or ')}`,
+      );
+    const checked = validateEntry(j.envelope(prev === null ? null : b64(prev.leafHash)));
     if (!checked.ok)
       throw badRequest(
         'INVALID_ENTRY',
         checked.errors.map((e) => `${e.path} ${e.message}`).join('; '),
       );
-    madeHere.set(key(j.subject, j.seq), checked.leafHash);
+    madeHere.set(key(j.subject, j.seq), { leafHash: checked.leafHash, kind: j.kind });
     return checked;
   });
 
@@ -103,9 +125,9 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
      ), numbered AS (
        SELECT id, row_number() OVER (ORDER BY id) AS ord FROM p
      )
-     INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id)
-     SELECT s.subject, s.seq, s.h, n.id
-       FROM unnest($2::text[], $3::int4[], $4::bytea[]) WITH ORDINALITY AS s(subject, seq, h, ord)
+     INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id, kind)
+     SELECT s.subject, s.seq, s.h, n.id, s.kind
+       FROM unnest($2::text[], $3::int4[], $4::bytea[], $5::text[]) WITH ORDINALITY AS s(subject, seq, h, kind, ord)
        JOIN numbered n ON n.ord = s.ord
      ON CONFLICT DO NOTHING
      RETURNING pending_id`,
@@ -114,6 +136,7 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
       jobs.map((j) => j.subject),
       jobs.map((j) => j.seq),
       built.map((b) => b.leafHash),
+      jobs.map((j) => j.kind),
     ],
   );
   if (inserted.length !== jobs.length) {
@@ -166,26 +189,44 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
       else byTable.set(r.table, [r.values]);
     }
   });
-  for (const [table, rows] of byTable) await insertRows(tx, table, rows);
-
-  // 5. Imperative domain work.
-  for (let i = 0; i < jobs.length; i++) await jobs[i]!.apply?.(tx, pending[i]!);
+  try {
+    for (const [table, rows] of byTable) await insertRows(tx, table, rows);
+    // 5. Imperative domain work.
+    for (let i = 0; i < jobs.length; i++) await jobs[i]!.apply?.(tx, pending[i]!);
+  } catch (e) {
+    // Alone (the re-run of a failed batch), a named constraint is this job's fault.
+    const name = (e as { constraint?: unknown }).constraint;
+    const known = jobs.length === 1 && typeof name === 'string' && jobs[0]!.constraints?.[name];
+    if (known) throw new ApiError(known.status, known.code, known.message);
+    throw e;
+  }
   return receipts;
+}
+
+interface Version {
+  leafHash: Uint8Array;
+  /** The entry kind; null for versions written before kinds were recorded. */
+  kind: string | null;
 }
 
 async function previousVersions(
   tx: Sql,
   corrections: readonly LedgerJob[],
-): Promise<Map<string, Uint8Array>> {
-  const found = new Map<string, Uint8Array>();
+): Promise<Map<string, Version>> {
+  const found = new Map<string, Version>();
   if (corrections.length === 0) return found;
-  const rows = await tx.query<{ subject: string; seq: number; leaf_hash: Uint8Array }>(
-    `SELECT v.subject, v.seq, v.leaf_hash
+  const rows = await tx.query<{
+    subject: string;
+    seq: number;
+    leaf_hash: Uint8Array;
+    kind: string | null;
+  }>(
+    `SELECT v.subject, v.seq, v.leaf_hash, v.kind
        FROM unnest($1::text[], $2::int4[]) AS u(subject, seq)
        JOIN subject_versions v ON v.subject = u.subject AND v.seq = u.seq`,
     [corrections.map((j) => j.subject), corrections.map((j) => j.seq - 1)],
   );
-  for (const r of rows) found.set(`${r.seq}:${r.subject}`, r.leaf_hash);
+  for (const r of rows) found.set(`${r.seq}:${r.subject}`, { leafHash: r.leaf_hash, kind: r.kind });
   return found;
 }
 
