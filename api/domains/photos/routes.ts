@@ -215,7 +215,7 @@ export function photoRoutes(app: Hono<{ Variables: AppVariables }>, deps: PhotoD
         415,
         'MEDIA_TYPE_MISMATCH',
         sniffed === null
-          ? `the body is not a ${declared} image (nor any of ${PHOTO_MEDIA_TYPES.join(', ')})`
+          ? `the body is not ${declared} (nor any of ${PHOTO_MEDIA_TYPES.join(', ')})`
           : `Content-Type says ${declared} but the bytes are ${sniffed}`,
       );
     if (body.sha256 !== sha256)
@@ -225,23 +225,20 @@ export function photoRoutes(app: Hono<{ Variables: AppVariables }>, deps: PhotoD
         `the body's SHA-256 is ${body.sha256}, not the ${sha256} in the path`,
       );
 
-    const stored: PhotoInfo = { sha256, size: body.bytes.length, mediaType: sniffed };
+    const photo: PhotoInfo = { sha256, size: body.bytes.length, mediaType: sniffed };
     const existing = await photoInfo(deps.db, sha256);
     if (existing) return c.json(info(existing), 200);
+    // A soft bound: concurrent first uploads for one TPS may pass it by a few.
     if ((await photosOfTps(deps.db, tps)) >= maxPerTps)
-      throw new ApiError(
-        403,
-        'PHOTO_QUOTA',
-        `TPS ${tps} already has ${maxPerTps} photos; ask the KPU to raise the limit`,
-      );
+      throw new ApiError(403, 'PHOTO_QUOTA', `TPS ${tps} already has ${maxPerTps} photos`);
     const created = await storePhoto(deps.db, {
-      ...stored,
+      ...photo,
       bytes: body.bytes,
       uploader: principal.id,
       tps,
     });
     c.header('Location', `/v1/photos/${sha256}`);
-    return c.json(info(stored), created ? 201 : 200);
+    return c.json(info(photo), created ? 201 : 200);
   }
 
   // Hono answers HEAD with this GET handler and drops the body; the handler sees

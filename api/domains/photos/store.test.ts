@@ -56,9 +56,19 @@ describe('photos table', () => {
     "UPDATE photos SET media_type = 'image/jpeg'",
     "UPDATE photos SET first_uploader = 'someone-else'",
     'DELETE FROM photos',
-    'TRUNCATE photos',
   ])('is append-only: %s is refused', async (sql) => {
     await expect(f.db.query(sql)).rejects.toThrow(/append-only/);
+    expect(await photoExists(f.db, stored.sha256)).toBe(true);
+  });
+
+  it('is append-only: TRUNCATE is refused (by the trigger, or first by a table citing photos)', async () => {
+    await expect(f.db.query('TRUNCATE photos')).rejects.toThrow(
+      /append-only|referenced in a foreign key/,
+    );
+    const triggers = await f.db.query<{ tgname: string }>(
+      "SELECT tgname FROM pg_trigger WHERE tgrelid = 'photos'::regclass AND NOT tgisinternal ORDER BY tgname",
+    );
+    expect(triggers.map((t) => t.tgname)).toEqual(['photos_no_change', 'photos_no_truncate']);
     expect(await photoExists(f.db, stored.sha256)).toBe(true);
   });
 });
