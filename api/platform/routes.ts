@@ -11,6 +11,7 @@ import type { AppVariables } from '../auth/principal.ts';
 import type { DbDeviceRegistry } from '../domains/devices/registry.ts';
 import { deviceRoutes } from '../domains/devices/routes.ts';
 import { photoRoutes } from '../domains/photos/index.ts';
+import { registryRoutes } from '../domains/registry/index.ts';
 import { tpsReportRoutes } from '../domains/tps-reports/routes.ts';
 import { ApiError } from '../errors.ts';
 import { openApiDocument } from '../openapi.ts';
@@ -93,6 +94,7 @@ export function platformRoutes(app: App, deps: PlatformDeps): void {
   app.route('/', deps.identity as unknown as App);
   deviceRoutes(app, deps.writes, deps.devices, deps.officerArea);
   tpsReportRoutes(app, deps.writes, deps.db);
+  registryRoutes(app, deps.db);
   photoRoutes(app, { db: deps.db, writes: deps.writes, limits: deps.limits });
   for (const mount of deps.extraRoutes ?? []) mount(app);
 }

@@ -1,0 +1,58 @@
+/**
+ * The election registry for counting (issue #4): areas down to the TPS, contests,
+ * dapil, parties, candidates and presidential pairs; the ballot model count forms
+ * are coded against; CSV imports; the demo-election generator and its loader.
+ * The one public surface of this folder (CONVENTIONS.md §1); see README.md.
+ */
+export {
+  type DatasetLoad,
+  digestElection,
+  recordLoads,
+  SYSTEM_ACTOR,
+} from './datasets.ts';
+export {
+  type Election,
+  type ElectionScale,
+  type GenerateOptions,
+  generateElection,
+} from './generator/generate.ts';
+export {
+  type ImportOptions,
+  type ImportResult,
+  importAreasCsv,
+  importCandidatesCsv,
+  importDapilCsv,
+  importPairsCsv,
+  importPartiesCsv,
+} from './import.ts';
+export { checkElection, type LoadResult, loadElection } from './load.ts';
+export {
+  ACEH,
+  type AreaLevel,
+  type AreaRow,
+  type Ballot,
+  type CandidateRow,
+  type Choice,
+  CONTEST_IDS,
+  CONTESTS,
+  type ContestId,
+  type ContestInfo,
+  DATASETS,
+  type DapilRow,
+  type Dataset,
+  type ElectionData,
+  isContestId,
+  NO_DPRD_KABKOTA_PROVINCE,
+  NO_TPS,
+  type PairRow,
+  type PartyRow,
+  RegistryError,
+  type RegistryErrorCode,
+  type RegistryIssue,
+  type TpsRow,
+  type TpsTable,
+} from './model.ts';
+export { type AreaInfo, type DapilInfo, Registry, readElection } from './registry.ts';
+export { registryRoutes } from './routes.ts';
+export { refreshRegistry, registryFor } from './shared.ts';
+export { registryIsEmpty } from './store.ts';
