@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { RecapPublisher } from './domains/results/recap/publisher.ts';
 import { openPlatform } from './platform/open.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -40,6 +41,14 @@ export async function startServer(
     await runtime.close();
     throw e;
   }
+  // The recapitulation runs beside the sequencer, on the node that leads.
+  const recap = new RecapPublisher(db, platform.deps.registry, {
+    onPublished: () => sequencer.poke(),
+    onError: (e) => log(`recap: ${e instanceof Error ? e.message : String(e)}`),
+  });
+  void leading.then(() => {
+    if (!leader.signal.aborted) recap.start();
+  });
   const app = createApp({
     platform: platform.deps,
     store,
@@ -69,6 +78,7 @@ export async function startServer(
     runtime,
     async close() {
       leader.abort();
+      await recap.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive clients would otherwise hold close() open.

@@ -9,6 +9,7 @@ import { verifierKeyOf } from '../../ledger/index.ts';
 import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
 import { DbDeviceRegistry } from '../domains/devices/registry.ts';
+import { registryFor } from '../domains/registry/index.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../identity/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
@@ -52,6 +53,7 @@ export async function openPlatform(
   });
   committer.onBatch = (size) => metrics.writeBatch.observe(size);
   const devices = new DbDeviceRegistry(rt.db);
+  const registry = await registryFor(rt.db);
   const tokenSigner = await rt.keys.signer('token', TOKEN_KEY_NAME);
   await recordActivations(rt.db, [
     {
@@ -85,6 +87,7 @@ export async function openPlatform(
       onDecision: (d) =>
         metrics.decisions.inc({ action: d.action, outcome: d.allowed ? 'allow' : 'deny' }),
     },
+    registry,
     devices,
     officerArea: async (id) => (await identity.officers.get(id))?.area ?? null,
     metrics,

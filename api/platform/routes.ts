@@ -11,7 +11,8 @@ import type { AppVariables } from '../auth/principal.ts';
 import type { DbDeviceRegistry } from '../domains/devices/registry.ts';
 import { deviceRoutes } from '../domains/devices/routes.ts';
 import { photoRoutes } from '../domains/photos/index.ts';
-import { registryRoutes } from '../domains/registry/index.ts';
+import { type Registry, registryRoutes } from '../domains/registry/index.ts';
+import { resultsRoutes } from '../domains/results/routes.ts';
 import { tpsReportRoutes } from '../domains/tps-reports/routes.ts';
 import { ApiError } from '../errors.ts';
 import { openApiDocument } from '../openapi.ts';
@@ -25,6 +26,8 @@ export interface PlatformDeps {
   /** Login, officers, demo tokens (api/identity). */
   identity: Hono<AuthEnv>;
   writes: WriteServices;
+  /** The election registry (areas, contests, ballots), kept current (registry/shared.ts). */
+  registry: Registry;
   devices: DbDeviceRegistry;
   officerArea: (officerId: string) => Promise<string | null>;
   metrics: Metrics;
@@ -95,6 +98,12 @@ export function platformRoutes(app: App, deps: PlatformDeps): void {
   deviceRoutes(app, deps.writes, deps.devices, deps.officerArea);
   tpsReportRoutes(app, deps.writes, deps.db);
   registryRoutes(app, deps.db);
+  resultsRoutes(app, {
+    writes: deps.writes,
+    db: deps.db,
+    store: deps.writes.store,
+    registry: deps.registry,
+  });
   photoRoutes(app, { db: deps.db, writes: deps.writes, limits: deps.limits });
   for (const mount of deps.extraRoutes ?? []) mount(app);
 }

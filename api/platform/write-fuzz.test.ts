@@ -24,6 +24,15 @@ import { type PlatformApp, platformApp, type TestDevice } from '../../test/platf
 import type { Role } from '../auth/principal.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { deviceSubject, enrolmentMessage } from '../domains/devices/definitions.ts';
+import { testPhoto } from '../domains/photos/testing.ts';
+import {
+  generateElection,
+  loadElection,
+  refreshRegistry,
+  registryFor,
+} from '../domains/registry/index.ts';
+import type { Contest, CountForm } from '../domains/results/forms/index.ts';
+import { consistentForm, signedForm } from '../domains/results/testing.ts';
 import { reportSubject, type TpsReportPayload } from '../domains/tps-reports/definition.ts';
 import { demoOfficerId } from '../identity/index.ts';
 import { submissionMessage } from '../write/device-signature.ts';
@@ -71,6 +80,8 @@ interface Ctx {
 
 let p: PlatformApp;
 let ctx: Ctx;
+/** SHA-256 (hex) of the photo every count form cites. */
+let photo: string;
 /** Another KPPS, at the next TPS: a real token for the wrong officer. */
 let other: Officer;
 const expired = new Map<ActorName, string>();
@@ -206,6 +217,43 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
       ok: 200,
     };
   },
+  // Count forms: the KPPS's own TPS has one subject per contest; n = 0 is the
+  // accepted one, later n are never accepted (each is refused), so they share one.
+  '/v1/results/forms': async ({ officers: { kpps } }, n) =>
+    countForm(kpps, 'verified', n === 0 ? 'PPWP' : 'DPD'),
+  '/v1/results/forms/read': async ({ officers: { kpps } }, n) =>
+    countForm(kpps, 'read', n === 0 ? 'DPR' : 'DPD'),
+  '/v1/results/forms/corrections': async ({ officers: { ppk }, post }, n) => {
+    // A TPS of the PPK's kecamatan with a verified form to correct: one for the
+    // accepted correction (n = 0), one shared by the never-accepted later n.
+    const registry = await registryFor(p.fresh.db);
+    const all = registry.children('317101').flatMap((d) => registry.children(d));
+    const tps = all.filter((t) => t !== '3171011001001' && t !== '3171011001002')[n === 0 ? 0 : 1]!;
+    let first = verifiedAt.get(tps);
+    if (!first) {
+      const kpps = await officer('KPPS', tps);
+      kpps.device = await p.enrolDevice(kpps.token, kpps.id);
+      const v = await countForm(kpps, 'verified', 'PPWP');
+      await expectStatus(post(v.path, v.body, kpps.token), 201);
+      first = (v.body as { payload: CountForm }).payload;
+      verifiedAt.set(tps, first);
+    }
+    const corrected = { ...first, invalid: first.invalid + 1, valid: first.valid - 1 };
+    const [k] = Object.keys(first.votes);
+    corrected.votes = { ...first.votes, [k!]: first.votes[k!]! - 1 };
+    return {
+      actor: 'ppk',
+      path: '/v1/results/forms/corrections',
+      body: signedForm(
+        ppk.device!,
+        'corrected',
+        corrected,
+        2,
+        'satu suara tidak sah',
+      ) as JsonObject,
+      ok: 201,
+    };
+  },
   '/v1/keys/rotate': async () => ({
     actor: 'admin',
     path: '/v1/keys/rotate',
@@ -215,6 +263,29 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
     repeatable: true,
   }),
 };
+
+/** The verified form of each TPS whose correction the fuzzer builds. */
+const verifiedAt = new Map<string, CountForm>();
+
+/** A valid, signed count form of the officer's TPS, citing the uploaded photo. */
+async function countForm(o: Officer, stage: 'verified' | 'read', contest: Contest) {
+  const registry = await registryFor(p.fresh.db);
+  const tps = o.area;
+  const form = consistentForm(
+    contest,
+    tps,
+    registry.ballotFor(contest, tps)!,
+    registry.dptOf(tps)!,
+    photo,
+    1,
+  );
+  return {
+    actor: 'kpps' as const,
+    path: stage === 'read' ? '/v1/results/forms/read' : '/v1/results/forms',
+    body: signedForm(o.device!, stage, form, 1) as JsonObject,
+    ok: 201 as const,
+  };
+}
 
 const newOfficer = (id: string) => ({
   id,
@@ -732,6 +803,21 @@ beforeAll(async () => {
   };
   officers.kpps.device = await p.enrolDevice(officers.kpps.token, officers.kpps.id);
   officers.ppk.device = await p.enrolDevice(officers.ppk.token, officers.ppk.id);
+  // The demo province's registry and one uploaded photo, for the count forms.
+  await loadElection(p.fresh.db, generateElection({ scale: 'province', seed: 1 }));
+  await refreshRegistry(p.fresh.db);
+  const ph = testPhoto('image/jpeg', 2048);
+  await expectStatus(
+    Promise.resolve(
+      p.app.request(`/v1/photos/${ph.sha256}?tps=${officers.kpps.area}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': ph.mediaType, ...authOf(officers.kpps.token) },
+        body: ph.bytes,
+      }),
+    ),
+    201,
+  );
+  photo = ph.sha256;
   other = await officer('KPPS', '3171011001002');
   ctx = {
     officers,

@@ -46,6 +46,8 @@ export interface WriteContext<P> {
   payload: P;
   subject: string;
   seq: number;
+  /** The submission's reason (required of corrections). */
+  reason: string | undefined;
   principal: OfficerPrincipal;
   /** The entry's leaf hash (what the receipt and the log carry). */
   entryHash: Uint8Array;
@@ -78,8 +80,6 @@ export interface WriteDefinition<P extends JsonObject> {
   apply?(tx: Sql, w: WriteContext<P>): Promise<void>;
   /** For seq > 1: the kinds the previous version may have (else 409 BAD_TRANSITION). */
   after?: readonly string[];
-  /** Whether version `seq` must give a reason (default: every version after the first). */
-  reasonRequired?(seq: number): boolean;
   /** Named constraints of the domain rows whose violation is the request's fault. */
   constraints?: Readonly<Record<string, ConstraintError>>;
 }
@@ -178,7 +178,7 @@ export async function performWrite<P extends JsonObject>(
       'SUBJECT_MISMATCH',
       `subject ${JSON.stringify(sub.subject)} does not belong to this payload`,
     );
-  if ((def.reasonRequired?.(sub.seq) ?? sub.seq > 1) && sub.reason === undefined)
+  if (sub.seq > 1 && sub.reason === undefined)
     throw new ApiError(
       422,
       'REASON_REQUIRED',
@@ -252,6 +252,7 @@ export async function performWrite<P extends JsonObject>(
     payload: sub.payload,
     subject: sub.subject,
     seq: sub.seq,
+    reason: sub.reason,
     principal,
     entryHash: e.entryHash,
     pendingId: e.pendingId,

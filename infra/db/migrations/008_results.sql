@@ -54,11 +54,9 @@ CREATE TABLE recaps (
   contest text NOT NULL,
   area text NOT NULL,
   seq integer NOT NULL CHECK (seq >= 1),
-  level text NOT NULL,
-  valid bigint NOT NULL,
-  invalid bigint NOT NULL,
-  votes jsonb NOT NULL,
-  children jsonb NOT NULL,
+  level text NOT NULL CHECK (level IN ('nasional', 'provinsi', 'kabkota', 'kecamatan', 'desa')),
+  -- The entry's payload: figures, TPS counts and the children it commits to.
+  payload jsonb NOT NULL,
   entry_hash bytea NOT NULL CHECK (octet_length(entry_hash) = 32),
   pending_id bigint NOT NULL UNIQUE REFERENCES ledger_pending (id),
   PRIMARY KEY (contest, area, seq)

@@ -1,0 +1,155 @@
+/**
+ * Public reading of results (issue #4): every number names the log entry it comes
+ * from (index and leaf hash), so nobody has to take the API's word for it.
+ */
+import type { Db } from '../../../../ledger/index.ts';
+import { areaLevel } from '../../../../policies/areas.ts';
+import type { Registry } from '../../registry/index.ts';
+import type { Contest } from '../forms/index.ts';
+import { type RecapPayload, recapVotes, sortedVotes } from '../recap/aggregate.ts';
+
+const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export async function areaResults(db: Db, registry: Registry, contest: Contest, area: string) {
+  const [recap] = await db.query<{
+    seq: number;
+    payload: RecapPayload;
+    entry_hash: Uint8Array;
+    idx: number | null;
+  }>(
+    `SELECT c.seq, r.payload, r.entry_hash, e.idx
+       FROM recap_current c JOIN recaps r USING (contest, area, seq)
+       LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
+      WHERE c.contest = $1 AND c.area = $2`,
+    [contest, area],
+  );
+  if (!recap) return null;
+  const p = recap.payload;
+  let children: unknown[];
+  if (areaLevel(area) === 'desa') {
+    const rows = await db.query<{
+      tps: string;
+      seq: number;
+      status: string;
+      entry_index: number;
+      entry_hash: Uint8Array;
+      valid: number;
+      invalid: number;
+      votes: Record<string, number>;
+      failed_checks: unknown;
+    }>(
+      `SELECT r.tps, r.seq, r.status, r.entry_index, r.entry_hash, r.valid, r.invalid, r.votes,
+              f.failed_checks
+         FROM recap_tps r JOIN count_forms f ON f.subject = 'chasil:' || r.contest || ':' || r.tps AND f.seq = r.seq
+        WHERE r.contest = $1 AND r.tps > $2 || '000' AND r.tps <= $2 || '999'
+        ORDER BY r.tps`,
+      [contest, area],
+    );
+    children = rows.map((r) => ({
+      code: r.tps,
+      seq: r.seq,
+      status: r.status,
+      ...(r.status === 'flagged' ? { failedChecks: r.failed_checks } : {}),
+      valid: r.valid,
+      invalid: r.invalid,
+      votes: sortedVotes(recapVotes(contest, r.votes)),
+      index: num(r.entry_index),
+      entryHash: b64(r.entry_hash),
+    }));
+  } else {
+    const rows = await db.query<{
+      area: string;
+      seq: number;
+      payload: RecapPayload;
+      entry_hash: Uint8Array;
+      idx: number | null;
+    }>(
+      `SELECT c.area, c.seq, r.payload, r.entry_hash, e.idx
+         FROM recap_current c JOIN recaps r USING (contest, area, seq)
+         LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
+        WHERE c.contest = $1 AND c.area = ANY($2::text[])
+        ORDER BY c.area`,
+      [contest, registry.children(area)],
+    );
+    children = rows.map((r) => ({
+      code: r.area,
+      name: registry.area(r.area)?.name,
+      seq: r.seq,
+      valid: Number(r.payload.valid),
+      invalid: Number(r.payload.invalid),
+      votes: sortedVotes(r.payload.votes),
+      tps: r.payload.tps,
+      index: num(r.idx),
+      entryHash: b64(r.entry_hash),
+    }));
+  }
+  return {
+    contest,
+    area,
+    level: p.level,
+    name: registry.area(area)?.name,
+    recap: { seq: recap.seq, index: num(recap.idx), entryHash: b64(recap.entry_hash) },
+    valid: Number(p.valid),
+    invalid: Number(p.invalid),
+    votes: sortedVotes(p.votes),
+    tps: p.tps,
+    children,
+  };
+}
+
+/** Every version of a TPS's form for one contest, oldest first. */
+export async function tpsHistory(db: Db, contest: Contest, tps: string) {
+  const rows = await db.query<{
+    seq: number;
+    stage: string;
+    status: string;
+    failed_checks: unknown;
+    form: Record<string, unknown>;
+    officer_id: string;
+    reason: string | null;
+    entry_hash: Uint8Array;
+    entry: Uint8Array;
+    idx: number | null;
+  }>(
+    `SELECT f.seq, f.stage, f.status, f.failed_checks, f.form, f.officer_id, f.reason,
+            f.entry_hash, p.entry, e.idx
+       FROM count_forms f
+       JOIN ledger_pending p ON p.id = f.pending_id
+       LEFT JOIN ledger_entries e ON e.pending_id = f.pending_id
+      WHERE f.subject = $1
+      ORDER BY f.seq`,
+    [`chasil:${contest}:${tps}`],
+  );
+  const [counted] = await db.query<{ seq: number }>(
+    'SELECT seq FROM recap_tps WHERE contest = $1 AND tps = $2',
+    [contest, tps],
+  );
+  return {
+    contest,
+    tps,
+    /** The version the recapitulation counts now (null: none verified yet, or not yet recapped). */
+    counted: counted?.seq ?? null,
+    versions: rows.map((r) => {
+      const entry = JSON.parse(Buffer.from(r.entry).toString('utf8')) as {
+        at: string;
+        actor: { id: string; role: string; key?: string };
+      };
+      const { photo, caseRef, ...figures } = r.form as { photo: string; caseRef?: string };
+      return {
+        seq: r.seq,
+        stage: r.stage,
+        status: r.status,
+        failedChecks: r.failed_checks,
+        at: entry.at,
+        actor: entry.actor,
+        reason: r.reason,
+        ...(caseRef === undefined ? {} : { caseRef }),
+        photo: { sha256: photo, url: `/v1/photos/${photo}` },
+        form: figures,
+        index: num(r.idx),
+        entryHash: b64(r.entry_hash),
+      };
+    }),
+  };
+}

@@ -1,0 +1,307 @@
+// Counting end to end (issue #4): signed forms in through the HTTP API, flagged
+// forms kept as evidence and out of the totals until a PPK correction, the recap
+// published level by level as log entries, the proof chain checked by the
+// observer's verifier, and the CSV whose rows add up at every level.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlatformApp, platformApp, type TestDevice } from '../../../test/platform-app.ts';
+import { testPhoto } from '../photos/testing.ts';
+import {
+  generateElection,
+  loadElection,
+  type Registry,
+  refreshRegistry,
+} from '../registry/index.ts';
+import type { CountForm } from './forms/index.ts';
+import type { ResultsProof } from './proof/chain.ts';
+import { verifyResultsProof } from './proof/verify-chain.ts';
+import { RecapPublisher } from './recap/publisher.ts';
+import { consistentForm, signedForm } from './testing.ts';
+
+const TPS = '3171011001001';
+const TPS2 = '3171011001002';
+const TPS3 = '3171011001003';
+let p: PlatformApp;
+let registry: Registry;
+let publisher: RecapPublisher;
+let kpps: { token: string; device: TestDevice };
+let kpps2: { token: string; device: TestDevice };
+let kpps3: { token: string; device: TestDevice };
+let ppk: { token: string; device: TestDevice };
+let photo: string;
+const json = { 'Content-Type': 'application/json' };
+
+async function officer(role: string, area?: string) {
+  const token = await p.token(role, area);
+  const me = (await (
+    await p.app.request('/v1/officers/me', { headers: { Authorization: `Bearer ${token}` } })
+  ).json()) as { officer: { id: string } };
+  return { token, device: await p.enrolDevice(token, me.officer.id) };
+}
+
+const post = (path: string, body: unknown, token: string) =>
+  p.app.request(path, {
+    method: 'POST',
+    headers: { ...json, Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+
+async function upload(token: string, tps: string) {
+  const ph = testPhoto('image/jpeg', 3000);
+  const r = await p.app.request(`/v1/photos/${ph.sha256}?tps=${tps}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': ph.mediaType, Authorization: `Bearer ${token}` },
+    body: ph.bytes,
+  });
+  expect(r.status).toBe(201);
+  return ph.sha256;
+}
+
+const form = (tps: string, seed: number, over: Partial<CountForm> = {}): CountForm => ({
+  ...consistentForm(
+    'PPWP',
+    tps,
+    registry.ballotFor('PPWP', tps)!,
+    registry.dptOf(tps)!,
+    photo,
+    seed,
+  ),
+  ...over,
+});
+
+/** Lets the sequencer integrate, then runs the recap until it has nothing left. */
+async function recap() {
+  await p.rt.store.waitIntegrated([], 1000, 10).catch(() => undefined);
+  for (let i = 0; i < 50; i++) {
+    const [{ n }] = (await p.fresh.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM ledger_pending p LEFT JOIN ledger_entries e ON e.pending_id = p.id WHERE e.idx IS NULL',
+    )) as [{ n: number }];
+    if (n === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  while ((await publisher.tick()).forms > 0);
+  for (let i = 0; i < 50; i++) {
+    const cp = await p.rt.store.checkpoint();
+    const [{ n }] = (await p.fresh.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM ledger_pending',
+    )) as [{ n: number }];
+    if (cp && cp.size >= n) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const counts = async () =>
+  Object.fromEntries(
+    await Promise.all(
+      ['ledger_pending', 'count_forms', 'subject_versions'].map(async (t) => [
+        t,
+        Number(
+          (await p.fresh.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n,
+        ),
+      ]),
+    ),
+  );
+
+beforeAll(async () => {
+  p = await platformApp();
+  await loadElection(p.fresh.db, generateElection({ scale: 'province', seed: 7 }));
+  registry = await refreshRegistry(p.fresh.db);
+  publisher = new RecapPublisher(p.fresh.db, registry);
+  kpps = await officer('KPPS');
+  kpps2 = await officer('KPPS', TPS2);
+  kpps3 = await officer('KPPS', TPS3);
+  ppk = await officer('PPK');
+  photo = await upload(kpps.token, TPS);
+}, 60_000);
+afterAll(async () => {
+  await p.close();
+});
+
+describe('count forms and the recapitulation', () => {
+  it('takes a verified form, recaps it up to the nation, and proves it', async () => {
+    const f = form(TPS, 1);
+    const r = await post(
+      '/v1/results/forms',
+      signedForm(kpps.device, 'verified', f, 1),
+      kpps.token,
+    );
+    expect(r.status).toBe(201);
+    await recap();
+    const nation = (await (await p.app.request('/v1/results/PPWP/areas/ID')).json()) as {
+      valid: number;
+      votes: Record<string, number>;
+      tps: { accepted: number };
+      recap: { index: number };
+    };
+    expect(nation.valid).toBe(f.valid);
+    expect(nation.votes).toEqual(f.votes);
+    expect(nation.tps.accepted).toBe(1);
+    expect(typeof nation.recap.index).toBe('number');
+
+    const proof = (await (
+      await p.app.request(`/v1/results/PPWP/proof/${TPS}`)
+    ).json()) as ResultsProof;
+    const verdict = verifyResultsProof(proof, p.rt.verifierKey);
+    expect(verdict.errors).toEqual([]);
+    expect(verdict.checked.levels).toEqual(['3171011001', '317101', '3171', '31', 'ID']);
+
+    // Tampering with any number breaks the proof.
+    const forged = structuredClone(proof);
+    forged.levels[4]!.recap.entry = forged.levels[4]!.recap.entry.replace(
+      `"valid":${f.valid}`,
+      `"valid":${f.valid + 100}`,
+    );
+    expect(verifyResultsProof(forged, p.rt.verifierKey).ok).toBe(false);
+  });
+
+  it('keeps a machine reading separate and uncounted until the KPPS verifies it', async () => {
+    const read = form(TPS2, 2, {});
+    const misread = { ...read, votes: { ...read.votes, '1': read.votes['1']! + 50 } }; // a "3" read as "8"
+    expect(
+      (
+        await post(
+          '/v1/results/forms/read',
+          signedForm(kpps2.device, 'read', misread, 1),
+          kpps2.token,
+        )
+      ).status,
+    ).toBe(201);
+    await recap();
+    const history = (await (await p.app.request(`/v1/results/PPWP/tps/${TPS2}`)).json()) as {
+      counted: number | null;
+      versions: { stage: string; status: string; failedChecks: { check: string }[] }[];
+    };
+    expect(history.counted).toBeNull();
+    expect(history.versions[0]).toMatchObject({ stage: 'read', status: 'flagged' });
+    expect(history.versions[0]!.failedChecks.map((c) => c.check)).toContain('votes-sum-to-valid');
+
+    // The KPPS verifies a form that still does not add up: stored, flagged, not counted.
+    const bad = { ...read, invalid: read.invalid + 3 };
+    const verified = await post(
+      '/v1/results/forms',
+      signedForm(kpps2.device, 'verified', bad, 2, 'checked against the C.Hasil sheet'),
+      kpps2.token,
+    );
+    expect(verified.status, await verified.clone().text()).toBe(201);
+    await recap();
+    let nation = (await (await p.app.request('/v1/results/PPWP/areas/ID')).json()) as {
+      valid: number;
+      tps: { accepted: number; flagged: number };
+    };
+    expect(nation.tps).toEqual({ accepted: 1, flagged: 1 });
+
+    // The KPPS may not fix it themselves; the PPK corrects it, with a reason.
+    const fixed = signedForm(
+      ppk.device,
+      'corrected',
+      read,
+      3,
+      'recount at PPK: invalid 3 too many',
+    );
+    expect((await post('/v1/results/forms/corrections', fixed, kpps2.token)).status).toBe(403);
+    expect((await post('/v1/results/forms/corrections', fixed, ppk.token)).status).toBe(201);
+    await recap();
+    nation = (await (await p.app.request('/v1/results/PPWP/areas/ID')).json()) as typeof nation;
+    expect(nation.tps).toEqual({ accepted: 2, flagged: 0 });
+    const proof = (await (
+      await p.app.request(`/v1/results/PPWP/proof/${TPS2}`)
+    ).json()) as ResultsProof;
+    expect(verifyResultsProof(proof, p.rt.verifierKey).errors).toEqual([]);
+    const h = (await (await p.app.request(`/v1/results/PPWP/tps/${TPS2}`)).json()) as {
+      counted: number;
+      versions: { stage: string; reason: string | null; actor: { role: string } }[];
+    };
+    expect(h.counted).toBe(3);
+    expect(h.versions.map((v) => v.stage)).toEqual(['read', 'verified', 'corrected']);
+    expect(h.versions[2]).toMatchObject({ reason: 'recount at PPK: invalid 3 too many' });
+    expect(h.versions[2]!.actor.role).toBe('PPK');
+  });
+
+  it('exports CSV whose totals equal the sum of the accepted rows below, at every level', async () => {
+    const levels = ['tps', 'kelurahan', 'kecamatan', 'kabkota', 'provinsi', 'nasional'];
+    const sums: Map<string, number>[] = [];
+    for (const level of levels) {
+      const r = await p.app.request(`/v1/results/PPWP/export.csv?level=${level}`);
+      expect(r.status).toBe(200);
+      const lines = (await r.text()).trim().split('\n');
+      expect(lines[0]).toBe('area_code,tps,choice,votes,status,entry_index,entry_hash');
+      const byParent = new Map<string, number>();
+      const own = new Map<string, number>();
+      for (const line of lines.slice(1)) {
+        const [area, , choice, votes, status, index] = line.split(',');
+        expect(index).toMatch(/^[0-9]+$/);
+        if (status !== 'accepted') continue;
+        own.set(`${area}|${choice}`, (own.get(`${area}|${choice}`) ?? 0) + Number(votes));
+        const parent =
+          level === 'tps'
+            ? area!
+            : area!.length === 2
+              ? 'ID'
+              : area!.slice(0, area!.length === 10 ? 6 : area!.length - 2);
+        byParent.set(
+          `${parent}|${choice}`,
+          (byParent.get(`${parent}|${choice}`) ?? 0) + Number(votes),
+        );
+      }
+      sums.push(byParent);
+      if (sums.length >= 2) expect(own).toEqual(sums[sums.length - 2]);
+    }
+  });
+});
+
+describe('bad count forms: a clear 4xx and nothing stored', () => {
+  it.each([
+    ['another TPS than the officer’s', () => form(TPS2, 5), 403, 'FORBIDDEN'],
+    [
+      'a choice not on the ballot',
+      () => form(TPS, 6, { votes: { '9': 1 }, valid: 1 }),
+      422,
+      'RULE_VIOLATION',
+    ],
+    ['a negative number', () => form(TPS, 7, { invalid: -1 }), 400, undefined],
+    ['a fraction', () => form(TPS, 8, { valid: 1.5 }), 400, undefined],
+    ['an unknown contest', () => ({ ...form(TPS, 9), contest: 'DPRX' }) as never, 400, undefined],
+    [
+      'a photo never uploaded',
+      () => form(TPS3, 10, { photo: 'c'.repeat(64) }),
+      422,
+      'PHOTO_NOT_UPLOADED',
+    ],
+    [
+      'DPRD_KABKOTA in Jakarta',
+      () => ({ ...form(TPS, 11), contest: 'DPRD_KABKOTA' }) as CountForm,
+      422,
+      'RULE_VIOLATION',
+    ],
+  ] as const)('refuses %s', async (_what, make, status, code) => {
+    const before = await counts();
+    const f = make();
+    // TPS3 has no form yet: what is refused there is refused for itself alone.
+    const who = f.tps === TPS3 ? kpps3 : kpps;
+    const body = signedForm(who.device, 'verified', f, 1);
+    const r = await post('/v1/results/forms', body, who.token);
+    expect(r.status, await r.clone().text()).toBe(status);
+    if (code) expect(((await r.json()) as { error: { code: string } }).error.code).toBe(code);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a replayed signed form (409) and a verification after a verification', async () => {
+    const f = form(TPS, 1);
+    const before = await counts();
+    const again = await post(
+      '/v1/results/forms',
+      signedForm(kpps.device, 'verified', f, 1),
+      kpps.token,
+    );
+    expect(again.status).toBe(409);
+    const second = await post(
+      '/v1/results/forms',
+      signedForm(kpps.device, 'verified', f, 2, 'again'),
+      kpps.token,
+    );
+    expect(second.status, await second.clone().text()).toBe(409);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe(
+      'BAD_TRANSITION',
+    );
+    expect(await counts()).toEqual(before);
+  });
+});
