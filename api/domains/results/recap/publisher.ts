@@ -170,9 +170,9 @@ export class RecapPublisher {
       ],
     );
     for (const c of changed) {
-      let set = dirty.get(c.contest);
-      if (!set) dirty.set(c.contest, (set = new Set()));
+      const set = dirty.get(c.contest) ?? new Set<string>();
       set.add(c.tps.slice(0, 10));
+      dirty.set(c.contest, set);
     }
     return dirty;
   }
