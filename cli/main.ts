@@ -5,6 +5,7 @@
 import { type Io, UsageError } from './args.ts';
 import { demoTokenCommand } from './commands/demo-token.ts';
 import { ledgerAppendCommand } from './commands/ledger-append.ts';
+import { registryCommand } from './commands/registry.ts';
 import { serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
 
@@ -18,6 +19,10 @@ const USAGE = `usage: saksi <command> [flags]
                           demo mode only: print a bearer token for a demo officer
   verify --log URL/log [--key VKEY] [--state FILE]
                           verify a log from its tiles; with --state, that it only grew
+  registry import [--areas F] [--dapil F] [--parties F] [--candidates F] [--pairs F] [--data DIR] [--reason TEXT]
+                          import registry CSV files, each atomically, and log each load
+  registry demo [--scale province|national] [--seed S] [--data DIR]
+                          load a generated demo election into an empty registry
 `;
 
 const stdio: Io = {
@@ -39,6 +44,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'ledger':
         if (rest[0] === 'append') return await ledgerAppendCommand(rest.slice(1), io);
         break;
+      case 'registry':
+        return await registryCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

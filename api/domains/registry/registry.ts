@@ -6,8 +6,8 @@
  * Memory stays bounded at national scale (823,220 TPS): there is no object per
  * TPS. Each desa has an ordinal; its TPS are slots in one Uint16Array of DPT, and
  * one Int32Array holds, per desa and contest, the index of a ballot shared by
- * every TPS of that dapil. A TPS code is resolved by parsing its digits into a
- * numeric desa key.
+ * every TPS of that dapil. A TPS code is resolved by parsing its digits into two
+ * small integers looked up in a typed-array hash table (DesaIndex).
  */
 import type { Sql } from '../../../ledger/index.ts';
 import {
@@ -71,24 +71,63 @@ function contestIndex(c: ContestId): number {
 const PARENT_LENGTH: Readonly<Record<number, number>> = { 4: 2, 6: 4, 10: 6, 13: 10 };
 
 /**
- * The desa key of a TPS code: its first 10 digits as a number, or −1 if `tps`
- * is not 13 ASCII digits. Attacker-controlled input: checked digit by digit.
+ * Desa code → desa ordinal, as an open-addressing hash table over typed arrays.
+ * A desa code is split into two small integers (its first 6 and last 4 digits) so
+ * that a look-up allocates nothing: a 10-digit number would exceed V8's small
+ * integers and be boxed on every call (measured: ~3× slower than this).
  */
-function tpsDesaKey(tps: string): number {
-  if (typeof tps !== 'string' || tps.length !== 13) return -1;
-  let key = 0;
-  for (let i = 0; i < 13; i++) {
-    const d = tps.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    if (i < 10) key = key * 10 + d;
+class DesaIndex {
+  readonly #hi: Int32Array;
+  readonly #lo: Int32Array;
+  readonly #ordinal: Int32Array;
+  readonly #mask: number;
+
+  constructor(codes: readonly string[]) {
+    let size = 16;
+    while (size < codes.length * 2) size *= 2;
+    this.#hi = new Int32Array(size);
+    this.#lo = new Int32Array(size);
+    this.#ordinal = new Int32Array(size).fill(-1);
+    this.#mask = size - 1;
+    codes.forEach((code, i) => {
+      const hi = digits(code, 0, 6);
+      const lo = digits(code, 6, 10);
+      if (code.length !== 10 || hi < 0 || lo < 0) throw new Error(`not a desa code: ${code}`);
+      let slot = hash(hi, lo) & this.#mask;
+      while (this.#ordinal[slot]! >= 0) slot = (slot + 1) & this.#mask;
+      this.#hi[slot] = hi;
+      this.#lo[slot] = lo;
+      this.#ordinal[slot] = i;
+    });
   }
-  return key;
+
+  /** The ordinal of the desa whose code splits into (hi, lo), or −1. */
+  get(hi: number, lo: number): number {
+    for (let slot = hash(hi, lo) & this.#mask; ; slot = (slot + 1) & this.#mask) {
+      const o = this.#ordinal[slot]!;
+      if (o < 0 || (this.#hi[slot] === hi && this.#lo[slot] === lo)) return o;
+    }
+  }
 }
 
-function tpsNumber(tps: string): number {
-  return (
-    (tps.charCodeAt(10) - 48) * 100 + (tps.charCodeAt(11) - 48) * 10 + (tps.charCodeAt(12) - 48)
-  );
+function hash(hi: number, lo: number): number {
+  let h = Math.imul(hi, 0x9e3779b1) ^ lo;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/**
+ * The decimal value of s[from..to), or −1 if any of it is not an ASCII digit
+ * (codes are attacker-controlled: checked digit by digit).
+ */
+function digits(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function freezeBallot(contest: ContestId, dapil: string | null, choices: Choice[]): Ballot {
@@ -133,8 +172,7 @@ function partyBallot(
 interface State {
   areas: Map<string, AreaInfo>;
   children: Map<string, string[]>;
-  /** Numeric desa key → desa ordinal. */
-  desaOrdinal: Map<number, number>;
+  desaIndex: DesaIndex;
   desaCodes: string[];
   /** Slots of desa i: slotStart[i] .. slotStart[i+1]−1, slot k is TPS number k+1. */
   slotStart: Int32Array;
@@ -172,12 +210,9 @@ function buildState(data: ElectionData): State {
 
   // TPS: one slot per TPS number up to the highest, per desa.
   const { desa, count, dpt: tpsDpt } = data.tps;
-  const desaOrdinal = new Map<number, number>();
+  const desaIndex = new DesaIndex(desa);
   const slotStart = new Int32Array(desa.length + 1);
-  for (let i = 0; i < desa.length; i++) {
-    desaOrdinal.set(Number(desa[i]), i);
-    slotStart[i + 1] = slotStart[i]! + count[i]!;
-  }
+  for (let i = 0; i < desa.length; i++) slotStart[i + 1] = slotStart[i]! + count[i]!;
   const dpt = tpsDpt.slice(0, slotStart[desa.length]);
   let tpsCount = 0;
   for (let i = 0; i < dpt.length; i++) if (dpt[i] !== NO_TPS) tpsCount++;
@@ -250,7 +285,7 @@ function buildState(data: ElectionData): State {
   return {
     areas,
     children,
-    desaOrdinal,
+    desaIndex,
     desaCodes: [...desa],
     slotStart,
     dpt,
@@ -336,7 +371,7 @@ export class Registry {
   /** Registered voters (DPT) of a TPS. */
   dptOf(tps: string): number | undefined {
     const d = this.#desaOf(tps);
-    return d < 0 ? undefined : this.#s.dpt[this.#s.slotStart[d]! + tpsNumber(tps) - 1];
+    return d < 0 ? undefined : this.#s.dpt[this.#s.slotStart[d]! + digits(tps, 10, 13) - 1];
   }
 
   get tpsCount(): number {
@@ -348,8 +383,8 @@ export class Registry {
     const s = this.#s;
     if (typeof code !== 'string') return [];
     if (code.length === 10) {
-      const d = s.desaOrdinal.get(Number(code));
-      if (d === undefined || !/^[0-9]{10}$/.test(code)) return [];
+      const d = s.desaIndex.get(digits(code, 0, 6), digits(code, 6, 10));
+      if (d < 0) return [];
       const out: string[] = [];
       for (let k = s.slotStart[d]!; k < s.slotStart[d + 1]!; k++)
         if (s.dpt[k] !== NO_TPS) out.push(code + String(k - s.slotStart[d]! + 1).padStart(3, '0'));
@@ -407,13 +442,15 @@ export class Registry {
 
   #desaOf(tps: string): number {
     const s = this.#s;
-    const key = tpsDesaKey(tps);
-    if (key < 0) return -1;
-    const d = s.desaOrdinal.get(key);
-    if (d === undefined) return -1;
-    const n = tpsNumber(tps);
+    if (typeof tps !== 'string' || tps.length !== 13) return -1;
+    const hi = digits(tps, 0, 6);
+    const lo = digits(tps, 6, 10);
+    const n = digits(tps, 10, 13);
+    if (hi < 0 || lo < 0 || n < 1) return -1;
+    const d = s.desaIndex.get(hi, lo);
+    if (d < 0) return -1;
     const slot = s.slotStart[d]! + n - 1;
-    if (n < 1 || slot >= s.slotStart[d + 1]! || s.dpt[slot] === NO_TPS) return -1;
+    if (slot >= s.slotStart[d + 1]! || s.dpt[slot] === NO_TPS) return -1;
     return d;
   }
 
