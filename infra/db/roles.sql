@@ -27,6 +27,20 @@ GRANT UPDATE (revoked_at) ON devices TO saksi_api;
 GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO saksi_api;
 GRANT SELECT ON officers, subject_versions, devices, tps_reports TO saksi_reader;
 
+-- Counting (migrations 006–008). The registry is loaded by the API (an import is
+-- a log entry in the same transaction); photos, forms and published recaps are
+-- insert-only; the recap publisher (an API node) moves its own bookkeeping —
+-- the counted version per TPS, the current recap per area, the watermark —
+-- forward in the transaction that appends the recap entries.
+GRANT SELECT, INSERT ON registry_contests, registry_areas, registry_tps, registry_dapil,
+  registry_dapil_areas, registry_parties, registry_candidates, registry_pairs,
+  photos, count_forms, recaps TO saksi_api;
+GRANT SELECT, INSERT, UPDATE ON recap_tps, recap_current, recap_watermark TO saksi_api;
+GRANT SELECT ON registry_contests, registry_areas, registry_tps, registry_dapil,
+  registry_dapil_areas, registry_parties, registry_candidates, registry_pairs,
+  photos, count_forms, recaps, recap_tps, recap_current TO saksi_reader;
+REVOKE UPDATE, DELETE, TRUNCATE ON photos, count_forms, recaps FROM PUBLIC, saksi_api, saksi_reader;
+
 -- Nobody but the owner may UPDATE, DELETE or TRUNCATE a log table.
 REVOKE UPDATE, DELETE, TRUNCATE ON ledger_pending, ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints
   FROM PUBLIC, saksi_api, saksi_sequencer, saksi_reader;
