@@ -188,11 +188,12 @@ export function checkDapil(
       out.push(issue(line, `${d.id}: ${d.contest} dapil have ${min}–${max} seats, not ${d.seats}`));
     if (d.areas.length === 0) out.push(issue(line, `${d.id}: no member areas`));
     const regionLength = info.region === 'kabkota' ? 4 : 2;
-    if (d.region.length !== regionLength || base.area(d.region)?.level !== info.region)
-      out.push(issue(line, `${d.id}: region ${d.region} is not a ${info.region}`));
+    const regionOk = d.region.length === regionLength && base.area(d.region)?.level === info.region;
+    if (!regionOk) out.push(issue(line, `${d.id}: region ${d.region} is not a ${info.region}`));
     if (d.contest === 'DPRD_KABKOTA' && d.region.startsWith(NO_DPRD_KABKOTA_PROVINCE))
       out.push(issue(line, `${d.id}: DKI Jakarta has no DPRD Kabupaten/Kota`));
-    touched.get(d.contest)!.add(d.region);
+    // (Coverage is judged only for real regions: a wrong one is reported above.)
+    if (regionOk) touched.get(d.contest)!.add(d.region);
     const m = members.get(d.contest)!;
     for (const a of d.areas) {
       const aLine = lineOf(d.id, a) ?? line;
