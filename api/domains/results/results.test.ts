@@ -248,6 +248,48 @@ describe('count forms and the recapitulation', () => {
   });
 });
 
+describe('party and DPD contests', () => {
+  it('keeps candidate rows inside one dapil, party totals above it, and proves both', async () => {
+    for (const contest of ['DPR', 'DPD'] as const) {
+      const f = consistentForm(
+        contest,
+        TPS,
+        registry.ballotFor(contest, TPS)!,
+        registry.dptOf(TPS)!,
+        photo,
+        3,
+      );
+      const r = await post(
+        '/v1/results/forms',
+        signedForm(kpps.device, 'verified', f, 1),
+        kpps.token,
+      );
+      expect(r.status, await r.clone().text()).toBe(201);
+    }
+    await recap();
+    const area = async (contest: string, code: string) =>
+      (await (await p.app.request(`/v1/results/${contest}/areas/${code}`)).json()) as {
+        votes: Record<string, number>;
+        valid: number;
+      };
+    const desa = await area('DPR', '3171011001');
+    const nation = await area('DPR', 'ID');
+    expect(Object.keys(desa.votes).some((k) => k.includes('.'))).toBe(true);
+    expect(Object.keys(nation.votes).some((k) => k.includes('.'))).toBe(false);
+    expect(nation.valid).toBe(desa.valid);
+    // A party's national row is its total: party-only plus its candidates.
+    for (const [k, n] of Object.entries(nation.votes)) expect(desa.votes[k]).toBe(n);
+    expect(Object.keys((await area('DPD', '31')).votes).length).toBeGreaterThan(0);
+    expect((await area('DPD', 'ID')).votes).toEqual({});
+    for (const contest of ['DPR', 'DPD']) {
+      const proof = (await (
+        await p.app.request(`/v1/results/${contest}/proof/${TPS}`)
+      ).json()) as ResultsProof;
+      expect(verifyResultsProof(proof, p.rt.verifierKey).errors).toEqual([]);
+    }
+  });
+});
+
 describe('bad count forms: a clear 4xx and nothing stored', () => {
   it.each([
     ['another TPS than the officer’s', () => form(TPS2, 5), 403, 'FORBIDDEN'],

@@ -190,7 +190,9 @@ export class RecapPublisher {
       const jobs: LedgerJob[] = [];
       const made: { area: string; seq: number; payload: RecapPayload }[] = [];
       for (const area of areas) {
-        const dapil = this.registry.dapilOf(contest, area);
+        // The nation is never inside one dapil, even when a registry holds only
+        // one province (the demo): no candidate rows at the national level.
+        const dapil = area === 'ID' ? null : this.registry.dapilOf(contest, area);
         const payload: RecapPayload = {
           contest,
           area,
