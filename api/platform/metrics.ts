@@ -41,4 +41,9 @@ export class Metrics {
     help: 'Pending entries not yet in a signed checkpoint (sampled when scraped)',
     registers: [this.registry],
   });
+  readonly recapLag = new Gauge({
+    name: 'saksi_recap_lag_entries',
+    help: 'Log entries the recapitulation has not read yet (sampled when scraped)',
+    registers: [this.registry],
+  });
 }

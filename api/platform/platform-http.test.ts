@@ -108,6 +108,7 @@ describe('platform over HTTP', () => {
       /saksi_policy_decisions_total\{action="results.submit",outcome="allow"\}/,
     );
     expect(metrics).toMatch(/saksi_log_size \d+/);
+    expect(metrics).toMatch(/saksi_recap_lag_entries \d+/);
   });
 
   it('records the active policy set and keys in the log at start-up', async () => {

@@ -83,12 +83,14 @@ export function platformRoutes(app: App, deps: PlatformDeps): void {
     return next();
   });
   app.get('/metrics', async (c) => {
-    const [row] = await deps.db.query<{ size: number; pending: number }>(
+    const [row] = await deps.db.query<{ size: number; pending: number; recap: number }>(
       `SELECT coalesce((SELECT max(size) FROM ledger_checkpoints), 0) AS size,
-              (SELECT count(*) FROM ledger_pending) AS pending`,
+              (SELECT count(*) FROM ledger_pending) AS pending,
+              coalesce((SELECT next_index FROM recap_watermark), 0) AS recap`,
     );
     metrics.logSize.set(row?.size ?? 0);
     metrics.sequencerLag.set(Math.max(0, Number(row?.pending ?? 0) - (row?.size ?? 0)));
+    metrics.recapLag.set(Math.max(0, (row?.size ?? 0) - Number(row?.recap ?? 0)));
     return c.body(await metrics.registry.metrics(), 200, {
       'Content-Type': metrics.registry.contentType,
     });
