@@ -36,9 +36,10 @@ async function snapshot() {
   return row;
 }
 
-async function refusedWith(p: Promise<unknown>): Promise<RegistryIssue[]> {
+/** Runs the import only after the "before" snapshot, so its rejection is awaited at once. */
+async function refusedWith(run: () => Promise<unknown>): Promise<RegistryIssue[]> {
   const before = await snapshot();
-  const e = await p.then(
+  const e = await run().then(
     () => undefined,
     (x: unknown) => x,
   );
@@ -106,7 +107,7 @@ describe('importAreasCsv', () => {
     ['a dpt on an area row', csv('code,name,dpt', '12,Sumatera Utara,5'), [2]],
     ['TPS rows under a two-column header', csv('code,name', '1101012001003,TPS 003'), [2]],
   ])('refuses %s with the offending lines, storing nothing', async (_what, text, lines) => {
-    const issues = await refusedWith(importAreasCsv(fresh.db, text));
+    const issues = await refusedWith(() => importAreasCsv(fresh.db, text));
     expect([...new Set(issues.map((i) => i.line))]).toEqual(lines);
   });
 
@@ -132,7 +133,7 @@ describe('importAreasCsv', () => {
   });
 
   it('refuses what already exists and adds more as a second version with a reason', async () => {
-    const issues = await refusedWith(
+    const issues = await refusedWith(() =>
       importAreasCsv(
         fresh.db,
         csv('code,name,dpt', '12,Sumatera Utara,', '11,Aceh,', '1101012001001,,5'),
@@ -210,13 +211,13 @@ describe('importDapilCsv', () => {
     ],
     ['a malformed dapil id', csv(DAPIL_HEAD, 'DPR,dpr 11,ACEH I,7,11'), [2]],
   ])('refuses %s with the offending lines, storing nothing', async (_what, text, lines) => {
-    const issues = await refusedWith(importDapilCsv(fresh.db, text));
+    const issues = await refusedWith(() => importDapilCsv(fresh.db, text));
     // (Issues without a line, such as the coverage they also break, are tested below.)
     expect([...new Set(issues.flatMap((i) => (i.line ? [i.line] : [])))]).toEqual(lines);
   });
 
   it('refuses a file that leaves part of a province outside every dapil', async () => {
-    const issues = await refusedWith(
+    const issues = await refusedWith(() =>
       importDapilCsv(fresh.db, csv(DAPIL_HEAD, 'DPR,DPR-11-1,ACEH I,7,1101')),
     );
     expect(issues).toEqual([{ message: 'DPR: kecamatan 117101 of 11 is in no dapil' }]);
@@ -232,7 +233,7 @@ describe('importDapilCsv', () => {
     expect(reg.dapilOf('DPRD_KABKOTA', '1101')).toBeNull();
     expect(reg.dapilOf('DPRD_KABKOTA', '1101022001')).toBe('DPRD_KABKOTA-1101-2');
     expect(reg.dapil('DPR-11-1')?.areas).toEqual(['1101', '1171']);
-    const again = await refusedWith(
+    const again = await refusedWith(() =>
       importDapilCsv(fresh.db, csv(DAPIL_HEAD, 'DPD,DPD-11,Aceh,4,11')),
     );
     expect(again.map((i) => i.line)).toContain(2);
@@ -248,7 +249,7 @@ describe('parties, candidates and pairs', () => {
     );
     expect(
       (
-        await refusedWith(
+        await refusedWith(() =>
           importPartiesCsv(
             fresh.db,
             csv('number,name,abbreviation,scope', '100,X,X,ID', '2,Y,Y,31'),
@@ -280,7 +281,9 @@ describe('parties, candidates and pairs', () => {
     ];
     for (const [text, lines] of refusals)
       expect([
-        ...new Set((await refusedWith(importCandidatesCsv(fresh.db, text))).map((i) => i.line)),
+        ...new Set(
+          (await refusedWith(() => importCandidatesCsv(fresh.db, text))).map((i) => i.line),
+        ),
       ]).toEqual(lines);
     await importCandidatesCsv(
       fresh.db,
@@ -295,13 +298,19 @@ describe('parties, candidates and pairs', () => {
     );
     // A list grows only contiguously: number 3 follows the stored 1 and 2.
     expect(
-      (await refusedWith(importCandidatesCsv(fresh.db, csv(head, 'DPR,DPR-11-1,1,2,Dua Kali,L'))))
-        .length,
+      (
+        await refusedWith(() =>
+          importCandidatesCsv(fresh.db, csv(head, 'DPR,DPR-11-1,1,2,Dua Kali,L')),
+        )
+      ).length,
     ).toBeGreaterThan(0);
     await importCandidatesCsv(fresh.db, csv(head, 'DPR,DPR-11-1,1,3,Keumalahayati,P'));
     expect(
-      (await refusedWith(importPairsCsv(fresh.db, csv('number,president,vice_president', '2,A,B'))))
-        .length,
+      (
+        await refusedWith(() =>
+          importPairsCsv(fresh.db, csv('number,president,vice_president', '2,A,B')),
+        )
+      ).length,
     ).toBe(1);
     await importPairsCsv(
       fresh.db,
