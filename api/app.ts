@@ -27,8 +27,11 @@ export interface AppDeps {
 export const MAX_BODY_BYTES = 1 << 20;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const PUBLIC_READ = /^\/(log\/|v1\/proofs\/|v1\/ledger\/entries\/|healthz$|readyz$)/;
-const isPublicRead = (path: string) => PUBLIC_READ.test(path);
+const PUBLIC_READ =
+  /^\/(log\/|v1\/proofs\/|v1\/ledger\/entries\/|v1\/areas\/|v1\/contests(\/|$)|v1\/results\/(PPWP|DPR|DPD|DPRD_PROV|DPRD_KABKOTA)\/|v1\/photos\/|v1\/tps-reports$|healthz$|readyz$)/;
+/** Public data, fetched from anywhere (observers' browsers): reads only, never writes. */
+const isPublicRead = (method: string, path: string) =>
+  (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && PUBLIC_READ.test(path);
 
 /** What hono/secure-headers sets by default, for a JSON and binary API. */
 const SECURE_HEADERS: readonly [string, string][] = [
@@ -55,11 +58,11 @@ export function createApp(deps: AppDeps): Hono<{ Variables: AppVariables }> {
     for (const [k, v] of SECURE_HEADERS) c.header(k, v);
     // The log and proofs are public data meant to be fetched from anywhere
     // (browsers running the verifier included); write routes get no CORS.
-    if (isPublicRead(c.req.path)) c.header('Access-Control-Allow-Origin', '*');
+    if (isPublicRead(c.req.method, c.req.path)) c.header('Access-Control-Allow-Origin', '*');
     await next();
   });
   app.options('*', (c) => {
-    if (!isPublicRead(c.req.path))
+    if (!isPublicRead('OPTIONS', c.req.path))
       return c.json(errorBody('NOT_FOUND', 'no CORS for this route'), 404);
     c.header('Access-Control-Allow-Methods', 'GET, HEAD');
     c.header('Access-Control-Max-Age', '86400');

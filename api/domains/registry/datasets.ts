@@ -34,7 +34,7 @@ export interface DatasetLoad {
 }
 
 /** The actor of loads nobody in particular made (the demo generator). */
-export const SYSTEM_ACTOR: EntryActor = { id: 'system', role: 'ADMIN' };
+export const SYSTEM_ACTOR: EntryActor = { id: 'saksi', role: 'SYSTEM' };
 
 // The JSON object each row is hashed as. Field names are the public, documented
 // ones (README.md "Dataset entries"); keys are listed in sorted order (see

@@ -80,7 +80,7 @@ describe('loadElection', () => {
         seq: 1,
         prev: null,
         at: at.toISOString(),
-        actor: { id: 'system', role: 'ADMIN' },
+        actor: { id: 'saksi', role: 'SYSTEM' },
         payload: { dataset, rows: rows[dataset]!.length, sha256: specSha256(rows[dataset]!) },
       });
     }

@@ -136,6 +136,10 @@ describe('count forms and the recapitulation', () => {
     expect(nation.votes).toEqual(f.votes);
     expect(nation.tps.accepted).toBe(1);
     expect(typeof nation.recap.index).toBe('number');
+    // Public reads are open to observers' browsers; writes are not.
+    const read = await p.app.request('/v1/results/PPWP/areas/ID');
+    expect(read.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-allow-origin')).toBeNull();
 
     const proof = (await (
       await p.app.request(`/v1/results/PPWP/proof/${TPS}`)
