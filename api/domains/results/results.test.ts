@@ -2,7 +2,11 @@
 // forms kept as evidence and out of the totals until a PPK correction, the recap
 // published level by level as log entries, the proof chain checked by the
 // observer's verifier, and the CSV whose rows add up at every level.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultsVerifyCommand } from '../../../cli/commands/results-verify.ts';
+import { ed25519Signer, verifierKeyOf } from '../../../ledger/index.ts';
 import { type PlatformApp, platformApp, type TestDevice } from '../../../test/platform-app.ts';
 import { testPhoto } from '../photos/testing.ts';
 import {
@@ -248,6 +252,29 @@ describe('count forms and the recapitulation', () => {
       }
       sums.push(byParent);
       if (sums.length >= 2) expect(own).toEqual(sums[sums.length - 2]);
+    }
+  });
+});
+
+describe('saksi results verify (the observer’s command, over HTTP)', () => {
+  it('exits 0 for a counted TPS, 1 under the wrong log key or for a TPS not counted', async () => {
+    const server = serve({ fetch: p.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const out: string[] = [];
+    const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s) };
+    try {
+      const args = ['--url', url, '--contest', 'PPWP', '--tps', TPS];
+      expect(await resultsVerifyCommand([...args, '--key', p.rt.verifierKey], io)).toBe(0);
+      expect(out.join('\n')).toMatch(
+        /^OK: PPWP TPS 3171011001001 is counted in 3171011001 → 317101 → 3171 → 31 → ID/m,
+      );
+      const other = verifierKeyOf(ed25519Signer(p.rt.config.origin, new Uint8Array(32).fill(3)));
+      expect(await resultsVerifyCommand([...args, '--key', other], io)).toBe(1);
+      const none = ['--url', url, '--contest', 'PPWP', '--tps', '3171011001099'];
+      expect(await resultsVerifyCommand(none, io)).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
     }
   });
 });
