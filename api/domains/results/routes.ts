@@ -15,7 +15,7 @@ import { mountWrite } from '../../write/routes.ts';
 import type { Registry } from '../registry/index.ts';
 import { countFormDefinition } from './count/definitions.ts';
 import { CONTESTS, type Contest } from './forms/index.ts';
-import { proofChain } from './proof/chain.ts';
+import { proofChainJson } from './proof/chain.ts';
 import { exportCsv } from './read/export.ts';
 import { areaResults, tpsHistory } from './read/results.ts';
 
@@ -147,7 +147,9 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   app.get('/v1/results/:contest/proof/:tps', async (c) => {
     const contest = contestParam(c.req.param('contest'));
     const tps = tpsParam(c.req.param('tps'));
-    return c.json(await proofChain(deps.db, deps.store, contest, tps));
+    return c.body(await proofChainJson(deps.db, deps.store, contest, tps), 200, {
+      'Content-Type': 'application/json',
+    });
   });
 
   registerRoute({

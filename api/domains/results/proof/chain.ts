@@ -11,7 +11,7 @@
  *
  * verify-chain.ts checks it without trusting this server.
  */
-import type { Db, LedgerStore } from '../../../../ledger/index.ts';
+import { type Db, type LedgerStore, Lru } from '../../../../ledger/index.ts';
 import { parentArea } from '../../../../policies/areas.ts';
 import { ApiError } from '../../../errors.ts';
 import type { Contest } from '../forms/index.ts';
@@ -46,12 +46,38 @@ const notYet = (what: string) =>
     'Retry-After': '1',
   });
 
-export async function proofChain(
+/**
+ * The child entries of a recap version never change (a version is never
+ * rewritten), and the upper levels are shared by every TPS below them: their JSON
+ * is kept, bounded by bytes, keyed by contest, area and version.
+ */
+const childrenJson = new Lru<string>(64 * 1024 * 1024, (s) => s.length * 2);
+
+/** The proof as JSON text, assembled from cached fragments (what the route sends). */
+export async function proofChainJson(
   db: Db,
   store: LedgerStore,
   contest: Contest,
   tps: string,
-): Promise<ResultsProof> {
+): Promise<string> {
+  const parts = await proofParts(db, store, contest, tps);
+  const levels = parts.levels.map(
+    (l) =>
+      `{"area":${JSON.stringify(l.area)},"recap":${JSON.stringify(l.recap)},"children":${l.childrenJson}}`,
+  );
+  return `{"contest":${JSON.stringify(contest)},"tps":${JSON.stringify(tps)},"checkpoint":${JSON.stringify(parts.checkpoint)},"treeSize":${parts.treeSize},"form":${JSON.stringify(parts.form)},"levels":[${levels.join(',')}]}`;
+}
+
+interface ProofParts extends Omit<ResultsProof, 'levels'> {
+  levels: { area: string; recap: ProvenEntry; childrenJson: string }[];
+}
+
+async function proofParts(
+  db: Db,
+  store: LedgerStore,
+  contest: Contest,
+  tps: string,
+): Promise<ProofParts> {
   const [form] = await db.query<{ entry_index: number; entry: Uint8Array }>(
     `SELECT r.entry_index, p.entry FROM recap_tps r
        JOIN ledger_entries e ON e.idx = r.entry_index
@@ -64,11 +90,12 @@ export async function proofChain(
   for (let a: string | null = tps.slice(0, 10); a !== null; a = parentArea(a)) path.push(a);
   const recaps = await db.query<{
     area: string;
+    seq: number;
     payload: RecapPayload;
     entry: Uint8Array;
     idx: number | null;
   }>(
-    `SELECT c.area, r.payload, p.entry, e.idx
+    `SELECT c.area, c.seq, r.payload, p.entry, e.idx
        FROM recap_current c JOIN recaps r USING (contest, area, seq)
        JOIN ledger_pending p ON p.id = r.pending_id
        LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
@@ -90,14 +117,16 @@ export async function proofChain(
     entry: text(entry),
     inclusionProof: (await store.inclusionProof(index, cp.size)).map(b64),
   });
-  const levels: ResultsProof['levels'] = [];
+  const levels: ProofParts['levels'] = [];
   for (const a of path) {
     const r = byArea.get(a)!;
-    levels.push({
-      area: a,
-      recap: await prove(Number(r.idx), r.entry),
-      children: await childEntries(db, contest, a === path[0], r.payload.children),
-    });
+    const key = `${contest}:${a}:${r.seq}`;
+    let children = childrenJson.get(key);
+    if (children === undefined) {
+      children = JSON.stringify(await childEntries(db, contest, a === path[0], r.payload.children));
+      childrenJson.set(key, children);
+    }
+    levels.push({ area: a, recap: await prove(Number(r.idx), r.entry), childrenJson: children });
   }
   return {
     contest,
