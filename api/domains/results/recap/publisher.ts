@@ -37,6 +37,12 @@ export const recapSubject = (contest: string, area: string) => `recap:${contest}
 export interface RecapPublisherOptions {
   /** Pause between ticks when there was nothing to do. */
   intervalMs?: number;
+  /**
+   * Pause after a tick that counted forms. Every tick republishes each area that
+   * changed, up to the nation, so under load a pause lets one tick take a second's
+   * forms at once instead of re-issuing the same upper recaps many times a second.
+   */
+  busyIntervalMs?: number;
   /** Most log entries read per tick. */
   maxEntries?: number;
   /** Called after a tick appended recap entries (wakes the sequencer). */
@@ -95,8 +101,9 @@ export class RecapPublisher {
       this.running = this.tick()
         .then((r) => {
           if (r.recaps > 0) this.opts.onPublished?.(r.recaps);
-          // More waiting in the log: go on at once.
-          this.schedule(r.forms > 0 ? 0 : (this.opts.intervalMs ?? 500));
+          this.schedule(
+            r.forms > 0 ? (this.opts.busyIntervalMs ?? 1000) : (this.opts.intervalMs ?? 500),
+          );
         })
         .catch((e) => {
           this.opts.onError?.(e);
