@@ -57,6 +57,8 @@ export interface TickResult {
   recaps: number;
   /** The log index the next tick starts from. */
   nextIndex: number;
+  /** The log held more than one tick reads: go on at once. */
+  more: boolean;
 }
 
 interface FormRow {
@@ -102,7 +104,11 @@ export class RecapPublisher {
         .then((r) => {
           if (r.recaps > 0) this.opts.onPublished?.(r.recaps);
           this.schedule(
-            r.forms > 0 ? (this.opts.busyIntervalMs ?? 1000) : (this.opts.intervalMs ?? 500),
+            r.more
+              ? 0
+              : r.forms > 0
+                ? (this.opts.busyIntervalMs ?? 1000)
+                : (this.opts.intervalMs ?? 500),
           );
         })
         .catch((e) => {
@@ -118,13 +124,13 @@ export class RecapPublisher {
       const [mark] = await tx.query<{ next_index: number }>(
         'SELECT next_index FROM recap_watermark FOR UPDATE SKIP LOCKED',
       );
-      if (!mark) return { forms: 0, recaps: 0, nextIndex: -1 }; // another publisher works
+      if (!mark) return { forms: 0, recaps: 0, nextIndex: -1, more: false }; // another publisher works
       const from = Number(mark.next_index);
       const [{ end }] = (await tx.query<{ end: number }>(
         'SELECT coalesce(max(idx) + 1, 0) AS end FROM ledger_entries',
       )) as [{ end: number }];
       const upto = Math.min(Number(end), from + (this.opts.maxEntries ?? 50_000));
-      if (upto <= from) return { forms: 0, recaps: 0, nextIndex: from };
+      if (upto <= from) return { forms: 0, recaps: 0, nextIndex: from, more: false };
 
       const forms = await tx.query<FormRow>(
         `SELECT e.idx, f.contest, f.tps, f.seq, f.status, f.entry_hash,
@@ -139,7 +145,7 @@ export class RecapPublisher {
       let recaps = 0;
       for (const [contest, desa] of dirty) recaps += await this.recapUpward(tx, contest, desa);
       await tx.query('UPDATE recap_watermark SET next_index = $1', [upto]);
-      return { forms: forms.length, recaps, nextIndex: upto };
+      return { forms: forms.length, recaps, nextIndex: upto, more: upto < Number(end) };
     });
   }
 
