@@ -251,6 +251,8 @@ export function spawnDriver(
   jobFile: string,
 ): {
   proc: ChildProcess;
+  /** Every event so far, in order (progress reports, say). */
+  events: Record<string, unknown>[];
   next(event: string, timeoutMs: number): Promise<Record<string, unknown>>;
 } {
   const proc = spawn(process.execPath, ['--import', 'tsx', script, '--child-driver', jobFile], {
@@ -267,6 +269,7 @@ export function spawnDriver(
   });
   return {
     proc,
+    events,
     async next(event, timeoutMs) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {

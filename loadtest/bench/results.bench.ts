@@ -1,0 +1,1492 @@
+/**
+ * Counting benchmark (`npm run bench:results`), issue #4 "Benchmark": the
+ * national election night is ~4.1 million C.Hasil forms (823,220 TPS × the
+ * contests held there). On this machine, with PostgreSQL, over HTTP on loopback:
+ * ingest ≥ 200,000 device-signed forms and extrapolate (target ≥ 4,600 forms/s,
+ * the night in under 15 minutes); the recap at every level current within 5 s of
+ * the last form; the proof from any TPS to the national total served in ≤ 10 ms.
+ *
+ * Everything goes through the product, as in api.bench.ts: a fresh database with
+ * the national synthetic election loaded (generateElection + loadElection), then
+ * `saksi serve --demo --workers N` as a child process. The TPS are whole desa
+ * drawn at random from nine provinces across the country; every TPS gets its own
+ * KPPS officer, device and photo, and a form for each contest held there. Forms
+ * are sent contest by contest (every TPS's PPWP, then every DPR, …) in shuffled
+ * TPS order, as a count proceeds on the night: one officer's forms are minutes
+ * apart, so the server's per-officer caches (officer record, device, Cedar
+ * decision) mostly miss, as they would with 823,220 officers.
+ *
+ * Setup, not measured as ingestion, and reported (the roster is loaded before
+ * the night, like the registry):
+ *   - officers, straight into the database with the product's own ledgered insert
+ *     (identity store insertOfficer, as demo mode does) sharing one password
+ *     hash: a scrypt hash (N=2^15) costs ~0.3 s of CPU here, so creating 40,000
+ *     demo officers through POST /v1/demo/token would take over an hour; with
+ *     each, its TPS's photo (photos store storePhoto, 2 KiB: the store's cost,
+ *     not a camera's);
+ *   - each officer's device, enrolled through the write path itself (performWrite
+ *     with the enrolment definition, Cedar and the group committer) in-process:
+ *     POST /v1/devices minus HTTP and the token check, ~3× cheaper here;
+ *   - a token per officer from the server, POST /v1/demo/token (the officer
+ *     exists: no hash).
+ * The driver (this file, `--child-driver`) builds every form with consistentForm
+ * and signs it with its TPS's device while all that runs, then sends them on raw
+ * keep-alive sockets, one request in flight per connection.
+ *
+ * Measured: forms/s over the whole timed phase (first request to last answer),
+ * latency, CPU per form of each process (/proc), lost receipts (every 201 found in
+ * ledger_entries under its hash), the recap's lag during the load (sampled every
+ * second: forms answered 201 vs. forms in the national recaps) and after the last
+ * form, what the load wrote (recap entries per form, commits), what PostgreSQL's
+ * backends were running (pg_stat_activity every 100 ms), proof latency over HTTP
+ * (sequential and concurrent) with a sample checked by the observer's verifier
+ * against GET /log/key, and the whole log verified. With --profile, the server's
+ * CPU profile during ingestion, the proofs and the token requests.
+ *
+ *   --forms N              forms in the timed phase                   (200,000)
+ *   --concurrency C        requests in flight (connections)                (256)
+ *   --workers N            API processes (saksi serve --workers N)           (2)
+ *   --proofs N             proofs fetched after ingestion                (2,000)
+ *   --proof-concurrency C  connections for the concurrent proof pass        (8)
+ *   --verify N             proofs checked with verifyResultsProof           (25)
+ *   --order contest|tps    contest by contest (default), or a TPS's 5 in a row
+ *   --seed S               election seed                               (bench)
+ *   --env K=V              extra server environment (repeatable)
+ *   --profile              server under node --cpu-prof (10 ms), summarised by component
+ *   --no-verify-log        skip verifying the whole log over HTTP
+ *   --quick                a smoke run: 5,000 forms, 200 proofs
+ *
+ * PostgreSQL: a fresh saksi_bench_results_<random> on
+ * postgres://postgres@127.0.0.1:5432/postgres (SAKSI_BENCH_PG_URL), dropped after.
+ */
+
+import { execFileSync } from 'node:child_process';
+import {
+  createPrivateKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { pino } from 'pino';
+import { hashPassword } from '../../api/auth/password.ts';
+import {
+  deviceSubject,
+  enrolDevice,
+  enrolmentMessage,
+} from '../../api/domains/devices/definitions.ts';
+import { DbDeviceRegistry } from '../../api/domains/devices/registry.ts';
+import { storePhoto } from '../../api/domains/photos/store.ts';
+import { type TestPhoto, testPhoto } from '../../api/domains/photos/testing.ts';
+import {
+  CONTEST_IDS,
+  type Election,
+  generateElection,
+  loadElection,
+  Registry,
+} from '../../api/domains/registry/index.ts';
+import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
+import { verifyResultsProof } from '../../api/domains/results/proof/verify-chain.ts';
+import { consistentForm, signedForm } from '../../api/domains/results/testing.ts';
+import { DEMO_ACTOR, demoOfficerId } from '../../api/identity/index.ts';
+import { insertOfficer } from '../../api/identity/store.ts';
+import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
+import { ledgerCommitter, performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
+import { type Db, LedgerStore, migrate, openDb } from '../../ledger/index.ts';
+import { verifyLog } from '../../ledger/verifier/index.ts';
+import { loadPolicyEngine } from '../../policies/index.ts';
+import {
+  benchArgs,
+  Conn,
+  childrenOf,
+  cpuOf,
+  createDb,
+  type Figure,
+  machineCpu,
+  now,
+  percentile,
+  pgPids,
+  pgSettings,
+  row,
+  sleep,
+  spawnDriver,
+  spawnLogged,
+  summariseProfiles,
+  table,
+  verdict,
+  waitIntegrated,
+} from './common.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TARGET = { rate: 4_600, nightMinutes: 15, recapSeconds: 5, proofMs: 10 };
+/** Aceh, Sumatera Utara, DKI Jakarta, Jawa Barat, Jawa Timur, NTT, Kalimantan Timur, Sulawesi Selatan, Papua Tengah. */
+const PROVINCES = ['11', '12', '31', '32', '35', '53', '64', '73', '94'];
+/** Epoch milliseconds, comparable between processes. */
+const epoch = () => performance.timeOrigin + performance.now();
+const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+/** A small deterministic generator (mulberry32), so a seed picks the same TPS. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function shuffle<T>(xs: T[], rnd: () => number): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
+
+const rawKey = (k: KeyObject) =>
+  Buffer.from(k.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+
+/** A raw HTTP/1.1 request, for Conn. */
+function httpRequest(
+  method: string,
+  path: string,
+  host: string,
+  headers: Record<string, string>,
+  body?: Uint8Array | string,
+): Buffer {
+  const b = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
+  const lines = [`${method} ${path} HTTP/1.1`, `Host: ${host}`];
+  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+  if (b) lines.push(`Content-Length: ${b.byteLength}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
+  return b ? Buffer.concat([head, b]) : head;
+}
+
+// ──────────────────────────────── the forms ─────────────────────────────────
+
+interface Plan {
+  /** The chosen TPS, one officer each. */
+  tps: string[];
+  /** [index into tps, index into CONTEST_IDS], in sending order. */
+  forms: [number, number][];
+  provinces: string[];
+  desa: number;
+}
+
+/**
+ * Whole desa drawn at random from PROVINCES until their TPS hold `n` forms (one
+ * per contest held); the last TPS may lose a contest or more to make exactly `n`.
+ */
+function planForms(reg: Registry, n: number, order: 'contest' | 'tps', seed: number): Plan {
+  const rnd = random(seed);
+  const desa: string[] = [];
+  const walk = (code: string) => {
+    if (code.length === 10) desa.push(code);
+    else for (const c of reg.children(code)) walk(c);
+  };
+  for (const p of PROVINCES) walk(p);
+  shuffle(desa, rnd);
+  const tps: string[] = [];
+  const pairs: [number, number][] = [];
+  let used = 0;
+  for (const d of desa) {
+    if (pairs.length >= n) break;
+    used++;
+    for (const t of reg.children(d)) {
+      if (pairs.length >= n) break;
+      const i = tps.push(t) - 1;
+      for (const c of reg.contestsAt(t))
+        if (pairs.length < n) pairs.push([i, CONTEST_IDS.indexOf(c)]);
+    }
+  }
+  if (pairs.length < n) throw new Error(`only ${pairs.length} forms in ${PROVINCES.join(',')}`);
+  // Shuffle TPS order, then (by default) send contest by contest.
+  const rank = shuffle(
+    tps.map((_, i) => i),
+    rnd,
+  );
+  const pos = new Int32Array(tps.length);
+  rank.forEach((t, k) => {
+    pos[t] = k;
+  });
+  pairs.sort((a, b) =>
+    order === 'contest' ? a[1] - b[1] || pos[a[0]]! - pos[b[0]]! : pos[a[0]]! - pos[b[0]]!,
+  );
+  return { tps, forms: pairs, provinces: PROVINCES, desa: used };
+}
+
+/** Forms of the whole night: every TPS × every contest held there. */
+function nationalForms(reg: Registry, election: Election): number {
+  let n = 0;
+  for (const d of election.tps.desa) {
+    const kids = reg.children(d);
+    if (kids.length > 0) n += kids.length * reg.contestsAt(kids[0]!).length;
+  }
+  return n;
+}
+
+// ───────────────────────────── the load driver ──────────────────────────────
+
+interface DriverJob {
+  seed: string;
+  concurrency: number;
+  officers: { tps: string; pkcs8: string; photo: string }[];
+  forms: [number, number][];
+  /** Written by the main process when the server is ready: its URL and a token per officer. */
+  startFile: string;
+  out: string;
+}
+
+interface DriverResult {
+  signSeconds: number;
+  meanBodyBytes: number;
+  timedSeconds: number;
+  statuses: Record<string, number>;
+  ok: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  /** 201s per whole second of the timed phase. */
+  perSecond: number[];
+  /** [pendingId, entryHash] of every 201. */
+  receipts: [number, string][];
+  /** Index into job.forms of every 201, in answer order. */
+  okForms: number[];
+  lastOkAt: number;
+  errors: string[];
+  cpuSeconds: number;
+}
+
+async function childDriver(jobFile: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as DriverJob;
+  // The same election as the server's, from the same seed: ballots and DPT.
+  const reg = Registry.fromData(generateElection({ scale: 'national', seed: job.seed }));
+  const t0 = now();
+  const devices = job.officers.map((o) => {
+    const privateKey = createPrivateKey({
+      key: Buffer.from(o.pkcs8, 'base64'),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    return { privateKey, keyB64: rawKey(privateKey) };
+  });
+  const bodies: Buffer[] = new Array(job.forms.length);
+  let bytes = 0;
+  job.forms.forEach(([o, c], i) => {
+    const { tps, photo } = job.officers[o]!;
+    const contest = CONTEST_IDS[c]!;
+    const form = consistentForm(
+      contest,
+      tps,
+      reg.ballotFor(contest, tps)!,
+      reg.dptOf(tps)!,
+      photo,
+      i + 1,
+    );
+    bodies[i] = Buffer.from(JSON.stringify(signedForm(devices[o]!, 'verified', form, 1)));
+    bytes += bodies[i]!.length;
+  });
+  const signSeconds = (now() - t0) / 1000;
+  emit({ event: 'signed', n: bodies.length, seconds: signSeconds });
+
+  while (!existsSync(job.startFile)) await sleep(100);
+  const ready = JSON.parse(readFileSync(job.startFile, 'utf8')) as {
+    url: string;
+    tokens: string[];
+  };
+  const url = new URL(ready.url);
+  const { tokens } = ready;
+  const heads = tokens.map(
+    (t) =>
+      `POST /v1/results/forms HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: `,
+  );
+  const requests = job.forms.map(([o], i) =>
+    Buffer.concat([Buffer.from(`${heads[o]}${bodies[i]!.length}\r\n\r\n`), bodies[i]!]),
+  );
+  bodies.length = 0;
+
+  const conns = Array.from(
+    { length: job.concurrency },
+    () => new Conn(url.hostname, Number(url.port)),
+  );
+  const lat = new Float64Array(requests.length);
+  let nLat = 0;
+  const statuses: Record<string, number> = {};
+  const receipts: [number, string][] = [];
+  const okForms: number[] = [];
+  const errors: string[] = [];
+  const perSecond: number[] = [];
+  let next = 0;
+  let lastOkAt = 0;
+  const cpu0 = process.cpuUsage();
+  const start = now();
+  emit({ event: 'timed-start', at: epoch() });
+  const progress = setInterval(
+    () => emit({ event: 'progress', at: epoch(), ok: okForms.length, sent: next }),
+    250,
+  );
+  async function loop(c: Conn): Promise<void> {
+    while (next < requests.length) {
+      const i = next++;
+      const began = now();
+      let r: { status: number; body: Buffer };
+      try {
+        r = await c.request(requests[i]!);
+      } catch (e) {
+        if (errors.length < 20) errors.push(`form ${i}: ${(e as Error).message}`);
+        statuses.error = (statuses.error ?? 0) + 1;
+        continue;
+      }
+      const t = now();
+      lat[nLat++] = t - began;
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      if (r.status === 201) {
+        const rec = JSON.parse(r.body.toString('utf8')) as { pendingId: number; entryHash: string };
+        receipts.push([rec.pendingId, rec.entryHash]);
+        okForms.push(i);
+        lastOkAt = epoch();
+        const sec = Math.floor((t - start) / 1000);
+        perSecond[sec] = (perSecond[sec] ?? 0) + 1;
+      } else if (errors.length < 20)
+        errors.push(`form ${i}: ${r.status} ${r.body.toString('utf8').slice(0, 300)}`);
+    }
+  }
+  await Promise.all(conns.map(loop));
+  const timedSeconds = (now() - start) / 1000;
+  clearInterval(progress);
+  emit({ event: 'timed-end', at: epoch(), lastOkAt, ok: okForms.length });
+  const cpu = process.cpuUsage(cpu0);
+  for (const c of conns) c.close();
+  const sorted = lat.subarray(0, nLat).sort();
+  let sum = 0;
+  for (const x of sorted) sum += x;
+  const result: DriverResult = {
+    signSeconds,
+    meanBodyBytes: bytes / Math.max(1, job.forms.length),
+    timedSeconds,
+    statuses,
+    ok: okForms.length,
+    latencyMs: {
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+      mean: sum / Math.max(1, sorted.length),
+    },
+    perSecond: Array.from({ length: Math.floor(timedSeconds) }, (_, i) => perSecond[i] ?? 0),
+    receipts,
+    okForms,
+    lastOkAt,
+    errors,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+  writeFileSync(job.out, JSON.stringify(result));
+  emit({ event: 'done' });
+}
+
+// ─────────────────────────────── reporting ──────────────────────────────────
+
+const figures: Figure[] = [];
+function record(f: Figure): void {
+  figures.push(f);
+  console.log(`  ${row(f).join('  ')}`);
+}
+const log = (m: string) => console.log(`  ${m}`);
+const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
+
+/**
+ * The API process that leads (sequencer and recap publisher): the one holding
+ * the socket of the PostgreSQL session that holds the sequencer's advisory lock.
+ */
+async function leaderPid(admin: pg.Client, db: string, pids: number[]): Promise<number | null> {
+  const { rows } = await admin.query<{ port: number }>(
+    `SELECT a.client_port AS port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1`,
+    [db],
+  );
+  const port = rows[0]?.port;
+  if (!port) return null;
+  const inodes = new Set<string>();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length > 9 && Number.parseInt(cols[1]!.split(':')[1]!, 16) === port)
+        inodes.add(cols[9]!);
+    }
+  }
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1]!)) return pid;
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return null;
+}
+
+/**
+ * SIGTERM to the cluster's primary, which passes it to the workers. A worker
+ * that has closed everything still holds its IPC channel to the primary and does
+ * not exit (cli/commands/serve.ts runNode returns without disconnecting), so after
+ * a grace period the primary is killed; the workers then see the channel close
+ * and exit, writing their CPU profiles. Waits for every one of them.
+ */
+async function stopServer(server: ReturnType<typeof spawnLogged>): Promise<void> {
+  const primary = server.proc.pid!;
+  const all = [primary, ...childrenOf(primary)];
+  if (server.proc.exitCode === null) server.proc.kill('SIGTERM');
+  for (let i = 0; i < 50 && server.proc.exitCode === null; i++) await sleep(100);
+  if (server.proc.exitCode === null) server.proc.kill('SIGKILL');
+  await server.stop();
+  for (let i = 0; i < 300 && all.some(running); i++) await sleep(100);
+}
+
+/** Alive and not a zombie (an orphan's zombie may never be reaped here). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Samples pg_stat_activity of one database every 100 ms on its own connection:
+ * which statements its backends are running (or waiting in), as a share of the
+ * samples — PostgreSQL's side of "where the time goes", without an extension.
+ */
+function pgActivitySampler(url: string, db: string) {
+  const c = new pg.Client({ connectionString: url });
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let stopped = false;
+  const done = (async () => {
+    await c.connect();
+    while (!stopped) {
+      const t0 = now();
+      const { rows } = await c.query<{ q: string; w: string }>(
+        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q,
+                coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w
+           FROM pg_stat_activity
+          WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()`,
+        [db],
+      );
+      samples++;
+      for (const r of rows) {
+        const k = `${r.q} [${r.w}]`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      await sleep(Math.max(0, 100 - (now() - t0)));
+    }
+    await c.end();
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done.catch(() => undefined);
+      const busy = [...counts.values()].reduce((a, b) => a + b, 0);
+      return {
+        samples,
+        /** Mean number of active backends. */
+        meanActive: busy / Math.max(1, samples),
+        top: [...counts]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([what, n]) => ({
+            what,
+            percent: Number(((100 * n) / Math.max(1, busy)).toFixed(1)),
+          })),
+      };
+    },
+  };
+}
+
+interface Profile {
+  categories?: { category: string; percent: number }[];
+  top?: { fn: string; percent: number }[];
+}
+
+function profileTable(when: string, p: Profile | undefined, workers: number): string {
+  if (!p?.categories) return '';
+  return [
+    '',
+    `## Server CPU profile (node --cpu-prof, all ${workers} workers), self time during ${when}`,
+    '',
+    '| component | % of busy CPU |',
+    '| --- | --- |',
+    ...p.categories.map((c) => `| ${c.category} | ${c.percent} |`),
+    '',
+    '| function | % |',
+    '| --- | --- |',
+    ...(p.top ?? [])
+      .slice(0, 20)
+      .map((c) => `| \`${c.fn.replaceAll('|', '\\|')}\` | ${c.percent} |`),
+    '',
+  ].join('\n');
+}
+
+// ────────────────────────────────── setup ───────────────────────────────────
+
+interface Officer {
+  tps: string;
+  id: string;
+  key: KeyObject;
+  keyB64: string;
+  photo: TestPhoto;
+}
+
+/**
+ * The roster before the night, straight into the database through the product's
+ * own functions: each KPPS officer (identity store insertOfficer, the ledgered
+ * insert demo mode uses, with one shared password hash) and the photo of its TPS
+ * (photos store storePhoto), in `parts` transactions side by side; then each
+ * officer's device, enrolled through the write path itself (performWrite with the
+ * enrolment definition, the Cedar policy engine and the group committer), as
+ * POST /v1/devices does minus HTTP and the token check.
+ */
+async function loadRoster(
+  db: Db,
+  officers: Officer[],
+  parts: number,
+): Promise<{ officersSeconds: number; devicesSeconds: number }> {
+  let t = now();
+  const passwordHash = await hashPassword(randomBytes(18).toString('base64url'));
+  const at = new Date();
+  await Promise.all(
+    Array.from({ length: parts }, (_, part) =>
+      db.transaction(async (tx) => {
+        // insertOfficer opens a transaction of its own: here it joins this one.
+        const inTx: Db = {
+          kind: db.kind,
+          query: (text, params) => tx.query(text, params),
+          exec: (text) => tx.exec(text),
+          transaction: (fn) => fn(tx),
+          session: () => Promise.reject(new Error('no session inside the roster transaction')),
+          close: async () => undefined,
+        };
+        for (let i = part; i < officers.length; i += parts) {
+          const o = officers[i]!;
+          const r = await insertOfficer(
+            inTx,
+            { id: o.id, username: o.id, passwordHash, role: 'KPPS', area: o.tps },
+            DEMO_ACTOR,
+            at,
+          );
+          if (!r.ok) throw new Error(`officer ${o.id}: ${r.code}`);
+          await storePhoto(tx, {
+            sha256: o.photo.sha256,
+            mediaType: o.photo.mediaType,
+            size: o.photo.bytes.byteLength,
+            bytes: o.photo.bytes,
+            uploader: o.id,
+            tps: o.tps,
+          });
+        }
+      }),
+    ),
+  );
+  const officersSeconds = (now() - t) / 1000;
+
+  t = now();
+  const areaOf = new Map(officers.map((o) => [o.id, o.tps]));
+  const registry = new DbDeviceRegistry(db);
+  const def = enrolDevice(async (id) => areaOf.get(id) ?? null, registry);
+  const schema = submissionSchema(def.payloadSchema, def.deviceSigned);
+  const svc = {
+    committer: ledgerCommitter(db, { maxBatch: 256, concurrency: 2 }),
+    store: new LedgerStore(db),
+    authorizer: cedarAuthorizer(await loadPolicyEngine({ logger: pino({ level: 'silent' }) })),
+    devices: registry,
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 256 }, async () => {
+      while (next < officers.length) {
+        const o = officers[next++]!;
+        const proof = sign(null, enrolmentMessage(o.id, o.keyB64), o.key).toString('base64');
+        await performWrite(
+          svc,
+          def,
+          schema,
+          { kind: 'officer', id: o.id, role: 'KPPS', area: o.tps, suspended: false, via: 'token' },
+          {
+            subject: deviceSubject(o.keyB64),
+            seq: 1,
+            payload: { officer: o.id, key: o.keyB64, label: 'bench', proof },
+          },
+        );
+      }
+    }),
+  );
+  return { officersSeconds, devicesSeconds: (now() - t) / 1000 };
+}
+
+/** A token per officer from the server (POST /v1/demo/token), over keep-alive connections. */
+async function fetchTokens(url: URL, officers: Officer[], concurrency: number): Promise<string[]> {
+  const tokens: string[] = new Array(officers.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const c = new Conn(url.hostname, Number(url.port));
+      try {
+        while (next < officers.length) {
+          const i = next++;
+          const o = officers[i]!;
+          const r = await c.request(
+            httpRequest(
+              'POST',
+              '/v1/demo/token',
+              url.host,
+              { 'Content-Type': 'application/json' },
+              JSON.stringify({ role: 'KPPS', area: o.tps }),
+            ),
+          );
+          if (r.status !== 200)
+            throw new Error(`demo token ${o.tps}: ${r.status} ${r.body.toString().slice(0, 300)}`);
+          const t = JSON.parse(r.body.toString('utf8')) as {
+            token: string;
+            officer: { id: string };
+          };
+          if (t.officer.id !== o.id)
+            throw new Error(`demo token ${o.tps}: officer ${t.officer.id}`);
+          tokens[i] = t.token;
+        }
+      } finally {
+        c.close();
+      }
+    }),
+  );
+  return tokens;
+}
+
+// ─────────────────────────────────── main ───────────────────────────────────
+
+interface Options {
+  forms: number;
+  concurrency: number;
+  workers: number;
+  proofs: number;
+  proofConcurrency: number;
+  verify: number;
+  order: 'contest' | 'tps';
+  seed: string;
+  env: Record<string, string>;
+  profile: boolean;
+  verifyLog: boolean;
+  quick: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const { quick, get, num } = benchArgs(argv);
+  const env: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    if (a === '--env') {
+      const [k, ...v] = (argv[i + 1] ?? '').split('=');
+      if (k) env[k] = v.join('=');
+    }
+  });
+  const order = get('--order') ?? 'contest';
+  if (order !== 'contest' && order !== 'tps') throw new Error('--order is contest or tps');
+  return {
+    forms: num('--forms', 200_000, 5_000),
+    concurrency: num('--concurrency', 256, 128),
+    workers: num('--workers', 2, 2),
+    proofs: num('--proofs', 2_000, 200),
+    proofConcurrency: num('--proof-concurrency', 8, 8),
+    verify: num('--verify', 25, 5),
+    order,
+    seed: get('--seed') ?? 'bench',
+    env,
+    profile: argv.includes('--profile'),
+    verifyLog: !argv.includes('--no-verify-log'),
+    quick,
+  };
+}
+
+/** Sum of TPS forms (accepted, flagged) in the national recaps of every contest. */
+const NATIONAL_SQL = `
+  SELECT coalesce(sum((r.payload->'tps'->>'accepted')::int), 0)::int AS accepted,
+         coalesce(sum((r.payload->'tps'->>'flagged')::int), 0)::int AS flagged
+    FROM recap_current c JOIN recaps r USING (contest, area, seq) WHERE c.area = 'ID'`;
+
+interface Sample {
+  /** Seconds since the timed phase started. */
+  t: number;
+  acked: number;
+  national: number;
+  logSize: number;
+  recapFrom: number;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const wallStart = now();
+  const info: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    options: o,
+    postgres: await pgSettings(),
+    loadAvgAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  console.log(
+    `Saksi counting bench — ${info.cpus}× ${info.cpuModel}, ${info.memoryGiB} GiB, Node ${info.node}; load average ${String(info.loadAvgAtStart)}`,
+  );
+  const failures: string[] = [];
+  const phases: Record<string, number> = {};
+  const out: Record<string, unknown> = {};
+  const created = await createDb('results');
+  const dir = mkdtempSync(join(os.tmpdir(), 'saksi-bench-results-'));
+  const logFile = join(dir, 'server.log');
+  const jobFile = join(dir, 'job.json');
+  const startFile = join(dir, 'start.json');
+  const resultFile = join(dir, 'result.json');
+  const profDir = join(dir, 'prof');
+  /** The timed phase and the proof requests on the monotonic clock, in µs (to cut the profile). */
+  const window: [number, number] = [0, Number.MAX_SAFE_INTEGER];
+  const proofWindow: [number, number] = [0, 0];
+  const setupWindow: [number, number] = [0, 0];
+  let server: ReturnType<typeof spawnLogged> | undefined;
+  let driver: ReturnType<typeof spawnDriver> | undefined;
+  const admin = new pg.Client({ connectionString: created.url });
+  try {
+    // ── the national election and the roster, straight into the database ──
+    let t = now();
+    const db = await openDb({ url: created.url, poolSize: 32 });
+    let election: Election;
+    let reg: Registry;
+    let plan: Plan;
+    let officers: Officer[];
+    let serverT0 = 0;
+    let serverUp: Promise<{ line: string; at: number }>;
+    try {
+      await migrate(db);
+      election = generateElection({ scale: 'national', seed: o.seed });
+      reg = Registry.fromData(election);
+      await loadElection(db, election);
+      phases.loadElection = (now() - t) / 1000;
+      log(
+        `national election (${n0(reg.tpsCount)} TPS) loaded in ${phases.loadElection.toFixed(1)} s`,
+      );
+
+      // The server starts (loading the registry) while the roster goes in.
+      serverT0 = now();
+      server = spawnLogged(
+        process.execPath,
+        [
+          // Every 10 ms rather than every 1: a long run, and little overhead.
+          ...(o.profile
+            ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '10000']
+            : []),
+          join(ROOT, 'bin/saksi.js'),
+          'serve',
+          '--demo',
+          '--port',
+          '0',
+          '--workers',
+          String(o.workers),
+          '--data',
+          join(dir, 'data'),
+        ],
+        {
+          ...process.env,
+          DATABASE_URL: created.url,
+          // Tokens issued at setup must outlive the run.
+          SAKSI_TOKEN_TTL_SECONDS: '7200',
+          // No demo forms of its own: the bench's are the only ones.
+          SAKSI_DEMO_SEED: '0',
+          ...o.env,
+        },
+        logFile,
+      );
+      const spawned = server;
+      serverUp = spawned
+        .next((l) => l.includes('saksi listening on'), 180_000)
+        .then((line) => ({ line, at: now() }));
+      serverUp.catch(() => undefined);
+
+      plan = planForms(reg, o.forms, o.order, 4);
+      officers = plan.tps.map((tps) => {
+        const pair = generateKeyPairSync('ed25519');
+        return {
+          tps,
+          id: demoOfficerId('KPPS', tps),
+          key: pair.privateKey,
+          keyB64: rawKey(pair.publicKey),
+          photo: testPhoto('image/jpeg', 2048),
+        };
+      });
+      // The driver builds and signs every form meanwhile (it needs no server).
+      writeFileSync(
+        jobFile,
+        JSON.stringify({
+          seed: o.seed,
+          concurrency: o.concurrency,
+          officers: officers.map((x) => ({
+            tps: x.tps,
+            pkcs8: x.key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+            photo: x.photo.sha256,
+          })),
+          forms: plan.forms,
+          startFile,
+          out: resultFile,
+        } satisfies DriverJob),
+      );
+      driver = spawnDriver(SELF, jobFile);
+      t = now();
+      const roster = await loadRoster(db, officers, 8);
+      phases.officers = roster.officersSeconds;
+      phases.devices = roster.devicesSeconds;
+      log(
+        `${n0(officers.length)} KPPS officers and TPS photos (${plan.desa} desa in ${PROVINCES.length} provinces) in ${phases.officers.toFixed(1)} s, their devices enrolled in ${phases.devices.toFixed(1)} s`,
+      );
+    } finally {
+      await db.close();
+    }
+    const perContest: Record<string, number> = {};
+    for (const [, c] of plan.forms)
+      perContest[CONTEST_IDS[c]!] = (perContest[CONTEST_IDS[c]!] ?? 0) + 1;
+    const night = nationalForms(reg, election);
+
+    const up = await serverUp;
+    const url = new URL(/saksi listening on (\S+)/.exec(up.line)![1]!);
+    phases.serverStart = (up.at - serverT0) / 1000;
+    log(`server up in ${phases.serverStart.toFixed(1)} s (${url.origin})`);
+    await admin.connect();
+
+    t = now();
+    setupWindow[0] = Number(process.hrtime.bigint() / 1000n);
+    const tokens = await fetchTokens(url, officers, 32);
+    phases.tokens = (now() - t) / 1000;
+    setupWindow[1] = Number(process.hrtime.bigint() / 1000n);
+    log(`${n0(tokens.length)} tokens (POST /v1/demo/token) in ${phases.tokens.toFixed(1)} s`);
+    t = now();
+    const signed = await driver!.next('signed', 900_000);
+    phases.presign = Number(signed.seconds);
+    phases.driverWait = (now() - t) / 1000;
+    log(
+      `driver signed ${n0(Number(signed.n))} forms in ${phases.presign.toFixed(1)} s (beside the setup)`,
+    );
+    // The clock starts on a quiet server: the setup's entries integrated and read
+    // by the recap publisher, whatever the national recaps already count noted.
+    t = now();
+    let baseline = 0;
+    let quiet = { pending: 0, log: 0 };
+    for (const until = now() + 180_000; ; await sleep(200)) {
+      const { rows } = await admin.query<{
+        pending: string;
+        logged: string;
+        log: string;
+        recap: string;
+      }>(
+        `SELECT (SELECT coalesce(max(id), 0) FROM ledger_pending) AS pending,
+                (SELECT coalesce(max(pending_id), 0) FROM ledger_entries) AS logged,
+                (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log,
+                (SELECT next_index FROM recap_watermark) AS recap`,
+      );
+      const q = rows[0]!;
+      quiet = { pending: Number(q.pending), log: Number(q.log) };
+      if (q.pending === q.logged && q.log === q.recap) break;
+      if (now() > until) throw new Error(`server not quiet after setup: ${JSON.stringify(q)}`);
+    }
+    {
+      const [n] = (await admin.query<{ accepted: number; flagged: number }>(NATIONAL_SQL)).rows;
+      baseline = n!.accepted + n!.flagged;
+    }
+    phases.quiet = (now() - t) / 1000;
+    writeFileSync(`${startFile}.tmp`, JSON.stringify({ url: url.origin, tokens }));
+    renameSync(`${startFile}.tmp`, startFile);
+
+    // ── the timed phase ──
+    const started = await driver.next('timed-start', 300_000);
+    const tStart = Number(started.at);
+    const serverPids = [server.proc.pid!, ...childrenOf(server.proc.pid!)];
+    const pgAtStart = await pgPids(admin, created.name);
+    const cpuAt = () => ({
+      procs: serverPids.map(cpuOf),
+      pg: new Map([...pgAtStart].map((p) => [p, cpuOf(p)])),
+      machine: machineCpu(),
+      self: process.cpuUsage(),
+    });
+    const c0 = cpuAt();
+    window[0] = Number(process.hrtime.bigint() / 1000n);
+    log(`timed phase: ${n0(o.forms)} forms, ${o.concurrency} in flight …`);
+    const samples: Sample[] = [];
+    const sampleOnce = async () => {
+      const prog = driver!.events.filter((e) => e.event === 'progress');
+      const acked = Number(prog[prog.length - 1]?.ok ?? 0);
+      const { rows } = await admin.query<{
+        log: string;
+        recap_from: string;
+        accepted: number;
+        flagged: number;
+      }>(
+        `SELECT (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log,
+                (SELECT next_index FROM recap_watermark) AS recap_from, n.*
+           FROM (${NATIONAL_SQL}) n`,
+      );
+      const r = rows[0]!;
+      samples.push({
+        t: (epoch() - tStart) / 1000,
+        acked,
+        national: r.accepted + r.flagged - baseline,
+        logSize: Number(r.log),
+        recapFrom: Number(r.recap_from),
+      });
+    };
+    // What PostgreSQL's backends for this database are doing, sampled every 100 ms.
+    const activity = pgActivitySampler(created.url, created.name);
+    const timedEnd = () => driver!.events.find((e) => e.event === 'timed-end');
+    let lastPrint = 0;
+    for (let due = now(); !timedEnd(); await sleep(10)) {
+      if (now() < due) continue;
+      due += 1000;
+      await sampleOnce();
+      const s = samples[samples.length - 1]!;
+      if (s.t - lastPrint >= 15) {
+        lastPrint = s.t;
+        log(
+          `  ${s.t.toFixed(0)} s: ${n0(s.acked)} forms answered 201, ${n0(s.national)} in the national recaps`,
+        );
+      }
+      if (driver.proc.exitCode !== null && !timedEnd())
+        throw new Error('the driver exited during the timed phase');
+    }
+    const ended = timedEnd()!;
+    const pgActivity = await activity.stop();
+    window[1] = Number(process.hrtime.bigint() / 1000n);
+    const pgAtEnd = await pgPids(admin, created.name);
+    const c1 = {
+      ...cpuAt(),
+      pg: new Map([...new Set([...pgAtStart, ...pgAtEnd])].map((p) => [p, cpuOf(p)])),
+    };
+    const lastOkAt = Number(ended.lastOkAt);
+    const ok = Number(ended.ok);
+
+    // ── recap currency: the national recaps count every answered form ──
+    let currency = Number.NaN;
+    let nationalAtEnd = 0;
+    for (const until = now() + 120_000; now() < until; ) {
+      const [n] = (await admin.query<{ accepted: number; flagged: number }>(NATIONAL_SQL)).rows;
+      nationalAtEnd = n!.accepted + n!.flagged - baseline;
+      if (nationalAtEnd >= ok) {
+        currency = (epoch() - lastOkAt) / 1000;
+        break;
+      }
+      await sleep(20);
+    }
+    samples.push({
+      t: (epoch() - tStart) / 1000,
+      acked: ok,
+      national: nationalAtEnd,
+      logSize: samples[samples.length - 1]?.logSize ?? 0,
+      recapFrom: samples[samples.length - 1]?.recapFrom ?? 0,
+    });
+    log(
+      `national recaps count ${n0(nationalAtEnd)} of ${n0(ok)} forms ${currency.toFixed(2)} s after the last 201`,
+    );
+    await driver.next('done', 300_000);
+    const res = JSON.parse(readFileSync(resultFile, 'utf8')) as DriverResult;
+
+    // The public page and the proofs, as an observer sees them.
+    const lastForm = plan.forms[res.okForms[res.okForms.length - 1]!]!;
+    const lastContest = CONTEST_IDS[lastForm[1]]!;
+    const lastTps = plan.tps[lastForm[0]]!;
+    const httpConn = new Conn(url.hostname, Number(url.port));
+    const get = (path: string) => httpConn.request(httpRequest('GET', path, url.host, {}));
+    let proofReady = Number.NaN;
+    for (const until = now() + 60_000; now() < until; await sleep(20)) {
+      const r = await get(`/v1/results/${lastContest}/proof/${lastTps}`);
+      if (r.status === 200) {
+        proofReady = (epoch() - lastOkAt) / 1000;
+        break;
+      }
+      if (r.status !== 503 && r.status !== 404)
+        throw new Error(`proof ${lastContest}/${lastTps}: ${r.status} ${r.body.toString()}`);
+    }
+    const page = await get('/v1/results/PPWP/areas/ID');
+    const pageTps =
+      page.status === 200
+        ? (JSON.parse(page.body.toString('utf8')) as { tps: { accepted: number; flagged: number } })
+            .tps
+        : undefined;
+    const okPerContest: Record<string, number> = {};
+    for (const i of res.okForms) {
+      const c = CONTEST_IDS[plan.forms[i]![1]]!;
+      okPerContest[c] = (okPerContest[c] ?? 0) + 1;
+    }
+
+    // ── lost receipts ──
+    const drainT0 = now();
+    const missing = await waitIntegrated(admin, res.receipts, 180_000);
+    const drainSeconds = (now() - drainT0) / 1000;
+    const { rows: statusRows } = await admin.query<{ status: string; n: number }>(
+      "SELECT status, count(*)::int AS n FROM count_forms WHERE stage = 'verified' GROUP BY status",
+    );
+    const formStatus = Object.fromEntries(statusRows.map((r) => [r.status, r.n]));
+    // What the load wrote: form commits, recap ticks (one transaction each) and entries.
+    const [written] = (
+      await admin.query<{
+        form_commits: number;
+        recap_entries: number;
+        recap_ticks: number;
+        recap_bytes: string;
+        form_bytes: string;
+        log: string;
+      }>(
+        `SELECT (SELECT count(DISTINCT p.tx)::int FROM count_forms f
+                   JOIN ledger_pending p ON p.id = f.pending_id WHERE p.id > $1) AS form_commits,
+                (SELECT count(*)::int FROM recaps r WHERE r.pending_id > $1) AS recap_entries,
+                (SELECT count(DISTINCT p.tx)::int FROM recaps r
+                   JOIN ledger_pending p ON p.id = r.pending_id WHERE p.id > $1) AS recap_ticks,
+                (SELECT coalesce(sum(octet_length(p.entry)), 0) FROM recaps r
+                   JOIN ledger_pending p ON p.id = r.pending_id WHERE p.id > $1) AS recap_bytes,
+                (SELECT coalesce(sum(octet_length(p.entry)), 0) FROM count_forms f
+                   JOIN ledger_pending p ON p.id = f.pending_id WHERE p.id > $1) AS form_bytes,
+                (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log`,
+        [quiet.pending],
+      )
+    ).rows;
+
+    // ── CPU of the timed phase ──
+    const wall = (c1.machine.total - c0.machine.total) / os.cpus().length;
+    const leader = await leaderPid(admin, created.name, serverPids.slice(1));
+    const procCpu = serverPids.map((pid, i) => ({
+      pid,
+      role:
+        i === 0
+          ? 'primary (cluster)'
+          : pid === leader
+            ? 'API worker, leader (sequencer + recap publisher)'
+            : commandOf(pid).includes('esbuild')
+              ? 'esbuild (tsx loader service)'
+              : 'API worker',
+      seconds: c1.procs[i]! - c0.procs[i]!,
+    }));
+    const pgSeconds = [...c1.pg].reduce((s, [p, v]) => s + v - (c0.pg.get(p) ?? 0), 0);
+    const selfCpu = process.cpuUsage(c0.self);
+    const selfSeconds = (selfCpu.user + selfCpu.system) / 1e6;
+    const busy = c1.machine.busy - c0.machine.busy;
+    const serverSeconds = procCpu.reduce((s, p) => s + p.seconds, 0);
+    const others = Math.max(0, busy - serverSeconds - pgSeconds - res.cpuSeconds - selfSeconds);
+    const perForm = (s: number) => (s * 1e6) / Math.max(1, ok);
+
+    // ── proofs ──
+    const rnd = random(11);
+    const sample = shuffle([...res.okForms], rnd)
+      .slice(0, o.proofs)
+      .map((i) => ({
+        contest: CONTEST_IDS[plan.forms[i]![1]]!,
+        tps: plan.tps[plan.forms[i]![0]]!,
+      }));
+    const proofReq = (p: { contest: string; tps: string }) =>
+      httpRequest('GET', `/v1/results/${p.contest}/proof/${p.tps}`, url.host, {});
+    for (const p of sample.slice(0, 20)) await httpConn.request(proofReq(p)); // warm-up
+    proofWindow[0] = Number(process.hrtime.bigint() / 1000n);
+    const seqLat: number[] = [];
+    const sizes: number[] = [];
+    const proofStatus: Record<string, number> = {};
+    const kept: Buffer[] = [];
+    const keepEvery = Math.max(1, Math.floor(sample.length / o.verify));
+    t = now();
+    for (const [k, p] of sample.entries()) {
+      const t1 = now();
+      const r = await httpConn.request(proofReq(p));
+      seqLat.push(now() - t1);
+      proofStatus[r.status] = (proofStatus[r.status] ?? 0) + 1;
+      sizes.push(r.body.length);
+      if (r.status === 200 && k % keepEvery === 0 && kept.length < o.verify)
+        kept.push(Buffer.from(r.body));
+      else if (r.status !== 200 && failures.length < 10)
+        failures.push(
+          `proof ${p.contest}/${p.tps}: ${r.status} ${r.body.toString().slice(0, 200)}`,
+        );
+    }
+    const seqSeconds = (now() - t) / 1000;
+    const conLat: number[] = [];
+    const conStatus: Record<string, number> = {};
+    const order2 = shuffle([...sample], rnd);
+    let nextProof = 0;
+    t = now();
+    await Promise.all(
+      Array.from({ length: o.proofConcurrency }, async () => {
+        const c = new Conn(url.hostname, Number(url.port));
+        while (nextProof < order2.length) {
+          const p = order2[nextProof++]!;
+          const t1 = now();
+          const r = await c.request(proofReq(p));
+          conLat.push(now() - t1);
+          conStatus[r.status] = (conStatus[r.status] ?? 0) + 1;
+        }
+        c.close();
+      }),
+    );
+    const conSeconds = (now() - t) / 1000;
+    proofWindow[1] = Number(process.hrtime.bigint() / 1000n);
+    const vkey = (await get('/log/key')).body.toString('utf8').trim();
+    t = now();
+    const badProofs: string[] = [];
+    for (const b of kept) {
+      const proof = JSON.parse(b.toString('utf8')) as ResultsProof;
+      const v = verifyResultsProof(proof, vkey);
+      if (!v.ok)
+        badProofs.push(`${proof.contest}/${proof.tps}: ${v.errors.slice(0, 3).join('; ')}`);
+    }
+    const verifyMs = (now() - t) / Math.max(1, kept.length);
+    httpConn.close();
+    seqLat.sort((a, b) => a - b);
+    conLat.sort((a, b) => a - b);
+    sizes.sort((a, b) => a - b);
+
+    // ── the whole log ──
+    let verified = 'skipped (--no-verify-log)';
+    if (o.verifyLog) {
+      t = now();
+      try {
+        const v = await verifyLog({
+          verifierKey: vkey,
+          concurrency: 8,
+          fetch: async (p) => {
+            const r = await fetch(`${url.origin}/log/${p}`);
+            return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+          },
+        });
+        verified = `verified ${n0(v.size)} entries in ${((now() - t) / 1000).toFixed(1)} s`;
+      } catch (e) {
+        verified = `FAILED: ${(e as Error).message}`;
+        failures.push(`log verification: ${(e as Error).message}`);
+      }
+      log(`log ${verified}`);
+    }
+
+    // ── figures ──
+    const rate = ok / res.timedSeconds;
+    const nightMinutes = night / rate / 60;
+    const steady = [...res.perSecond].sort((a, b) => a - b);
+    const statusNote = Object.entries(res.statuses)
+      .map(([k, v]) => `${k}: ${n0(v)}`)
+      .join(', ');
+    const setupSeconds =
+      phases.officers! +
+      phases.devices! +
+      phases.serverStart! +
+      phases.tokens! +
+      phases.driverWait!;
+    record({
+      step: 'ingest',
+      what: `forms/s sustained (${n0(o.forms)} forms, ${o.concurrency} in flight, ${o.workers} workers)`,
+      value: rate,
+      unit: 'forms/s',
+      target: { cmp: '>=', value: TARGET.rate },
+      note: `${n0(ok)} × 201 of ${n0(o.forms)} (${statusNote}) in ${res.timedSeconds.toFixed(1)} s; per second min ${n0(steady[0] ?? 0)}, median ${n0(percentile(steady, 50))}, max ${n0(steady[steady.length - 1] ?? 0)}; ${n0(plan.tps.length)} TPS in ${plan.desa} desa of ${PROVINCES.length} provinces, sent ${o.order === 'contest' ? 'contest by contest' : 'TPS by TPS'}; ${Object.entries(
+        perContest,
+      )
+        .map(([c, v]) => `${c} ${n0(v)}`)
+        .join(', ')}; mean body ${n0(res.meanBodyBytes)} bytes`,
+    });
+    record({
+      step: 'ingest',
+      what: `national night extrapolated (${n0(night)} forms at the measured rate)`,
+      value: nightMinutes,
+      unit: 'min',
+      target: { cmp: '<=', value: TARGET.nightMinutes },
+      note:
+        rate >= TARGET.rate
+          ? ''
+          : `${(TARGET.rate / rate).toFixed(1)}× short of the target rate: ${(nightMinutes / 60).toFixed(1)} h for the night`,
+    });
+    for (const [p, v] of [
+      ['p50', res.latencyMs.p50],
+      ['p95', res.latencyMs.p95],
+      ['p99', res.latencyMs.p99],
+      ['max', res.latencyMs.max],
+    ] as const)
+      record({ step: 'ingest', what: `form latency ${p}`, value: v, unit: 'ms' });
+    record({
+      step: 'ingest',
+      what: 'lost receipts (201 not integrated with its hash)',
+      value: missing.length,
+      unit: '',
+      target: { cmp: '<=', value: 0 },
+      note: `all ${n0(res.receipts.length)} receipts looked up in ledger_entries; integrated ${drainSeconds.toFixed(1)} s after the load at the latest; count_forms: ${JSON.stringify(formStatus)}${missing.length ? `; e.g. ${JSON.stringify(missing.slice(0, 3))}` : ''}`,
+    });
+    for (const p of [...procCpu].sort((a, b) => b.seconds - a.seconds))
+      record({
+        step: 'ingest',
+        what: `CPU per form: ${p.role}`,
+        value: perForm(p.seconds),
+        unit: 'µs',
+        note: `${p.seconds.toFixed(1)} CPU-s over ${wall.toFixed(1)} s (pid ${p.pid})`,
+      });
+    record({
+      step: 'ingest',
+      what: 'CPU per form: PostgreSQL (this database + WAL writer, checkpointer)',
+      value: perForm(pgSeconds),
+      unit: 'µs',
+      note: `${pgSeconds.toFixed(1)} CPU-s`,
+    });
+    record({
+      step: 'ingest',
+      what: 'CPU per form: load driver',
+      value: perForm(res.cpuSeconds),
+      unit: 'µs',
+      note: `${res.cpuSeconds.toFixed(1)} CPU-s (bench main process, sampling: ${selfSeconds.toFixed(1)} CPU-s)`,
+    });
+    record({
+      step: 'ingest',
+      what: 'CPU used by other processes on the machine',
+      value: others / wall,
+      unit: 'cores',
+      note: `machine busy ${(busy / wall).toFixed(2)} of ${os.cpus().length} cores during the timed phase; budget at ${n0(TARGET.rate)} forms/s: ${n0((os.cpus().length * 1e6) / TARGET.rate)} µs of CPU per form for everything`,
+    });
+    const during = samples.filter((s) => s.t <= res.timedSeconds);
+    const lagForms = during.map((s) => Math.max(0, s.acked - s.national)).sort((a, b) => a - b);
+    // Age of the national totals: how long ago the forms they count had all been answered.
+    const progress = driver.events
+      .filter((e) => e.event === 'progress')
+      .map((e) => ({ t: (Number(e.at) - tStart) / 1000, ok: Number(e.ok) }));
+    const lagSeconds = during
+      .map((s) => s.t - (progress.find((p) => p.ok >= s.national)?.t ?? s.t))
+      .sort((a, b) => a - b);
+    const logLag = during.map((s) => s.logSize - s.recapFrom).sort((a, b) => a - b);
+    record({
+      step: 'recap',
+      what: 'national recaps count every form, after the last 201',
+      value: currency,
+      unit: 's',
+      target: { cmp: '<=', value: TARGET.recapSeconds },
+      note: `${n0(nationalAtEnd)} of ${n0(ok)} forms in the 5 national recaps${baseline ? ` (beyond ${n0(baseline)} counted before the load)` : ''} (recap_current, area ID; every level below is recapped in the same transaction); GET /v1/results/PPWP/areas/ID: tps ${JSON.stringify(pageTps)} for ${n0(okPerContest.PPWP ?? 0)} PPWP forms; proof of the last form served (recaps in a signed checkpoint) ${proofReady.toFixed(2)} s after the last 201`,
+    });
+    record({
+      step: 'recap',
+      what: 'recap lag during the load: forms answered but not yet in the national recaps',
+      value: percentile(lagForms, 50),
+      unit: 'forms (median)',
+      note: `sampled every second (${during.length} samples): p90 ${n0(percentile(lagForms, 90))}, max ${n0(lagForms[lagForms.length - 1] ?? 0)}; log entries not yet read by the publisher: median ${n0(percentile(logLag, 50))}, max ${n0(logLag[logLag.length - 1] ?? 0)}`,
+    });
+    record({
+      step: 'recap',
+      what: 'recap lag during the load: age of the national totals',
+      value: percentile(lagSeconds, 50),
+      unit: 's (median)',
+      note: `p90 ${percentile(lagSeconds, 90).toFixed(1)} s, max ${(lagSeconds[lagSeconds.length - 1] ?? 0).toFixed(1)} s (time since every form the totals count had been answered)`,
+    });
+    const w = written!;
+    record({
+      step: 'recap',
+      what: 'recap entries written per form (each a log entry)',
+      value: w.recap_entries / Math.max(1, ok),
+      unit: '',
+      note: `${n0(w.recap_entries)} recap entries in ${n0(w.recap_ticks)} publisher ticks (one transaction each, ${n0(w.recap_entries / Math.max(1, w.recap_ticks))} entries per tick), ${n0(Number(w.recap_bytes) / Math.max(1, w.recap_entries))} bytes each on average — ${(Number(w.recap_bytes) / Math.max(1, Number(w.form_bytes))).toFixed(1)}× the bytes of the forms (${n0(Number(w.form_bytes) / Math.max(1, ok))} bytes each); the forms went in ${n0(w.form_commits)} shared commits (${(ok / Math.max(1, w.form_commits)).toFixed(1)} forms each); the log grew by ${n0(Number(w.log) - quiet.log)} entries`,
+    });
+    const proofNote = (st: Record<string, number>) =>
+      Object.entries(st)
+        .map(([k, v]) => `${k}: ${n0(v)}`)
+        .join(', ');
+    for (const [p, v] of [
+      ['p50', percentile(seqLat, 50)],
+      ['p99', percentile(seqLat, 99)],
+    ] as const)
+      record({
+        step: 'proof',
+        what: `proof latency ${p}, sequential (1 keep-alive connection)`,
+        value: v,
+        unit: 'ms',
+        target: { cmp: '<=', value: TARGET.proofMs },
+        note:
+          p === 'p50'
+            ? `${n0(sample.length)} random forms, mixed contests (${proofNote(proofStatus)}), ${(sample.length / seqSeconds).toFixed(0)} proofs/s; max ${percentile(seqLat, 100).toFixed(1)} ms; body p50 ${n0(percentile(sizes, 50) / 1024)} KiB, max ${n0((sizes[sizes.length - 1] ?? 0) / 1024)} KiB`
+            : '',
+      });
+    for (const [p, v] of [
+      ['p50', percentile(conLat, 50)],
+      ['p99', percentile(conLat, 99)],
+    ] as const)
+      record({
+        step: 'proof',
+        what: `proof latency ${p}, ${o.proofConcurrency} connections`,
+        value: v,
+        unit: 'ms',
+        note:
+          p === 'p50'
+            ? `${(order2.length / conSeconds).toFixed(0)} proofs/s (${proofNote(conStatus)})`
+            : '',
+      });
+    record({
+      step: 'proof',
+      what: 'proofs checked by the observer verifier (verifyResultsProof, GET /log/key)',
+      value: kept.length - badProofs.length,
+      unit: `of ${kept.length}`,
+      target: { cmp: '>=', value: kept.length },
+      note: `${verifyMs.toFixed(1)} ms each${badProofs.length ? `; FAILED: ${badProofs.slice(0, 3).join(' | ')}` : ''}; whole log ${verified}`,
+    });
+    record({
+      step: 'setup',
+      what: 'setup time, election load aside (roster, devices, server start, tokens, pre-signing)',
+      value: setupSeconds,
+      unit: 's',
+      note: `${n0(plan.tps.length)} KPPS officers and their TPS photos in ${phases.officers!.toFixed(1)} s (insertOfficer + storePhoto, 8 transactions side by side); devices enrolled through performWrite in ${phases.devices!.toFixed(1)} s; server start ${phases.serverStart!.toFixed(1)} s (registry load in each worker); ${n0(plan.tps.length)} tokens over HTTP in ${phases.tokens!.toFixed(1)} s; then ${phases.driverWait!.toFixed(1)} s more for the driver, which signed ${n0(o.forms)} forms in ${phases.presign!.toFixed(1)} s beside all that, and ${phases.quiet!.toFixed(1)} s for the log and recap to settle. Before it: the national election generated and loaded in ${phases.loadElection!.toFixed(1)} s`,
+    });
+    Object.assign(out, {
+      plan: { tps: plan.tps.length, desa: plan.desa, provinces: PROVINCES, perContest },
+      nationalForms: night,
+      phases,
+      driver: { ...res, receipts: undefined, okForms: undefined },
+      perSecond: res.perSecond,
+      samples,
+      cpu: {
+        procs: procCpu,
+        pgSeconds,
+        driverSeconds: res.cpuSeconds,
+        selfSeconds,
+        busy,
+        others,
+        wall,
+      },
+      proofs: {
+        sequential: { n: seqLat.length, seconds: seqSeconds, status: proofStatus },
+        concurrent: { n: conLat.length, seconds: conSeconds, status: conStatus },
+        bytes: { p50: percentile(sizes, 50), max: sizes[sizes.length - 1] },
+        verified: kept.length,
+        badProofs,
+      },
+      lost: missing.length,
+      log: verified,
+      written,
+      pgActivity,
+      driverErrors: res.errors,
+    });
+  } catch (e) {
+    failures.push((e as Error)?.stack ?? String(e));
+    console.error(`failed: ${(e as Error)?.stack ?? e}`);
+  } finally {
+    await admin.end().catch(() => undefined);
+    if (driver && driver.proc.exitCode === null) driver.proc.kill('SIGTERM');
+    if (server) await stopServer(server);
+    if (o.profile) {
+      out.profile = summariseProfiles(profDir, window);
+      out.proofProfile = summariseProfiles(profDir, proofWindow);
+      out.setupProfile = summariseProfiles(profDir, setupWindow);
+    }
+    // Errors and 5xx in the server's log (grep: the log holds a line per request).
+    let serverErrors: string[] = [];
+    try {
+      serverErrors = execFileSync('grep', ['-m', '10', '-E', '"level":(50|60)|"status":5', logFile])
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(0, 600));
+    } catch {
+      // grep exits 1 when nothing matches
+    }
+    if (serverErrors.length) out.serverErrors = serverErrors;
+    await created
+      .drop()
+      .catch((e) => console.error(`drop ${created.name}: ${(e as Error).message}`));
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  info.loadAvgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
+  info.totalSeconds = (now() - wallStart) / 1000;
+  const profileMd = [
+    ['the timed phase (ingestion)', out.profile],
+    ['the proof requests', out.proofProfile],
+    ['the token requests of the setup', out.setupProfile],
+  ]
+    .map(([when, p]) => profileTable(String(when), p as Profile | undefined, o.workers))
+    .join('');
+  const act = out.pgActivity as
+    | { samples: number; meanActive: number; top: { what: string; percent: number }[] }
+    | undefined;
+  const pgMd = act
+    ? [
+        '',
+        `## PostgreSQL during the timed phase: what this database's backends were running`,
+        '',
+        `pg_stat_activity sampled every 100 ms (${n0(act.samples)} samples, ${act.meanActive.toFixed(2)} backends active on average); share of the active samples by statement and wait (CPU = not waiting).`,
+        '',
+        '| statement (first 90 characters) [wait] | % |',
+        '| --- | --- |',
+        ...act.top.map((x) => `| \`${x.what.replaceAll('|', '\\|')}\` | ${x.percent} |`),
+        '',
+      ].join('\n')
+    : '';
+  const md = [
+    '# Saksi counting benchmark',
+    '',
+    `${info.date} · ${info.cpus}× ${info.cpuModel} · ${info.memoryGiB} GiB · Node ${info.node} · load average ${String(info.loadAvgAtStart)} → ${String(info.loadAvgAtEnd)} · ${(Number(info.totalSeconds) / 60).toFixed(1)} min in all${o.quick ? ' · quick' : ''}`,
+    '',
+    `PostgreSQL: ${JSON.stringify(info.postgres)}`,
+    '',
+    `Server: \`saksi serve --demo --workers ${o.workers}\` on a fresh database holding the national synthetic election (823,220 TPS). ${n0(o.forms)} KPPS-verified C.Hasil forms (POST /v1/results/forms), each signed by its own TPS's enrolled device and citing its uploaded photo, built with consistentForm on the TPS's ballot and pre-signed by a separate driver process; ${o.concurrency} keep-alive connections, one request in flight each. Extra server env: ${JSON.stringify(o.env)}.`,
+    '',
+    table(figures),
+    pgMd,
+    profileMd,
+    '',
+    failures.length
+      ? `Failures:\n${failures.map((f) => `- ${f.split('\n')[0]}`).join('\n')}\n`
+      : '',
+  ].join('\n');
+  console.log(`\n${table(figures)}\n${pgMd}${profileMd}\n`);
+  const outDir = join(ROOT, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    join(outDir, 'results.json'),
+    `${JSON.stringify(
+      {
+        machine: info,
+        targets: TARGET,
+        figures: figures.map((f) => ({ ...f, verdict: verdict(f) || undefined })),
+        ...out,
+        failures,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  writeFileSync(join(outDir, 'results.md'), md);
+  console.log(`wrote ${join(outDir, 'results.json')} and results.md`);
+  if (failures.length) process.exitCode = 1;
+}
+
+const [mode, a1] = process.argv.slice(2);
+if (mode === '--child-driver') await childDriver(a1!);
+else await main();
