@@ -5,6 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import {
+  type DemoSeeding,
+  type DemoSeedSize,
+  loadDemoElection,
+  startDemoSeeding,
+} from './domains/results/demo/index.ts';
 import { RecapPublisher } from './domains/results/recap/publisher.ts';
 import { openPlatform } from './platform/open.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -12,12 +18,25 @@ import { openRuntime, type Runtime } from './runtime.ts';
 export interface RunningServer {
   url: string;
   runtime: Runtime;
+  /** Demo mode: the background seeding started with `demoSeedTps`. */
+  demo?: DemoSeeding;
   close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /**
+   * Demo mode only: once listening, seed this many TPS of the demo province
+   * (Infinity: all; 'default': three of its six kabupaten/kota) in the
+   * background unless count forms exist. One process of a cluster seeds; the
+   * others leave it out.
+   */
+  demoSeedTps?: DemoSeedSize;
 }
 
 export async function startServer(
   config: Config,
   log: (msg: string) => void = () => undefined,
+  options: ServerOptions = {},
 ): Promise<RunningServer> {
   const runtime = await openRuntime(config);
   const { db, keys, store, sequencer } = runtime;
@@ -34,6 +53,8 @@ export async function startServer(
     });
   let platform: Awaited<ReturnType<typeof openPlatform>>;
   try {
+    // `--demo` loads the demo election into an empty registry (CONTRACT.md).
+    if (config.demo) await loadDemoElection(db, log);
     platform = await openPlatform(runtime);
   } catch (e) {
     leader.abort();
@@ -73,10 +94,17 @@ export async function startServer(
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const demo =
+    config.demo && options.demoSeedTps
+      ? startDemoSeeding({ url, db, tps: options.demoSeedTps, log })
+      : undefined;
   return {
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url,
     runtime,
+    ...(demo ? { demo } : {}),
     async close() {
+      await demo?.stop();
       leader.abort();
       await recap.stop();
       await new Promise<void>((r) => {

@@ -3,6 +3,7 @@
  * its exit code; usage errors exit 2.
  */
 import { type Io, UsageError } from './args.ts';
+import { demoSeedCommand } from './commands/demo-seed.ts';
 import { demoTokenCommand } from './commands/demo-token.ts';
 import { ledgerAppendCommand } from './commands/ledger-append.ts';
 import { registryCommand } from './commands/registry.ts';
@@ -17,6 +18,10 @@ const USAGE = `usage: saksi <command> [flags]
                           append entry envelopes (JSON lines on stdin); prints the tree size
   demo token --url URL --role ROLE [--area CODE]
                           demo mode only: print a bearer token for a demo officer
+  demo seed --url URL [--tps N|all] [--voters N] [--donors N]
+                          demo mode only: submit signed count forms for N TPS over HTTP
+                          and wait until they are counted (--voters/--donors: skipped,
+                          those domains are not built yet)
   verify --log URL/log [--key VKEY] [--state FILE]
                           verify a log from its tiles; with --state, that it only grew
   registry import [--areas F] [--dapil F] [--parties F] [--candidates F] [--pairs F] [--data DIR] [--reason TEXT]
@@ -40,6 +45,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         return await verifyCommand(rest, io);
       case 'demo':
         if (rest[0] === 'token') return await demoTokenCommand(rest.slice(1), io);
+        if (rest[0] === 'seed') return await demoSeedCommand(rest.slice(1), io);
         break;
       case 'ledger':
         if (rest[0] === 'append') return await ledgerAppendCommand(rest.slice(1), io);

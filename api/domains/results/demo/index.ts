@@ -1,0 +1,35 @@
+/**
+ * The demo seeder: signed count forms for the demo province through the public
+ * HTTP API (`saksi demo seed`), and the start-up of `saksi serve --demo` that
+ * loads the demo election and seeds it once. The one public surface of this
+ * folder (CONVENTIONS.md §1).
+ */
+export { DemoClient, SeedError, type SeedErrorCode } from './client.ts';
+export { type DemoPhoto, formPhoto } from './photo.ts';
+export {
+  DEMO_PROVINCE,
+  DEMO_TPS,
+  type Misreading,
+  misread,
+  scriptFor,
+  type TpsScript,
+  tpsInOrder,
+} from './plan.ts';
+export {
+  type ContestTotals,
+  type SeedCorrection,
+  type SeedOptions,
+  type SeedProgress,
+  type SeedReport,
+  seedDemo,
+} from './seed.ts';
+export {
+  DEMO_ELECTION_SEED,
+  type DemoSeeding,
+  type DemoSeedSize,
+  defaultDemoTps,
+  demoSeedTps,
+  loadDemoElection,
+  startDemoSeeding,
+} from './startup.ts';
+export { summaryLines } from './summary.ts';

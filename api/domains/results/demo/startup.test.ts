@@ -1,0 +1,124 @@
+// `saksi serve --demo` opens on a demo province whose forms are already
+// submitted (issue #4 "Public reading"): a real server on loopback loads the
+// demo election into its empty registry, seeds it in the background through
+// its own HTTP API while answering requests, and a second start on the same
+// data loads and seeds nothing. Closing it mid-seed stops the seeding cleanly.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FreshDb, freshDb, TEST_DB_KIND } from '../../../../test/fresh-db.ts';
+import { type Config, loadConfig, startServer } from '../../../index.ts';
+import { generateElection } from '../../registry/index.ts';
+import { DEMO_ELECTION_SEED, defaultDemoTps } from './startup.ts';
+
+const dirs: string[] = [];
+const dbs: FreshDb[] = [];
+const logLevel = process.env.SAKSI_LOG_LEVEL;
+
+/** A demo config on a new data directory (and, for PostgreSQL, a new database). */
+async function demoConfig(): Promise<Config> {
+  const dir = mkdtempSync(join(tmpdir(), 'saksi-demo-start-'));
+  dirs.push(dir);
+  let databaseUrl: string | undefined;
+  if (TEST_DB_KIND === 'postgres') {
+    const fresh = await freshDb();
+    await fresh.db.close(); // the server opens its own connections
+    dbs.push(fresh);
+    databaseUrl = fresh.url;
+  }
+  return loadConfig({
+    dataDir: dir,
+    port: 0,
+    demo: true,
+    origin: 'demo-start.test/log',
+    databaseUrl,
+  });
+}
+
+const json = async <T>(url: string): Promise<T> => {
+  const r = await fetch(url);
+  expect(r.status, url).toBe(200);
+  return (await r.json()) as T;
+};
+
+beforeAll(() => {
+  process.env.SAKSI_LOG_LEVEL = 'warn'; // the request log would bury the output
+});
+afterAll(async () => {
+  if (logLevel === undefined) delete process.env.SAKSI_LOG_LEVEL;
+  else process.env.SAKSI_LOG_LEVEL = logLevel;
+  for (const d of dbs) await d.drop().catch(() => undefined);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('saksi serve --demo start-up', () => {
+  // Three server starts on a fresh database each take seconds on 2 shared cores.
+  it('loads the demo election and seeds it in the background once; a second start does neither', {
+    timeout: 120_000,
+  }, async () => {
+    const config = await demoConfig();
+    const logs: string[] = [];
+    let server = await startServer(config, (m) => logs.push(m), { demoSeedTps: 5 });
+    try {
+      expect(logs[0]).toMatch(/^demo: loaded the demo election \(DKI Jakarta: \d+ TPS/);
+      let seeded = false;
+      const done = server.demo!.done.finally(() => {
+        seeded = true;
+      });
+      // The API answers while the forms go in.
+      const area = await json<{ name: string }>(`${server.url}/v1/areas/31`);
+      expect(area.name).toMatch(/JAKARTA/i);
+      expect(seeded).toBe(false);
+
+      const report = await done;
+      expect(report).toMatchObject({ tps: 5, skipped: 0, flagged: 1, corrected: 1 });
+      expect(logs.join('\n')).toMatch(/^demo: seeded 5 TPS: /m);
+      expect(logs.join('\n')).toMatch(/^demo: PPWP national: 5 TPS accepted, 0 flagged/m);
+      expect(logs.join('\n')).not.toMatch(/failed/);
+      const nation = await json<{ tps: { accepted: number } }>(
+        `${server.url}/v1/results/PPWP/areas/ID`,
+      );
+      expect(nation.tps.accepted).toBe(5);
+      // By default start-up seeds three whole kota: Jakarta Pusat, Utara, Barat.
+      const e = generateElection({ scale: 'province', seed: DEMO_ELECTION_SEED });
+      const inKota = e.tps.desa.reduce(
+        (n, d, i) => n + (/^317[123]/.test(d) ? e.tps.count[i]! : 0),
+        0,
+      );
+      expect(await defaultDemoTps(server.runtime.db)).toBe(inKota);
+      expect(inKota).toBe(106);
+    } finally {
+      await server.close();
+    }
+
+    logs.length = 0;
+    server = await startServer(config, (m) => logs.push(m), { demoSeedTps: 5 });
+    try {
+      expect(await server.demo!.done).toBeNull();
+      expect(logs).toEqual([
+        expect.stringMatching(/^demo: count forms are already submitted; not seeding again/),
+      ]);
+      const [{ n }] = (await server.runtime.db.query<{ n: number }>(
+        'SELECT count(DISTINCT tps)::int AS n FROM count_forms',
+      )) as [{ n: number }];
+      expect(n).toBe(5);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops seeding when the server closes mid-way, without an error', {
+    timeout: 120_000,
+  }, async () => {
+    const logs: string[] = [];
+    const server = await startServer(await demoConfig(), (m) => logs.push(m), {
+      demoSeedTps: Number.POSITIVE_INFINITY,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    await server.close();
+    expect(await server.demo!.done).toBeNull();
+    expect(logs.join('\n')).toMatch(/submitting signed count forms for every TPS/);
+    expect(logs.join('\n')).not.toMatch(/seeding failed|seeded \d+ TPS/);
+  });
+});
