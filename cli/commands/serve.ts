@@ -7,6 +7,7 @@
  * Every worker contends for the sequencer lock; one leads, the others take over.
  */
 import cluster from 'node:cluster';
+import { type DemoSeedSize, demoSeedTps } from '../../api/domains/results/demo/index.ts';
 import { type Config, loadConfig, startServer } from '../../api/index.ts';
 import { openLocalKeystore } from '../../keys/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
@@ -36,7 +37,13 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const workerId = cluster.isWorker ? cluster.worker!.id : 1;
   // Only one process prints and seeds the demo; the others serve quietly.
   const quiet: Io = workerId === 1 ? io : { stdout: () => undefined, stderr: io.stderr };
-  return runNode(config, quiet);
+  let seed: DemoSeedSize = 0;
+  try {
+    seed = config.demo && workerId === 1 ? demoSeedTps() : 0;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return runNode(config, quiet, seed);
 }
 
 async function runPrimary(config: Config, workers: number, io: Io): Promise<number> {
@@ -60,8 +67,8 @@ async function runPrimary(config: Config, workers: number, io: Io): Promise<numb
   return 0;
 }
 
-async function runNode(config: Config, io: Io): Promise<number> {
-  const server = await startServer(config, (m) => io.stderr(m));
+async function runNode(config: Config, io: Io, demoSeedTps: DemoSeedSize): Promise<number> {
+  const server = await startServer(config, (m) => io.stderr(m), { demoSeedTps });
   const { runtime } = server;
   io.stdout(`saksi listening on ${server.url}`);
   io.stdout(
