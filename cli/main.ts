@@ -7,6 +7,7 @@ import { demoSeedCommand } from './commands/demo-seed.ts';
 import { demoTokenCommand } from './commands/demo-token.ts';
 import { ledgerAppendCommand } from './commands/ledger-append.ts';
 import { registryCommand } from './commands/registry.ts';
+import { resultsVerifyCommand } from './commands/results-verify.ts';
 import { serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
 
@@ -24,6 +25,9 @@ const USAGE = `usage: saksi <command> [flags]
                           those domains are not built yet)
   verify --log URL/log [--key VKEY] [--state FILE]
                           verify a log from its tiles; with --state, that it only grew
+  results verify --url URL --contest C --tps CODE [--key VKEY]
+                          prove a TPS's signed numbers are in every total up to the
+                          nation and that every sum holds
   registry import [--areas F] [--dapil F] [--parties F] [--candidates F] [--pairs F] [--data DIR] [--reason TEXT]
                           import registry CSV files, each atomically, and log each load
   registry demo [--scale province|national] [--seed S] [--data DIR]
@@ -52,6 +56,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         break;
       case 'registry':
         return await registryCommand(rest, io);
+      case 'results':
+        if (rest[0] === 'verify') return await resultsVerifyCommand(rest.slice(1), io);
+        break;
       case undefined:
       case 'help':
       case '--help':
