@@ -125,6 +125,13 @@ export class RecapPublisher {
         'SELECT next_index FROM recap_watermark FOR UPDATE SKIP LOCKED',
       );
       if (!mark) return { forms: 0, recaps: 0, nextIndex: -1, more: false }; // another publisher works
+      // Every read here is a key lookup or a key-range scan over the few areas that
+      // changed. The tables grow fast from empty on election night, faster than
+      // autovacuum's statistics; with stale ones the planner sorted and merged the
+      // whole recap_tps, spilling to disk (bench:results). Index plans only.
+      await tx.exec(
+        'SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off',
+      );
       const from = Number(mark.next_index);
       const [{ end }] = (await tx.query<{ end: number }>(
         'SELECT coalesce(max(idx) + 1, 0) AS end FROM ledger_entries',
@@ -250,9 +257,15 @@ export class RecapPublisher {
       invalid: number;
       votes: Votes;
     }>(
+      // LATERAL: one primary-key range scan per desa. As a plain join the planner
+      // chose to sort and merge the contest's whole recap_tps, spilling to disk
+      // once it held tens of thousands of TPS (bench:results, 23% of PostgreSQL).
       `SELECT d.code AS desa, r.tps, r.seq, r.status, r.entry_hash, r.valid, r.invalid, r.votes
          FROM unnest($2::text[]) AS d(code)
-         JOIN recap_tps r ON r.contest = $1 AND r.tps > d.code || '000' AND r.tps <= d.code || '999'`,
+         CROSS JOIN LATERAL (
+           SELECT * FROM recap_tps
+            WHERE contest = $1 AND tps > d.code || '000' AND tps <= d.code || '999'
+         ) r`,
       [contest, desa],
     );
     const out = new Map<string, { ref: RecapChild; figures: Figures }[]>();
