@@ -83,5 +83,8 @@ async function runNode(config: Config, io: Io, demoSeedTps: DemoSeedSize): Promi
   });
   io.stdout('saksi: stopping');
   await server.close();
+  // A worker's channel to the primary would keep it alive after its server closed
+  // (and the primary waiting for it forever): let go of it.
+  if (cluster.isWorker) cluster.worker?.disconnect();
   return 0;
 }
