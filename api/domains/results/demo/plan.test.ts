@@ -20,12 +20,12 @@ describe('scriptFor', () => {
       s.flaggedContest ? [[i, s.flaggedContest, s.caseRef]] : [],
     );
     expect(flagged).toEqual([
-      [3, 'PPWP', false],
-      [13, 'DPR', true],
-      [23, 'DPD', false],
-      [33, 'DPRD_PROV', true],
-      [43, 'PPWP', false],
-      [53, 'DPR', true],
+      [3, 'PPWP', true],
+      [13, 'DPR', false],
+      [23, 'DPD', true],
+      [33, 'DPRD_PROV', false],
+      [43, 'PPWP', true],
+      [53, 'DPR', false],
     ]);
   });
 

@@ -91,7 +91,7 @@ export function scriptFor(ordinal: number, contests: readonly string[]): TpsScri
     reading: ordinal % 3 === 0,
     readingMisread: ordinal % 6 === 0,
     flaggedContest: flagged && contests.length > 0 ? contests[round % contests.length]! : null,
-    caseRef: flagged && round % 2 === 1,
+    caseRef: flagged && round % 2 === 0,
   };
 }
 
