@@ -647,6 +647,8 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
   const env = {
     ...process.env,
     DATABASE_URL: created.url,
+    // No demo forms seeded beside the measured writes.
+    SAKSI_DEMO_SEED: '0',
     // Setup enrols 200 devices from one address in a few seconds; the timed
     // phase spreads ~25 writes/s over each officer, well inside the defaults.
     ...o.env,

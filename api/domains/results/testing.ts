@@ -66,11 +66,14 @@ export function consistentForm(
   const total = weights.reduce((a, b) => a + b, 0);
   const votes: Record<string, number> = {};
   let given = 0;
+  let top = 0;
   ids.forEach((id, i) => {
-    const n = i === ids.length - 1 ? valid - given : Math.floor((valid * weights[i]!) / total);
-    votes[id] = n;
-    given += n;
+    votes[id] = Math.floor((valid * weights[i]!) / total);
+    given += votes[id];
+    if (weights[i]! > weights[top]!) top = i;
   });
+  // The rounding remainder goes to the strongest choice, not always the last one.
+  votes[ids[top]!]! += valid - given;
   const spoiled = Math.floor(rnd() * 3);
   const received = Math.max(dpt + Math.ceil(dpt * 0.02), voted + spoiled);
   return {
