@@ -87,6 +87,8 @@ import {
   cpuOf,
   createDb,
   type Figure,
+  figureLog,
+  latencySummary,
   machineCpu,
   now,
   percentile,
@@ -272,8 +274,6 @@ async function childDriver(jobFile: string): Promise<void> {
   const cpu = process.cpuUsage(cpuAtStart);
   for (const c of conns) c.close();
   const sorted = lat.subarray(0, nLat).sort();
-  let sum = 0;
-  for (const x of sorted) sum += x;
   const timedSeconds = (timedEnd - timedStart) / 1000;
   const result: DriverResult = {
     signed: job.presign,
@@ -283,13 +283,7 @@ async function childDriver(jobFile: string): Promise<void> {
     statuses,
     warmupStatuses,
     ok: statuses['201'] ?? 0,
-    latencyMs: {
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: sorted[sorted.length - 1] ?? Number.NaN,
-      mean: sum / Math.max(1, sorted.length),
-    },
+    latencyMs: latencySummary(sorted),
     // Only whole seconds: the last partial one would read as a dip.
     perSecond: Array.from({ length: Math.floor(timedSeconds) }, (_, i) => perSecond[i] ?? 0),
     receipts,
@@ -300,11 +294,7 @@ async function childDriver(jobFile: string): Promise<void> {
   emit({ event: 'done' });
 }
 
-const figures: Figure[] = [];
-function record(f: Figure): void {
-  figures.push(f);
-  console.log(`  ${row(f).join('  ')}`);
-}
+const { figures, record } = figureLog();
 
 interface Cost {
   what: string;

@@ -54,6 +54,19 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[i]!;
 }
 
+/** p50/p95/p99/max/mean of latencies already sorted ascending (ms). */
+export function latencySummary(sorted: ArrayLike<number>) {
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    mean: sum / Math.max(1, sorted.length),
+  };
+}
+
 /**
  * One keep-alive connection: writes a request, reads exactly one response
  * (Content-Length or chunked), and so on. No HTTP library in the way.
@@ -348,6 +361,18 @@ export function fmt(v: number, unit: string): string {
   const digits = v < 10 ? 2 : v < 100 ? 1 : 0;
   return `${v.toLocaleString('en-US', { maximumFractionDigits: digits })} ${unit}`.trim();
 }
+/** The figures of a run, each printed as it is recorded. */
+export function figureLog(): { figures: Figure[]; record: (f: Figure) => void } {
+  const figures: Figure[] = [];
+  return {
+    figures,
+    record(f) {
+      figures.push(f);
+      console.log(`  ${row(f).join('  ')}`);
+    },
+  };
+}
+
 export function row(f: Figure): string[] {
   return [
     f.step,

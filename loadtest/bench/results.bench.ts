@@ -117,6 +117,8 @@ import {
   cpuOf,
   createDb,
   type Figure,
+  figureLog,
+  latencySummary,
   machineCpu,
   now,
   percentile,
@@ -374,21 +376,13 @@ async function childDriver(jobFile: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   for (const c of conns) c.close();
   const sorted = lat.subarray(0, nLat).sort();
-  let sum = 0;
-  for (const x of sorted) sum += x;
   const result: DriverResult = {
     signSeconds,
     meanBodyBytes: bytes / Math.max(1, job.forms.length),
     timedSeconds,
     statuses,
     ok: okForms.length,
-    latencyMs: {
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: sorted[sorted.length - 1] ?? Number.NaN,
-      mean: sum / Math.max(1, sorted.length),
-    },
+    latencyMs: latencySummary(sorted),
     perSecond: Array.from({ length: Math.floor(timedSeconds) }, (_, i) => perSecond[i] ?? 0),
     receipts,
     okForms,
@@ -402,11 +396,7 @@ async function childDriver(jobFile: string): Promise<void> {
 
 // ─────────────────────────────── reporting ──────────────────────────────────
 
-const figures: Figure[] = [];
-function record(f: Figure): void {
-  figures.push(f);
-  console.log(`  ${row(f).join('  ')}`);
-}
+const { figures, record } = figureLog();
 const log = (m: string) => console.log(`  ${m}`);
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
 
