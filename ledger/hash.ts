@@ -27,3 +27,8 @@ export function nodeHash(left: Hash, right: Hash): Hash {
 
 /** MTH({}) = SHA-256(""). */
 export const EMPTY_ROOT: Hash = sha256(new Uint8Array(0));
+
+/** Standard base64 of bytes (hashes in JSON and receipts), with Node's native encoder. */
+export function base64(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+}

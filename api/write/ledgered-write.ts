@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  base64,
   canonicalBytes,
   type Db,
   type EntryEnvelope,
@@ -157,8 +158,6 @@ interface Submission<P> {
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
-
-const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 export async function performWrite<P extends JsonObject>(
   svc: WriteServices,
@@ -336,5 +335,5 @@ export async function waitIntegrated(
       'Retry-After': '1',
     });
   const proof = await store.inclusionProof(index, cp.size);
-  return { ...r, index, checkpoint: cp.note, treeSize: cp.size, inclusionProof: proof.map(b64) };
+  return { ...r, index, checkpoint: cp.note, treeSize: cp.size, inclusionProof: proof.map(base64) };
 }

@@ -19,7 +19,7 @@
  * the job that failed (group-commit.ts). So a job's own error is always found on
  * that single-job path, and the fast path only has to detect that something failed.
  */
-import { type JsonValue, type Sql, validateEntry } from '../../ledger/index.ts';
+import { base64, type JsonValue, type Sql, validateEntry } from '../../ledger/index.ts';
 import { ApiError, badRequest } from '../errors.ts';
 
 /** A row for a domain table, by column name (Uint8Array → bytea, objects → json/jsonb). */
@@ -74,7 +74,6 @@ export interface LedgerJob {
 /** An Idempotency-Key was claimed first by a concurrent request. */
 export class IdempotentReplay extends Error {}
 
-const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<BatchReceipt[]> {
@@ -103,7 +102,7 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
         'BAD_TRANSITION',
         `${j.kind} cannot follow ${prev.kind ?? 'an unrecorded kind'} (version ${j.seq - 1} of ${j.subject}); it follows ${j.after.join(' or ')}`,
       );
-    const checked = validateEntry(j.envelope(prev === null ? null : b64(prev.leafHash)));
+    const checked = validateEntry(j.envelope(prev === null ? null : base64(prev.leafHash)));
     if (!checked.ok)
       throw badRequest(
         'INVALID_ENTRY',
@@ -158,7 +157,7 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
     kind: j.kind,
     subject: j.subject,
     seq: j.seq,
-    entryHash: b64(pending[i]!.entryHash),
+    entryHash: base64(pending[i]!.entryHash),
     pendingId: pending[i]!.pendingId,
   }));
 

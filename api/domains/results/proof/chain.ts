@@ -11,7 +11,7 @@
  *
  * verify-chain.ts checks it without trusting this server.
  */
-import { type Db, type LedgerStore, Lru } from '../../../../ledger/index.ts';
+import { base64, type Db, type LedgerStore, Lru } from '../../../../ledger/index.ts';
 import { parentArea } from '../../../../policies/areas.ts';
 import { ApiError } from '../../../errors.ts';
 import type { Contest } from '../forms/index.ts';
@@ -38,7 +38,6 @@ export interface ResultsProof {
   }[];
 }
 
-const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 const text = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 const notYet = (what: string) =>
@@ -115,7 +114,7 @@ async function proofParts(
   const prove = async (index: number, entry: Uint8Array): Promise<ProvenEntry> => ({
     index,
     entry: text(entry),
-    inclusionProof: (await store.inclusionProof(index, cp.size)).map(b64),
+    inclusionProof: (await store.inclusionProof(index, cp.size)).map(base64),
   });
   const levels: ProofParts['levels'] = [];
   for (const a of path) {

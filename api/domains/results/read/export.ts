@@ -10,15 +10,13 @@
  * total equals the sum of the accepted rows below it (../recap/aggregate.ts).
  * entry_index is empty for a recap the log has not integrated yet (≤ a second).
  */
-import type { Db } from '../../../../ledger/index.ts';
+import { base64, type Db } from '../../../../ledger/index.ts';
 import type { AreaLevel } from '../../../../policies/areas.ts';
 import type { Contest } from '../forms/index.ts';
 import { type RecapPayload, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 export const CSV_HEADER = 'area_code,tps,choice,votes,status,entry_index,entry_hash\n';
 const PAGE = 2000;
-
-const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 export function exportCsv(db: Db, contest: Contest, level: AreaLevel): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
@@ -58,7 +56,7 @@ async function tpsPage(db: Db, contest: Contest, after: string) {
   );
   let text = '';
   for (const r of rows) {
-    const tail = `,${r.status},${r.entry_index},${b64(r.entry_hash)}\n`;
+    const tail = `,${r.status},${r.entry_index},${base64(r.entry_hash)}\n`;
     const head = `${r.tps.slice(0, 10)},${r.tps.slice(10)},`;
     for (const [choice, n] of Object.entries(sortedVotes(recapVotes(contest, r.votes))))
       text += `${head}${choice},${n}${tail}`;
@@ -82,7 +80,7 @@ async function areaPage(db: Db, contest: Contest, level: AreaLevel, after: strin
   );
   let text = '';
   for (const r of rows) {
-    const tail = `,accepted,${r.idx ?? ''},${b64(r.entry_hash)}\n`;
+    const tail = `,accepted,${r.idx ?? ''},${base64(r.entry_hash)}\n`;
     for (const [choice, n] of Object.entries(sortedVotes(r.payload.votes)))
       text += `${r.area},,${choice},${n}${tail}`;
   }

@@ -2,13 +2,12 @@
  * Public reading of results (issue #4): every number names the log entry it comes
  * from (index and leaf hash), so nobody has to take the API's word for it.
  */
-import type { Db } from '../../../../ledger/index.ts';
+import { base64, type Db } from '../../../../ledger/index.ts';
 import { areaLevel } from '../../../../policies/areas.ts';
 import type { Registry } from '../../registry/index.ts';
 import type { Contest } from '../forms/index.ts';
 import { type RecapPayload, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
-const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export async function areaResults(db: Db, registry: Registry, contest: Contest, area: string) {
@@ -55,7 +54,7 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
       invalid: r.invalid,
       votes: sortedVotes(recapVotes(contest, r.votes)),
       index: num(r.entry_index),
-      entryHash: b64(r.entry_hash),
+      entryHash: base64(r.entry_hash),
     }));
   } else {
     const rows = await db.query<{
@@ -81,7 +80,7 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
       votes: sortedVotes(r.payload.votes),
       tps: r.payload.tps,
       index: num(r.idx),
-      entryHash: b64(r.entry_hash),
+      entryHash: base64(r.entry_hash),
     }));
   }
   return {
@@ -89,7 +88,7 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
     area,
     level: p.level,
     name: registry.area(area)?.name,
-    recap: { seq: recap.seq, index: num(recap.idx), entryHash: b64(recap.entry_hash) },
+    recap: { seq: recap.seq, index: num(recap.idx), entryHash: base64(recap.entry_hash) },
     valid: Number(p.valid),
     invalid: Number(p.invalid),
     votes: sortedVotes(p.votes),
@@ -148,7 +147,7 @@ export async function tpsHistory(db: Db, contest: Contest, tps: string) {
         photo: { sha256: photo, url: `/v1/photos/${photo}` },
         form: figures,
         index: num(r.idx),
-        entryHash: b64(r.entry_hash),
+        entryHash: base64(r.entry_hash),
       };
     }),
   };

@@ -17,7 +17,7 @@
  * watermark commit together or not at all. `FOR UPDATE SKIP LOCKED` on the
  * watermark lets any number of API processes run a publisher; one works at a time.
  */
-import type { Db, Sql } from '../../../../ledger/index.ts';
+import { base64, type Db, type Sql } from '../../../../ledger/index.ts';
 import { areaLevel, parentArea } from '../../../../policies/areas.ts';
 import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
@@ -72,8 +72,6 @@ interface FormRow {
   valid: number;
   invalid: number;
 }
-
-const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
 export class RecapPublisher {
   private timer: NodeJS.Timeout | undefined;
@@ -272,7 +270,7 @@ export class RecapPublisher {
     for (const r of rows) {
       const list = out.get(r.desa) ?? [];
       list.push({
-        ref: { code: r.tps, seq: r.seq, hash: b64(r.entry_hash), status: r.status },
+        ref: { code: r.tps, seq: r.seq, hash: base64(r.entry_hash), status: r.status },
         figures: { valid: r.valid, invalid: r.invalid, votes: recapVotes(contest, r.votes) },
       });
       out.set(r.desa, list);
@@ -320,7 +318,7 @@ async function currentRecaps(
     [contest, areas],
   );
   return new Map(
-    rows.map((r) => [r.area, { seq: r.seq, hash: b64(r.entry_hash), payload: r.payload }]),
+    rows.map((r) => [r.area, { seq: r.seq, hash: base64(r.entry_hash), payload: r.payload }]),
   );
 }
 
