@@ -47,7 +47,7 @@ import {
   randomBytes,
   sign,
 } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -86,7 +86,6 @@ import {
   childrenOf,
   cpuOf,
   createDb,
-  type Figure,
   figureLog,
   latencySummary,
   machineCpu,
@@ -95,13 +94,12 @@ import {
   pgPids,
   pgSettings,
   pool,
-  row,
   spawnDriver,
   spawnLogged,
   summariseProfiles,
   table,
-  verdict,
   waitIntegrated,
+  writeBenchResults,
 } from './common.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -1111,28 +1109,13 @@ async function main(): Promise<void> {
     failures.length ? `Failures:\n${failures.map((f) => `- ${f}`).join('\n')}\n` : '',
   ].join('\n');
   console.log(`\n${table(figures)}\n\n${costTable}\n${profileMd}\n`);
-  const outDir = join(ROOT, 'bench-results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    join(outDir, 'api.json'),
-    `${JSON.stringify(
-      {
-        machine: info,
-        targets: TARGET,
-        figures: figures.map((f) => ({ ...f, verdict: verdict(f) || undefined })),
-        costsUs: costs,
-        inProcess,
-        runs,
-        profile,
-        failures,
-      },
-      null,
-      2,
-    )}\n`,
+  writeBenchResults(
+    ROOT,
+    'api',
+    md,
+    { machine: info, targets: TARGET, figures, failures },
+    { costsUs: costs, inProcess, runs, profile },
   );
-  writeFileSync(join(outDir, 'api.md'), md);
-  console.log(`wrote ${join(outDir, 'api.json')} and api.md`);
-  if (failures.length) process.exitCode = 1;
 }
 
 const [mode, a1] = process.argv.slice(2);

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -361,6 +361,33 @@ export function fmt(v: number, unit: string): string {
   const digits = v < 10 ? 2 : v < 100 ? 1 : 0;
   return `${v.toLocaleString('en-US', { maximumFractionDigits: digits })} ${unit}`.trim();
 }
+/**
+ * Writes bench-results/<name>.json (machine, targets, figures with verdicts, the
+ * rest of `data`, failures) and <name>.md; a failure makes the exit code 1.
+ */
+export function writeBenchResults(
+  root: string,
+  name: string,
+  md: string,
+  report: { machine: unknown; targets: unknown; figures: Figure[]; failures: string[] },
+  data: Record<string, unknown>,
+): void {
+  const outDir = join(root, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  const { machine, targets, figures, failures } = report;
+  const json = {
+    machine,
+    targets,
+    figures: figures.map((f) => ({ ...f, verdict: verdict(f) || undefined })),
+    ...data,
+    failures,
+  };
+  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(outDir, `${name}.md`), md);
+  console.log(`wrote ${join(outDir, `${name}.json`)} and ${name}.md`);
+  if (failures.length) process.exitCode = 1;
+}
+
 /** The figures of a run, each printed as it is recorded. */
 export function figureLog(): { figures: Figure[]; record: (f: Figure) => void } {
   const figures: Figure[] = [];

@@ -70,7 +70,6 @@ import {
 } from 'node:crypto';
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -116,7 +115,6 @@ import {
   childrenOf,
   cpuOf,
   createDb,
-  type Figure,
   figureLog,
   latencySummary,
   machineCpu,
@@ -124,14 +122,13 @@ import {
   percentile,
   pgPids,
   pgSettings,
-  row,
   sleep,
   spawnDriver,
   spawnLogged,
   summariseProfiles,
   table,
-  verdict,
   waitIntegrated,
+  writeBenchResults,
 } from './common.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -1464,25 +1461,13 @@ async function main(): Promise<void> {
       : '',
   ].join('\n');
   console.log(`\n${table(figures)}\n${pgMd}${profileMd}\n`);
-  const outDir = join(ROOT, 'bench-results');
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    join(outDir, 'results.json'),
-    `${JSON.stringify(
-      {
-        machine: info,
-        targets: TARGET,
-        figures: figures.map((f) => ({ ...f, verdict: verdict(f) || undefined })),
-        ...out,
-        failures,
-      },
-      null,
-      2,
-    )}\n`,
+  writeBenchResults(
+    ROOT,
+    'results',
+    md,
+    { machine: info, targets: TARGET, figures, failures },
+    out,
   );
-  writeFileSync(join(outDir, 'results.md'), md);
-  console.log(`wrote ${join(outDir, 'results.json')} and results.md`);
-  if (failures.length) process.exitCode = 1;
 }
 
 const [mode, a1] = process.argv.slice(2);
