@@ -13,11 +13,10 @@ import { cutoffFor, type Decider, selectTop, type TieKey, tieKeys } from './rank
 import { assertSeats } from './sainte-lague.ts';
 import {
   assertArray,
+  assertContenders,
   assertId,
   assertNumber,
   assertRecord,
-  assertSpreads,
-  assertUnique,
   assertVotes,
   optionalBoolean,
   show,
@@ -75,18 +74,11 @@ export function electDpd(candidates: readonly DpdCandidate[], opts: DpdOptions =
     }
     if (c.blocked !== undefined) assertId(c.blocked, `blocked reason of ${show(c.candidate)}`);
   }
-  assertUnique(
-    candidates.map((c) => c.candidate),
-    'DPD candidate',
-  );
-  assertUnique(
-    candidates.flatMap((c) => (c.ballotNumber === undefined ? [] : [c.ballotNumber])),
-    'DPD ballot number',
-  );
-  assertSpreads(
-    candidates.map((c) => c.spread),
-    'DPD candidates',
-  );
+  assertContenders(candidates, (c) => c.candidate, {
+    id: 'DPD candidate',
+    ballotNumber: 'DPD ballot number',
+    spreads: 'DPD candidates',
+  });
   assertRecord(opts, 'options');
   const seats = opts.seats ?? DPD_SEATS_PER_PROVINCE;
   assertSeats(seats);

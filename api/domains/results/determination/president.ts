@@ -28,10 +28,10 @@ import { atLeastBasisPoints, formatPercent } from './exact.ts';
 import { cutoffTie, type Decider, rank, type TieKey, tieKeys } from './ranking.ts';
 import {
   assertArray,
+  assertContenders,
   assertId,
   assertNumber,
   assertRecord,
-  assertSpreads,
   assertUnique,
   assertVotes,
   fail,
@@ -127,18 +127,11 @@ function validatePairs(pairs: unknown): readonly PairVotes[] {
   }
   const rows = pairs as readonly PairVotes[];
   if (rows.length < 2) fail('INVALID_INPUT', 'a presidential election needs at least two pairs');
-  assertUnique(
-    rows.map((p) => p.pair),
-    'pair',
-  );
-  assertUnique(
-    rows.flatMap((p) => (p.ballotNumber === undefined ? [] : [p.ballotNumber])),
-    'pair ballot number',
-  );
-  assertSpreads(
-    rows.map((p) => p.spread),
-    'pairs',
-  );
+  assertContenders(rows, (p) => p.pair, {
+    id: 'pair',
+    ballotNumber: 'pair ballot number',
+    spreads: 'pairs',
+  });
   return rows;
 }
 

@@ -21,11 +21,10 @@ import { compareFractions, formatRatio } from './exact.ts';
 import { compareRanked, type Decider, type Rankable } from './ranking.ts';
 import {
   assertArray,
+  assertContenders,
   assertId,
   assertNumber,
   assertRecord,
-  assertSpreads,
-  assertUnique,
   assertVotes,
   fail,
   optionalBoolean,
@@ -109,18 +108,11 @@ export function validatePartyVotes(votes: unknown, what = 'party votes'): readon
     }
   }
   const rows = votes as readonly PartyVotes[];
-  assertUnique(
-    rows.map((r) => r.party),
-    'party',
-  );
-  assertUnique(
-    rows.flatMap((r) => (r.ballotNumber === undefined ? [] : [r.ballotNumber])),
-    'ballot number',
-  );
-  assertSpreads(
-    rows.map((r) => r.spread),
-    what,
-  );
+  assertContenders(rows, (r) => r.party, {
+    id: 'party',
+    ballotNumber: 'ballot number',
+    spreads: what,
+  });
   sumVotes(
     rows.map((r) => r.votes),
     `total of ${what}`,

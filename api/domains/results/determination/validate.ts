@@ -70,6 +70,26 @@ export function assertUnique(values: readonly (string | number)[], what: string)
  * carries one of the same length or none does, so that comparing them is a total
  * preorder and never depends on which entries happen to be compared.
  */
+/**
+ * The contenders of one contest: each id once, each ballot number (where given)
+ * once, and spreads given for all or none, of equal length.
+ */
+export function assertContenders<T extends { ballotNumber?: number; spread?: unknown }>(
+  rows: readonly T[],
+  id: (row: T) => string,
+  what: { id: string; ballotNumber: string; spreads: string },
+): void {
+  assertUnique(rows.map(id), what.id);
+  assertUnique(
+    rows.flatMap((r) => (r.ballotNumber === undefined ? [] : [r.ballotNumber])),
+    what.ballotNumber,
+  );
+  assertSpreads(
+    rows.map((r) => r.spread),
+    what.spreads,
+  );
+}
+
 export function assertSpreads(
   spreads: readonly unknown[],
   what: string,
