@@ -159,6 +159,41 @@ describe('count forms and the recapitulation', () => {
       `"valid":${f.valid + 100}`,
     );
     expect(verifyResultsProof(forged, p.rt.verifierKey).ok).toBe(false);
+
+    // The proof is the path only — a few KiB, one recap entry per level, each
+    // listing its children with their figures.
+    expect(JSON.stringify(proof).length).toBeLessThan(16 * 1024);
+    const desa = JSON.parse(proof.levels[0]!.recap.entry).payload;
+    expect(desa.choices).toEqual(Object.keys(f.votes));
+    expect(desa.children).toEqual([
+      expect.objectContaining({
+        code: TPS,
+        status: 'accepted',
+        valid: f.valid,
+        votes: Object.values(f.votes),
+      }),
+    ]);
+    const errorsOf = (mutate: (p: ResultsProof) => void) => {
+      const copy = structuredClone(proof);
+      mutate(copy);
+      return verifyResultsProof(copy, p.rt.verifierKey).errors.join('\n');
+    };
+    // Another form than the one the desa lists.
+    expect(
+      errorsOf((x) => {
+        x.form.entry = x.form.entry.replace(`"valid":${f.valid}`, `"valid":${f.valid - 1}`);
+      }),
+    ).toMatch(/device signature[\s\S]*lists 3171011001001 with a hash, version, status or figures/);
+    // A level taken out, or levels out of order: the chain breaks.
+    expect(errorsOf((x) => x.levels.splice(1, 1))).toMatch(/317101's recap|does not list/);
+    expect(errorsOf((x) => x.levels.pop())).toMatch(/does not reach the national recap/);
+    expect(
+      errorsOf((x) => {
+        [x.levels[1], x.levels[2]] = [x.levels[2]!, x.levels[1]!];
+      }),
+    ).toMatch(/does not list/);
+    // A proof for one TPS passed off as another's.
+    expect(errorsOf((x) => (x.tps = TPS2))).toMatch(/not PPWP TPS 3171011001002/);
   });
 
   it('keeps a machine reading separate and uncounted until the KPPS verifies it', async () => {

@@ -15,9 +15,10 @@ import { mountWrite } from '../../write/routes.ts';
 import type { Registry } from '../registry/index.ts';
 import { countFormDefinition } from './count/definitions.ts';
 import { CONTESTS, type Contest } from './forms/index.ts';
-import { proofChainJson } from './proof/chain.ts';
+import { proofChain } from './proof/chain.ts';
 import { exportCsv } from './read/export.ts';
 import { areaResults, tpsHistory } from './read/results.ts';
+import { RecapTree } from './recap/parts.ts';
 
 type App = Hono<{ Variables: AppVariables }>;
 
@@ -55,6 +56,7 @@ function tpsParam(s: string | undefined): string {
 }
 
 export function resultsRoutes(app: App, deps: ResultsDeps): void {
+  const trees = new Map(CONTESTS.map((c) => [c, RecapTree.of(deps.registry, c)]));
   const { writes, registry } = deps;
   mountWrite(app, writes, '/v1/results/forms/read', countFormDefinition('read', registry), {
     operationId: 'submitMachineReading',
@@ -147,9 +149,9 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   app.get('/v1/results/:contest/proof/:tps', async (c) => {
     const contest = contestParam(c.req.param('contest'));
     const tps = tpsParam(c.req.param('tps'));
-    return c.body(await proofChainJson(deps.db, deps.store, contest, tps), 200, {
-      'Content-Type': 'application/json',
-    });
+    return c.json(
+      await proofChain(deps.db, deps.store, trees.get(contest)!.pathOf(tps), contest, tps),
+    );
   });
 
   registerRoute({

@@ -8,12 +8,16 @@
  *   1. the checkpoint is signed by the log key;
  *   2. the form entry and every recap entry are in the tree of that checkpoint;
  *   3. the form was signed by the device named in it, over exactly its contents;
- *   4. at every level, each child entry hashes to the hash the recap lists for it,
- *      and the recap's valid, invalid and per-choice votes are exactly the sum of
- *      its accepted children (flagged forms listed, not summed); a child listed as
- *      accepted passes the arithmetic checks, a flagged one fails them;
- *   5. the chain is unbroken: the form is a child of the desa recap, each recap a
- *      child of the one above, up to the nation.
+ *   4. at every level, the recap's valid, invalid, per-choice votes and TPS
+ *      counts are exactly the sum of the children it lists (flagged forms listed,
+ *      not summed), and every listed child lies in that area;
+ *   5. the chain is unbroken: the desa recap lists the form by its leaf hash and
+ *      version with exactly its signed numbers, and the status its arithmetic
+ *      checks give; each recap is listed by the one above with its hash, version
+ *      and totals; up to the nation.
+ *
+ * What it does not check is every sibling's listing against the sibling's own
+ * entry: that is each sibling's own proof.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { canonicalBytes } from '../../../../ledger/canonical.ts';
@@ -26,7 +30,16 @@ import {
   verifyInclusion,
 } from '../../../../ledger/verifier/index.ts';
 import { type CountForm, checkForm } from '../forms/index.ts';
-import { type Figures, type RecapPayload, recapVotes, sumChildren } from '../recap/aggregate.ts';
+import {
+  areaChild,
+  type ChildFigures,
+  formChild,
+  listedChildren,
+  type RecapPayload,
+  sameChild,
+  sumChildren,
+} from '../recap/aggregate.ts';
+import { listsOwnChild } from '../recap/parts.ts';
 import type { ProvenEntry, ResultsProof } from './chain.ts';
 
 const SUBMISSION_LABEL = 'saksi/submission/v1\n';
@@ -78,59 +91,62 @@ export function verifyResultsProof(proof: ResultsProof, verifierKey: string): Ch
     }
   };
 
-  const form = parse('form entry', proof.form.entry);
+  const formEntry = parse('form entry', proof.form.entry);
   const formHash = included('form entry', proof.form);
-  if (form) checkDeviceSignature(form, fail);
+  if (formEntry) checkDeviceSignature(formEntry, fail);
+  if (formEntry && formEntry.subject !== `chasil:${proof.contest}:${proof.tps}`)
+    fail(`the form entry is for ${formEntry.subject}, not ${proof.contest} TPS ${proof.tps}`);
 
-  let below = { code: proof.tps, hash: toBase64(formHash) };
-  for (const [i, level] of proof.levels.entries()) {
+  // How the level above must list the level below: the form's own numbers, then
+  // each recap's totals (only the choices the parent keeps).
+  let below: ((parentWithinDapil: boolean) => ChildFigures) | null = null;
+  if (formEntry) {
+    const f = formEntry.payload as CountForm;
+    const status = checkForm(f).length > 0 ? 'flagged' : 'accepted';
+    const hash = toBase64(formHash);
+    below = (within) => formChild(proof.contest, proof.tps, formEntry.seq, hash, status, f, within);
+  }
+  let belowCode = proof.tps;
+  for (const level of proof.levels) {
     const recapEntry = parse(`recap of ${level.area}`, level.recap.entry);
     const recapHash = included(`recap of ${level.area}`, level.recap);
-    if (!recapEntry) continue;
-    const recap = recapEntry.payload as RecapPayload;
+    const recap = recapEntry?.payload as RecapPayload | undefined;
+    if (!recapEntry || !recap) {
+      below = null;
+      belowCode = level.area;
+      continue;
+    }
     if (recap.area !== level.area || recap.contest !== proof.contest)
       fail(`recap entry of ${level.area} is for ${recap.contest} ${recap.area}`);
-    // 5. The chain: the level below is one of this recap's children, by hash.
-    const link = recap.children.find((c) => c.code === below.code);
-    if (!link || link.hash !== below.hash)
-      fail(`${level.area}'s recap does not list ${below.code} with the proven entry hash`);
-    // 4. Every child: hash as committed, figures that sum to the recap's.
-    const children: Parameters<typeof sumChildren>[2][number][] = [];
-    for (const ref of recap.children) {
-      const c = level.children.find((x) => x.code === ref.code && x.seq === ref.seq);
-      if (!c) {
-        fail(`${level.area}: child ${ref.code} v${ref.seq} is missing from the proof`);
-        continue;
-      }
-      if (toBase64(leafHash(utf8(c.entry))) !== ref.hash) {
-        fail(`${level.area}: child ${ref.code} v${ref.seq} does not hash to the committed hash`);
-        continue;
-      }
-      const e = parse(`child ${ref.code}`, c.entry);
-      if (!e) continue;
-      if (i === 0) {
-        const f = e.payload as CountForm;
-        const failed = checkForm(f).length > 0;
-        if (failed !== (ref.status === 'flagged'))
-          fail(
-            `${level.area}: TPS ${ref.code} is listed ${ref.status} but its numbers ${failed ? 'fail' : 'pass'} the checks`,
-          );
-        const figures: Figures = {
-          valid: f.valid,
-          invalid: f.invalid,
-          votes: recapVotes(proof.contest, f.votes),
-        };
-        children.push({ ref, figures });
-      } else {
-        const p = e.payload as RecapPayload;
-        children.push({ ref, figures: p, tps: p.tps });
-      }
+    const malformed = listingIssue(recap);
+    if (malformed) {
+      fail(`${level.area}'s recap: ${malformed}`);
+      below = null;
+      belowCode = level.area;
+      continue;
     }
+    const children = listedChildren(recap);
     const within = recap.dapil !== null;
+    // 5. The chain: the level below is listed here with its exact hash, version
+    // and figures (for a form, its signed numbers and the status its checks give).
+    const listed = children.find((c) => c.code === belowCode);
+    if (!listed) fail(`${level.area}'s recap does not list ${belowCode}`);
+    else if (below && !sameChild(listed, below(within)))
+      fail(
+        `${level.area}'s recap lists ${belowCode} with a hash, version, status or figures other than the proven entry's`,
+      );
+    // 4. The sum: this recap's totals are exactly its listed children's.
+    for (const c of children)
+      if (!listsOwnChild(level.area, c.code))
+        fail(`${level.area}'s recap lists ${c.code}, which is not one of its areas`);
     const sum = sumChildren(proof.contest, within, children);
     if (sum.valid !== recap.valid || sum.invalid !== recap.invalid)
       fail(
         `${level.area}: valid/invalid ${recap.valid}/${recap.invalid} but the children sum to ${sum.valid}/${sum.invalid}`,
+      );
+    if (sum.tps.accepted !== recap.tps.accepted || sum.tps.flagged !== recap.tps.flagged)
+      fail(
+        `${level.area}: counts ${recap.tps.accepted}+${recap.tps.flagged} TPS but the children hold ${sum.tps.accepted}+${sum.tps.flagged}`,
       );
     const keys = new Set([...Object.keys(sum.votes), ...Object.keys(recap.votes)]);
     for (const k of keys)
@@ -138,7 +154,9 @@ export function verifyResultsProof(proof: ResultsProof, verifierKey: string): Ch
         fail(
           `${level.area}: choice ${k} has ${recap.votes[k] ?? 0} but the children sum to ${sum.votes[k] ?? 0}`,
         );
-    below = { code: level.area, hash: toBase64(recapHash) };
+    const hash = toBase64(recapHash);
+    below = (parentWithin) => areaChild(recap, recapEntry.seq, hash, parentWithin);
+    belowCode = level.area;
   }
   const top = proof.levels.at(-1);
   if (!top || top.area !== 'ID') fail('the chain does not reach the national recap');
@@ -147,6 +165,25 @@ export function verifyResultsProof(proof: ResultsProof, verifierKey: string): Ch
     errors,
     checked: { treeSize: proof.treeSize, levels: proof.levels.map((l) => l.area) },
   };
+}
+
+const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** What is wrong with a recap's listing as data (before any sum), or null. */
+function listingIssue(r: RecapPayload): string | null {
+  if (!Array.isArray(r.choices) || !r.choices.every((c) => typeof c === 'string'))
+    return 'choices is not a list of choice ids';
+  if (new Set(r.choices).size !== r.choices.length) return 'a choice is listed twice';
+  if (!Array.isArray(r.children)) return 'children is not a list';
+  for (const c of r.children) {
+    if (typeof c?.code !== 'string') return 'a child has no code';
+    if (!count(c.valid) || !count(c.invalid)) return `${c.code}: valid/invalid are not counts`;
+    if (!Array.isArray(c.votes) || c.votes.length !== r.choices.length || !c.votes.every(count))
+      return `${c.code}: votes are not one count per choice`;
+    if (c.tps && (!count(c.tps.accepted) || !count(c.tps.flagged)))
+      return `${c.code}: TPS counts are not counts`;
+  }
+  return null;
 }
 
 function checkDeviceSignature(e: Entry, fail: (m: string) => void): void {

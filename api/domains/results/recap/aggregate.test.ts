@@ -3,20 +3,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  areaChild,
   compareChoice,
-  type Figures,
+  formChild,
   keepsChoice,
-  type RecapChild,
+  type RecapPayload,
   recapVotes,
+  sameChild,
   sumChildren,
 } from './aggregate.ts';
 
-const child = (code: string, status: 'accepted' | 'flagged' = 'accepted'): RecapChild => ({
-  code,
-  seq: 1,
-  hash: 'h',
-  status,
-});
+/** A TPS form as its desa lists it: the sheet's own numbers. */
+const tps = (
+  code: string,
+  valid: number,
+  votes: Record<string, number>,
+  status: 'accepted' | 'flagged' = 'accepted',
+) => formChild('DPR', code, 1, 'h', status, { valid, invalid: 1, votes }, true);
 
 describe('recap arithmetic', () => {
   it('turns a form’s party-only votes into party totals for party contests', () => {
@@ -40,15 +43,10 @@ describe('recap arithmetic', () => {
   });
 
   it('sums accepted children, lists flagged ones, and counts TPS', () => {
-    const f = (valid: number, votes: Record<string, number>): Figures => ({
-      valid,
-      invalid: 1,
-      votes,
-    });
     const s = sumChildren('DPR', false, [
-      { ref: child('3171011001002'), figures: f(10, recapVotes('DPR', { '1': 4, '1.1': 6 })) },
-      { ref: child('3171011001001'), figures: f(7, recapVotes('DPR', { '2.1': 7 })) },
-      { ref: child('3171011001003', 'flagged'), figures: f(999, { '1': 999 }) },
+      tps('3171011001002', 10, { '1': 4, '1.1': 6 }),
+      tps('3171011001001', 7, { '2.1': 7 }),
+      tps('3171011001003', 999, { '1': 999 }, 'flagged'),
     ]);
     expect(s.valid).toBe(17);
     expect(s.invalid).toBe(2);
@@ -70,33 +68,28 @@ describe('recap arithmetic', () => {
       fc.property(
         fc.array(fc.array(votes, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }),
         (groups) => {
-          const forms = groups.map((g) => g.map((v) => recapVotes('DPR', v)));
           const flat = sumChildren(
             'DPR',
             false,
-            forms.flat().map((v, i) => ({
-              ref: child(`t${i}`),
-              figures: { valid: 0, invalid: 0, votes: v },
-            })),
+            groups.flat().map((v, i) => tps(`t${i}`, 0, v)),
           );
-          const mid = forms.map((g, j) =>
-            sumChildren(
-              'DPR',
-              true,
-              g.map((v, i) => ({
-                ref: child(`t${j}.${i}`),
-                figures: { valid: 0, invalid: 0, votes: v },
-              })),
-            ),
+          const mid = groups.map(
+            (g, j): RecapPayload => ({
+              contest: 'DPR',
+              area: `a${j}`,
+              level: 'desa',
+              dapil: 'd',
+              ...sumChildren(
+                'DPR',
+                true,
+                g.map((v, i) => tps(`t${j}.${i}`, 0, v)),
+              ),
+            }),
           );
           const top = sumChildren(
             'DPR',
             false,
-            mid.map((m, j) => ({
-              ref: { code: `a${j}`, seq: 1, hash: 'h' },
-              figures: m,
-              tps: m.tps,
-            })),
+            mid.map((m) => areaChild(m, 1, 'h', false)),
           );
           expect(top.votes).toEqual(flat.votes);
           expect(top.tps).toEqual(flat.tps);
@@ -110,6 +103,36 @@ describe('recap arithmetic', () => {
         },
       ),
     );
+  });
+
+  it('lists an area child with the choices its parent keeps', () => {
+    const desa: RecapPayload = {
+      contest: 'DPR',
+      area: '3171011001',
+      level: 'desa',
+      dapil: 'DKI-1',
+      ...sumChildren('DPR', true, [tps('3171011001001', 20, { '1': 4, '1.1': 6, '2.3': 10 })]),
+    };
+    expect(desa.votes).toEqual({ '1': 10, '1.1': 6, '2': 10, '2.3': 10 });
+    const inDapil = areaChild(desa, 3, 'h3', true);
+    const above = areaChild(desa, 3, 'h3', false);
+    expect(inDapil.votes).toEqual(desa.votes);
+    expect(above).toEqual({
+      code: '3171011001',
+      seq: 3,
+      hash: 'h3',
+      tps: { accepted: 1, flagged: 0 },
+      valid: 20,
+      invalid: 1,
+      votes: { '1': 10, '2': 10 },
+    });
+    expect(sameChild(above, areaChild(desa, 3, 'h3', false))).toBe(true);
+    expect(sameChild(above, areaChild(desa, 4, 'h3', false))).toBe(false);
+    expect(sameChild(above, { ...above, votes: { ...above.votes, '2': 11 } })).toBe(false);
+    expect(sameChild(above, { ...above, votes: { ...above.votes, '3': 1 } })).toBe(false);
+    // A zero is the same as no row.
+    expect(sameChild(above, { ...above, votes: { ...above.votes, '3': 0 } })).toBe(true);
+    expect(sameChild(above, { ...above, tps: { accepted: 1, flagged: 1 } })).toBe(false);
   });
 
   it('orders choices as on the ballot', () => {

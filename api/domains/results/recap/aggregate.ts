@@ -23,26 +23,53 @@ export interface Figures {
   votes: Record<string, number>;
 }
 
-/** A child of a recap: a TPS form version, or a lower area's recap version. */
+/**
+ * A child of a recap as the recap lists it: which entry (code, version, leaf
+ * hash) and the figures it contributes, so one recap entry is enough to check
+ * its own sum, and a chain of them (form → desa → … → nation) proves a TPS's
+ * signed numbers are in the national totals without fetching any sibling — a
+ * Merkle sum tree over the log (../proof/verify-chain.ts).
+ *
+ * Votes are listed as a column per choice (the recap's `choices`), not a map:
+ * a DPR listing names up to ~300 choices, and an entry must stay under 64 KiB
+ * (C2SP entry bundles), so every listing is a row of numbers, and an area with
+ * more than MAX_LISTED children lists parts of them (./parts.ts).
+ */
 export interface RecapChild {
-  /** TPS code (13 digits) or area code. */
+  /** TPS code (13 digits), area code, or part code (`<area>/<n>`). */
   code: string;
   seq: number;
   /** Standard base64 RFC 9162 leaf hash of the child's log entry. */
   hash: string;
   /** TPS children only: a flagged form is listed (committed to) but not summed. */
   status?: 'accepted' | 'flagged';
+  /** Area and part children only: TPS forms summed and left out below the child. */
+  tps?: { accepted: number; flagged: number };
+  valid: number;
+  invalid: number;
+  /** Recap votes per choice, in the order of the listing recap's `choices`. */
+  votes: number[];
+}
+
+/** A listed child with its votes by choice: what the publisher and verifier reason on. */
+export interface ChildFigures extends Omit<RecapChild, 'votes'> {
+  /** Recap votes of the choices the listing recap keeps (zeros may be left out). */
+  votes: Record<string, number>;
 }
 
 /** The recap payload in the log (kind `results.recap.computed`). */
 export interface RecapPayload extends Figures {
   contest: string;
+  /** Area code, or `<area>/<n>` for a part of a large area's children. */
   area: string;
+  /** The area's level, or `part`. */
   level: string;
   /** The dapil of this contest the area lies wholly inside, or null (then no candidate rows). */
   dapil: string | null;
   /** TPS forms summed (accepted) and listed but left out (flagged) below this area. */
   tps: { accepted: number; flagged: number };
+  /** The columns of the children's `votes`, in ballot order. */
+  choices: string[];
   children: RecapChild[];
 }
 
@@ -97,32 +124,112 @@ export function compareChoice(a: string, b: string): number {
   return a1! - b1! || (a2 ?? 0) - (b2 ?? 0);
 }
 
+/** A TPS form version as its desa recap (or part) lists it: the form's recap votes. */
+export function formChild(
+  contest: string,
+  code: string,
+  seq: number,
+  hash: string,
+  status: 'accepted' | 'flagged',
+  form: Figures,
+  parentWithinDapil: boolean,
+): ChildFigures {
+  return {
+    code,
+    seq,
+    hash,
+    status,
+    valid: form.valid,
+    invalid: form.invalid,
+    votes: kept(contest, recapVotes(contest, form.votes), parentWithinDapil),
+  };
+}
+
+/** A recap version as its parent lists it: the choices the parent keeps. */
+export function areaChild(
+  recap: RecapPayload,
+  seq: number,
+  hash: string,
+  parentWithinDapil: boolean,
+): ChildFigures {
+  return {
+    code: recap.area,
+    seq,
+    hash,
+    tps: { accepted: recap.tps.accepted, flagged: recap.tps.flagged },
+    valid: recap.valid,
+    invalid: recap.invalid,
+    votes: kept(recap.contest, recap.votes, parentWithinDapil),
+  };
+}
+
+function kept(contest: string, votes: Votes, withinDapil: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const id in votes)
+    if (votes[id] !== 0 && keepsChoice(contest, id, withinDapil)) out[id] = votes[id]!;
+  return out;
+}
+
+/** A recap's listing read back by choice (zeros left out). */
+export function listedChildren(recap: Pick<RecapPayload, 'choices' | 'children'>): ChildFigures[] {
+  return recap.children.map((c) => {
+    const votes: Record<string, number> = {};
+    recap.choices.forEach((id, i) => {
+      const n = c.votes[i];
+      if (n !== 0) votes[id] = n as number;
+    });
+    return { ...c, votes };
+  });
+}
+
+/** Whether two listings of a child say exactly the same (the chain check). */
+export function sameChild(a: ChildFigures, b: ChildFigures): boolean {
+  if (
+    a.code !== b.code ||
+    a.seq !== b.seq ||
+    a.hash !== b.hash ||
+    a.status !== b.status ||
+    a.valid !== b.valid ||
+    a.invalid !== b.invalid ||
+    a.tps?.accepted !== b.tps?.accepted ||
+    a.tps?.flagged !== b.tps?.flagged
+  )
+    return false;
+  const nonzero = (v: Record<string, number>) => Object.keys(v).filter((k) => v[k] !== 0);
+  const ka = nonzero(a.votes);
+  return ka.length === nonzero(b.votes).length && ka.every((k) => a.votes[k] === b.votes[k]);
+}
+
 /**
- * A recap's figures from its children's figures (recap votes: TPS forms go
- * through recapVotes first): accepted children add up, flagged ones are only listed. `children` pairs each child's reference with its
- * figures; they come out sorted by code.
+ * A recap's figures and listing from its children: accepted children add up,
+ * flagged ones are only listed. Children come out sorted by code, each with a
+ * vote column for every choice any child lists, in ballot order.
  */
 export function sumChildren(
   contest: string,
   withinDapil: boolean,
-  children: readonly { ref: RecapChild; figures: Figures; tps?: RecapPayload['tps'] }[],
-): Pick<RecapPayload, 'valid' | 'invalid' | 'votes' | 'tps' | 'children'> {
+  children: readonly ChildFigures[],
+): Pick<RecapPayload, 'valid' | 'invalid' | 'votes' | 'tps' | 'choices' | 'children'> {
   const total: Figures = { valid: 0, invalid: 0, votes: {} };
   const tps = { accepted: 0, flagged: 0 };
-  const sorted = [...children].sort((x, y) => (x.ref.code < y.ref.code ? -1 : 1));
+  const sorted = [...children].sort((x, y) => (x.code < y.code ? -1 : 1));
+  const columns = new Set<string>();
   for (const c of sorted) {
     if (c.tps) {
       tps.accepted += c.tps.accepted;
       tps.flagged += c.tps.flagged;
-    } else if (c.ref.status === 'flagged') tps.flagged++;
+    } else if (c.status === 'flagged') tps.flagged++;
     else tps.accepted++;
-    if (c.ref.status !== 'flagged') addFigures(total, c.figures, contest, withinDapil);
+    for (const id in c.votes) if (c.votes[id] !== 0) columns.add(id);
+    if (c.status !== 'flagged') addFigures(total, c, contest, withinDapil);
   }
+  const choices = [...columns].sort(compareChoice);
   return {
     valid: total.valid,
     invalid: total.invalid,
     votes: sortedVotes(total.votes),
     tps,
-    children: sorted.map((c) => c.ref),
+    choices,
+    children: sorted.map((c) => ({ ...c, votes: choices.map((id) => c.votes[id] ?? 0) })),
   };
 }

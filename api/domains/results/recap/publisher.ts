@@ -17,18 +17,19 @@
  * watermark commit together or not at all. `FOR UPDATE SKIP LOCKED` on the
  * watermark lets any number of API processes run a publisher; one works at a time.
  */
-import { base64, type Db, type Sql } from '../../../../ledger/index.ts';
-import { areaLevel, parentArea } from '../../../../policies/areas.ts';
+import { base64, type Db, Lru, type Sql } from '../../../../ledger/index.ts';
 import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
 import {
-  type Figures,
-  type RecapChild,
+  areaChild,
+  type ChildFigures,
+  formChild,
+  listedChildren,
   type RecapPayload,
-  recapVotes,
   sumChildren,
   type Votes,
 } from './aggregate.ts';
+import { areaOf, nodeDepth, nodeLevel, RecapTree } from './parts.ts';
 
 export const RECAP_KIND = 'results.recap.computed';
 export const RECAP_ACTOR = { id: 'saksi', role: 'SYSTEM' } as const;
@@ -77,12 +78,27 @@ export class RecapPublisher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** Recap versions this publisher wrote or read, by contest, area and version. */
+  private readonly recaps = new Lru<{ hash: string; payload: RecapPayload }>(
+    256 * 1024 * 1024,
+    // A rough size in bytes, without serialising: rows × (their fields + votes).
+    ({ payload: { children: c } }) => 512 + c.length * (96 + 8 * (c[0]?.votes.length ?? 0)),
+  );
+
+  /** Per contest: which recap lists which child (./parts.ts). */
+  private readonly trees = new Map<ContestId, RecapTree>();
 
   constructor(
     private readonly db: Db,
     private readonly registry: Registry,
     private readonly opts: RecapPublisherOptions = {},
   ) {}
+
+  private tree(contest: ContestId): RecapTree {
+    let t = this.trees.get(contest);
+    if (!t) this.trees.set(contest, (t = RecapTree.of(this.registry, contest)));
+    return t;
+  }
 
   start(): void {
     this.stopped = false;
@@ -148,14 +164,20 @@ export class RecapPublisher {
       );
       const dirty = await this.countForms(tx, forms);
       let recaps = 0;
-      for (const [contest, desa] of dirty) recaps += await this.recapUpward(tx, contest, desa);
+      for (const [contest, nodes] of dirty) recaps += await this.recapUpward(tx, contest, nodes);
       await tx.query('UPDATE recap_watermark SET next_index = $1', [upto]);
       return { forms: forms.length, recaps, nextIndex: upto, more: upto < Number(end) };
     });
   }
 
-  /** Moves each TPS's counted version forward; the desa whose TPS changed, per contest. */
-  private async countForms(tx: Sql, forms: FormRow[]): Promise<Map<ContestId, Set<string>>> {
+  /**
+   * Moves each TPS's counted version forward; per contest, per recap node that
+   * lists TPS (a desa, or a part of a large one), each changed TPS's listing.
+   */
+  private async countForms(
+    tx: Sql,
+    forms: FormRow[],
+  ): Promise<Map<ContestId, Map<string, ChildFigures[]>>> {
     const latest = new Map<string, FormRow>();
     for (const f of forms) {
       const k = `${f.contest}:${f.tps}`;
@@ -163,7 +185,7 @@ export class RecapPublisher {
       if (!seen || f.seq > seen.seq) latest.set(k, f);
     }
     const rows = [...latest.values()];
-    const dirty = new Map<ContestId, Set<string>>();
+    const dirty = new Map<ContestId, Map<string, ChildFigures[]>>();
     if (rows.length === 0) return dirty;
     const changed = await tx.query<{ contest: ContestId; tps: string }>(
       `INSERT INTO recap_tps (contest, tps, seq, status, entry_index, entry_hash, valid, invalid, votes)
@@ -188,154 +210,127 @@ export class RecapPublisher {
       ],
     );
     for (const c of changed) {
-      const set = dirty.get(c.contest) ?? new Set<string>();
-      set.add(c.tps.slice(0, 10));
-      dirty.set(c.contest, set);
+      const f = latest.get(`${c.contest}:${c.tps}`)!;
+      const byNode = dirty.get(c.contest) ?? new Map<string, ChildFigures[]>();
+      const node = this.tree(c.contest).parentOf(c.tps)!;
+      const within = this.dapilOf(c.contest, node) !== null;
+      const list = byNode.get(node) ?? [];
+      list.push(formChild(f.contest, f.tps, f.seq, base64(f.entry_hash), f.status, f, within));
+      byNode.set(node, list);
+      dirty.set(c.contest, byNode);
     }
     return dirty;
   }
 
-  /** Recomputes the given desa, then every changed area's parent, up to the nation. */
-  private async recapUpward(tx: Sql, contest: ContestId, desa: Set<string>): Promise<number> {
-    let areas = [...desa];
+  /**
+   * Publishes a new version of each recap node whose children changed, deepest
+   * first, then of their parents, up to the nation: each node once per tick.
+   * Incremental: a node's new recap is its current one with the changed
+   * children's listings replaced (a recap lists every child with its figures, so
+   * nothing below needs reading again), summed. A node is only here because a
+   * child moved to a newer version, so every one gets a new version.
+   */
+  private async recapUpward(
+    tx: Sql,
+    contest: ContestId,
+    changed: Map<string, ChildFigures[]>,
+  ): Promise<number> {
     let appended = 0;
-    while (areas.length > 0) {
-      const children =
-        areaLevel(areas[0]!) === 'desa'
-          ? await this.tpsChildren(tx, contest, areas)
-          : await this.areaChildren(tx, contest, areas);
-      const current = await currentRecaps(tx, contest, areas);
+    while (changed.size > 0) {
+      const depth = Math.max(...[...changed.keys()].map(nodeDepth));
+      const nodes = [...changed.keys()].filter((n) => nodeDepth(n) === depth);
+      const current = await this.currentRecaps(tx, contest, nodes);
       const jobs: LedgerJob[] = [];
-      const made: { area: string; seq: number; payload: RecapPayload }[] = [];
-      for (const area of areas) {
-        // The nation is never inside one dapil, even when a registry holds only
-        // one province (the demo): no candidate rows at the national level.
-        const dapil = area === 'ID' ? null : this.registry.dapilOf(contest, area);
+      const made: { node: string; seq: number; payload: RecapPayload }[] = [];
+      for (const node of nodes) {
+        const prev = current.get(node);
+        const listed = new Map(prev ? listedChildren(prev.payload).map((c) => [c.code, c]) : []);
+        for (const c of changed.get(node)!) listed.set(c.code, c);
+        changed.delete(node);
+        const dapil = this.dapilOf(contest, node);
         const payload: RecapPayload = {
           contest,
-          area,
-          level: areaLevel(area),
+          area: node,
+          level: nodeLevel(node),
           dapil,
-          ...sumChildren(contest, dapil !== null, children.get(area) ?? []),
+          ...sumChildren(contest, dapil !== null, [...listed.values()]),
         };
-        const now = current.get(area);
-        if (now && samePayload(now.payload, payload)) continue;
-        const seq = (now?.seq ?? 0) + 1;
-        made.push({ area, seq, payload });
+        const seq = (prev?.seq ?? 0) + 1;
+        made.push({ node, seq, payload });
         jobs.push(recapJob(payload, seq));
       }
-      if (jobs.length === 0) break;
       const receipts = await writeBatch(tx, jobs);
       await tx.query(
         `INSERT INTO recap_current (contest, area, seq)
          SELECT $1, * FROM unnest($2::text[], $3::int4[])
          ON CONFLICT (contest, area) DO UPDATE SET seq = excluded.seq`,
-        [contest, made.map((m) => m.area), made.map((m) => m.seq)],
+        [contest, made.map((m) => m.node), made.map((m) => m.seq)],
       );
       appended += receipts.length;
-      const parents = new Set<string>();
-      for (const m of made) {
-        const p = parentArea(m.area);
-        if (p !== null) parents.add(p);
-      }
-      areas = [...parents];
+      made.forEach((m, i) => {
+        const hash = receipts[i]!.entryHash;
+        this.recaps.set(`${contest}:${m.node}:${m.seq}`, { hash, payload: m.payload });
+        const parent = this.tree(contest).parentOf(m.node);
+        if (parent === null) return;
+        const list = changed.get(parent) ?? [];
+        list.push(areaChild(m.payload, m.seq, hash, this.dapilOf(contest, parent) !== null));
+        changed.set(parent, list);
+      });
     }
     return appended;
   }
 
-  /** Every counted TPS form of each desa, as recap children. */
-  private async tpsChildren(tx: Sql, contest: ContestId, desa: string[]) {
+  /** The dapil of the contest a node's area lies wholly inside (then candidate rows), or null. */
+  private dapilOf(contest: ContestId, node: string): string | null {
+    // The nation is never inside one dapil, even when a registry holds only one
+    // province (the demo): no candidate rows at the national level.
+    const area = areaOf(node);
+    return area === 'ID' ? null : this.registry.dapilOf(contest, area);
+  }
+
+  /**
+   * The current recap of each area that has one. A version never changes, so its
+   * payload is kept (bounded by size) under contest, area and version; only the
+   * version numbers are read each tick, and any other publisher's newer versions
+   * simply miss.
+   */
+  private async currentRecaps(
+    tx: Sql,
+    contest: string,
+    areas: string[],
+  ): Promise<Map<string, { seq: number; payload: RecapPayload }>> {
+    const seqs = await tx.query<{ area: string; seq: number }>(
+      'SELECT area, seq FROM recap_current WHERE contest = $1 AND area = ANY($2::text[])',
+      [contest, areas],
+    );
+    const out = new Map<string, { seq: number; payload: RecapPayload }>();
+    const missing: { area: string; seq: number }[] = [];
+    for (const r of seqs) {
+      const hit = this.recaps.get(`${contest}:${r.area}:${r.seq}`);
+      if (hit) out.set(r.area, { seq: r.seq, payload: hit.payload });
+      else missing.push(r);
+    }
+    if (missing.length === 0) return out;
     const rows = await tx.query<{
-      desa: string;
-      tps: string;
+      area: string;
       seq: number;
-      status: 'accepted' | 'flagged';
       entry_hash: Uint8Array;
-      valid: number;
-      invalid: number;
-      votes: Votes;
+      payload: RecapPayload;
     }>(
-      // LATERAL: one primary-key range scan per desa. As a plain join the planner
-      // chose to sort and merge the contest's whole recap_tps, spilling to disk
-      // once it held tens of thousands of TPS (bench:results, 23% of PostgreSQL).
-      `SELECT d.code AS desa, r.tps, r.seq, r.status, r.entry_hash, r.valid, r.invalid, r.votes
-         FROM unnest($2::text[]) AS d(code)
-         CROSS JOIN LATERAL (
-           SELECT * FROM recap_tps
-            WHERE contest = $1 AND tps > d.code || '000' AND tps <= d.code || '999'
-         ) r`,
-      [contest, desa],
+      `SELECT r.area, r.seq, r.entry_hash, r.payload
+         FROM unnest($2::text[], $3::int4[]) AS u(area, seq)
+         JOIN recaps r ON r.contest = $1 AND r.area = u.area AND r.seq = u.seq`,
+      [contest, missing.map((m) => m.area), missing.map((m) => m.seq)],
     );
-    const out = new Map<string, { ref: RecapChild; figures: Figures }[]>();
     for (const r of rows) {
-      const list = out.get(r.desa) ?? [];
-      list.push({
-        ref: { code: r.tps, seq: r.seq, hash: base64(r.entry_hash), status: r.status },
-        figures: { valid: r.valid, invalid: r.invalid, votes: recapVotes(contest, r.votes) },
+      this.recaps.set(`${contest}:${r.area}:${r.seq}`, {
+        hash: base64(r.entry_hash),
+        payload: r.payload,
       });
-      out.set(r.desa, list);
+      out.set(r.area, { seq: r.seq, payload: r.payload });
     }
     return out;
   }
-
-  /** The current recap of every child area of each area, as recap children. */
-  private async areaChildren(tx: Sql, contest: ContestId, areas: string[]) {
-    const codes = areas.flatMap((a) => this.registry.children(a));
-    const current = await currentRecaps(tx, contest, codes);
-    const out = new Map<
-      string,
-      { ref: RecapChild; figures: Figures; tps: RecapPayload['tps'] }[]
-    >();
-    for (const [code, r] of current) {
-      const parent = parentArea(code)!;
-      const list = out.get(parent) ?? [];
-      list.push({
-        ref: { code, seq: r.seq, hash: r.hash },
-        figures: r.payload,
-        tps: r.payload.tps,
-      });
-      out.set(parent, list);
-    }
-    return out;
-  }
-}
-
-/** The current recap of each area that has one. */
-async function currentRecaps(
-  tx: Sql,
-  contest: string,
-  areas: string[],
-): Promise<Map<string, { seq: number; hash: string; payload: RecapPayload }>> {
-  const rows = await tx.query<{
-    area: string;
-    seq: number;
-    entry_hash: Uint8Array;
-    payload: RecapPayload;
-  }>(
-    `SELECT c.area, c.seq, r.entry_hash, r.payload
-       FROM recap_current c JOIN recaps r USING (contest, area, seq)
-      WHERE c.contest = $1 AND c.area = ANY($2::text[])`,
-    [contest, areas],
-  );
-  return new Map(
-    rows.map((r) => [r.area, { seq: r.seq, hash: base64(r.entry_hash), payload: r.payload }]),
-  );
-}
-
-function samePayload(a: RecapPayload, b: RecapPayload): boolean {
-  return JSON.stringify(canonicalOrder(a)) === JSON.stringify(canonicalOrder(b));
-}
-
-/** jsonb does not keep key order: compare with keys sorted. */
-function canonicalOrder(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonicalOrder);
-  if (v !== null && typeof v === 'object')
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, canonicalOrder((v as Record<string, unknown>)[k])]),
-    );
-  return v;
 }
 
 function recapJob(payload: RecapPayload, seq: number): LedgerJob {
