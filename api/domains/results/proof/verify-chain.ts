@@ -159,7 +159,7 @@ export function verifyResultsProof(proof: ResultsProof, verifierKey: string): Ch
     belowCode = level.area;
   }
   const top = proof.levels.at(-1);
-  if (!top || top.area !== 'ID') fail('the chain does not reach the national recap');
+  if (top?.area !== 'ID') fail('the chain does not reach the national recap');
   return {
     ok: errors.length === 0,
     errors,

@@ -96,7 +96,10 @@ export class RecapPublisher {
 
   private tree(contest: ContestId): RecapTree {
     let t = this.trees.get(contest);
-    if (!t) this.trees.set(contest, (t = RecapTree.of(this.registry, contest)));
+    if (!t) {
+      t = RecapTree.of(this.registry, contest);
+      this.trees.set(contest, t);
+    }
     return t;
   }
 
