@@ -990,13 +990,24 @@ async function main(): Promise<void> {
     // ── recap currency: the national recaps count every answered form ──
     let currency = Number.NaN;
     let nationalAtEnd = 0;
+    // A publisher that keeps failing (its errors go to the server log as
+    // "recap: …") is reported after 60 s without progress, not waited out.
+    let progressAt = now();
     for (const until = now() + 600_000; ; await sleep(20)) {
       const [n] = (await admin.query<{ accepted: number; flagged: number }>(NATIONAL_SQL)).rows;
-      nationalAtEnd = n!.accepted + n!.flagged - baseline;
+      const counted = n!.accepted + n!.flagged - baseline;
+      if (counted > nationalAtEnd) progressAt = now();
+      nationalAtEnd = counted;
       currency = (epoch() - lastOkAt) / 1000;
       if (nationalAtEnd >= ok) break;
-      if (now() > until) {
-        failures.push(`the national recaps count ${nationalAtEnd} of ${ok} forms after 600 s`);
+      if (now() > until || now() - progressAt > 60_000) {
+        const recapErrors = readFileSync(logFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('recap: '))
+          .slice(-3);
+        failures.push(
+          `the national recaps count ${nationalAtEnd} of ${ok} forms after ${((now() - progressAt) / 1000).toFixed(0)} s without progress${recapErrors.length ? `; the publisher said: ${recapErrors.join(' | ').slice(0, 600)}` : ''}`,
+        );
         break;
       }
     }
