@@ -726,8 +726,8 @@ function parseArgs(argv: string[]): Options {
 
 /** Sum of TPS forms (accepted, flagged) in the national recaps of every contest. */
 const NATIONAL_SQL = `
-  SELECT coalesce(sum((r.payload->'tps'->>'accepted')::int), 0)::int AS accepted,
-         coalesce(sum((r.payload->'tps'->>'flagged')::int), 0)::int AS flagged
+  SELECT coalesce(sum((r.totals->'tps'->>'accepted')::int), 0)::int AS accepted,
+         coalesce(sum((r.totals->'tps'->>'flagged')::int), 0)::int AS flagged
     FROM recap_current c JOIN recaps r USING (contest, area, seq) WHERE c.area = 'ID'`;
 
 interface Sample {

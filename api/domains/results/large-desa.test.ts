@@ -97,7 +97,7 @@ describe('a desa with more TPS than one entry lists', () => {
     const national = async () =>
       (
         await p.fresh.db.query<{ n: number }>(
-          `SELECT (r.payload->'tps'->>'accepted')::int AS n FROM recap_current c
+          `SELECT (r.totals->'tps'->>'accepted')::int AS n FROM recap_current c
              JOIN recaps r USING (contest, area, seq) WHERE c.contest = 'DPR' AND c.area = 'ID'`,
         )
       )[0]?.n ?? 0;

@@ -5,3 +5,10 @@
 ALTER TABLE recaps DROP CONSTRAINT recaps_level_check;
 ALTER TABLE recaps ADD CONSTRAINT recaps_level_check
   CHECK (level IN ('nasional', 'provinsi', 'kabkota', 'kecamatan', 'desa', 'part'));
+
+-- A recap row keeps the totals only (level, dapil, valid, invalid, votes, TPS
+-- counts): the children it lists, with their figures, are in its log entry, which
+-- is the record. Storing them twice made this insert a third of PostgreSQL's time
+-- on election night (bench:results).
+ALTER TABLE recaps RENAME COLUMN payload TO totals;
+COMMENT ON COLUMN recaps.totals IS 'the entry payload without children and choices (those are in the log entry)';

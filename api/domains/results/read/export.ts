@@ -13,7 +13,7 @@
 import { base64, type Db } from '../../../../ledger/index.ts';
 import type { AreaLevel } from '../../../../policies/areas.ts';
 import type { Contest } from '../forms/index.ts';
-import { type RecapPayload, recapVotes, sortedVotes } from '../recap/aggregate.ts';
+import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 export const CSV_HEADER = 'area_code,tps,choice,votes,status,entry_index,entry_hash\n';
 const PAGE = 2000;
@@ -67,11 +67,11 @@ async function tpsPage(db: Db, contest: Contest, after: string) {
 async function areaPage(db: Db, contest: Contest, level: AreaLevel, after: string) {
   const rows = await db.query<{
     area: string;
-    payload: RecapPayload;
+    totals: RecapTotals;
     entry_hash: Uint8Array;
     idx: number | null;
   }>(
-    `SELECT c.area, r.payload, r.entry_hash, e.idx
+    `SELECT c.area, r.totals, r.entry_hash, e.idx
        FROM recap_current c JOIN recaps r USING (contest, area, seq)
        LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
       WHERE c.contest = $1 AND r.level = $2 AND c.area > $3
@@ -81,7 +81,7 @@ async function areaPage(db: Db, contest: Contest, level: AreaLevel, after: strin
   let text = '';
   for (const r of rows) {
     const tail = `,accepted,${r.idx ?? ''},${base64(r.entry_hash)}\n`;
-    for (const [choice, n] of Object.entries(sortedVotes(r.payload.votes)))
+    for (const [choice, n] of Object.entries(sortedVotes(r.totals.votes)))
       text += `${r.area},,${choice},${n}${tail}`;
   }
   return { text, last: rows.length < PAGE ? null : rows[rows.length - 1]!.area };

@@ -6,25 +6,25 @@ import { base64, type Db } from '../../../../ledger/index.ts';
 import { areaLevel } from '../../../../policies/areas.ts';
 import type { Registry } from '../../registry/index.ts';
 import type { Contest } from '../forms/index.ts';
-import { type RecapPayload, recapVotes, sortedVotes } from '../recap/aggregate.ts';
+import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export async function areaResults(db: Db, registry: Registry, contest: Contest, area: string) {
   const [recap] = await db.query<{
     seq: number;
-    payload: RecapPayload;
+    totals: RecapTotals;
     entry_hash: Uint8Array;
     idx: number | null;
   }>(
-    `SELECT c.seq, r.payload, r.entry_hash, e.idx
+    `SELECT c.seq, r.totals, r.entry_hash, e.idx
        FROM recap_current c JOIN recaps r USING (contest, area, seq)
        LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
       WHERE c.contest = $1 AND c.area = $2`,
     [contest, area],
   );
   if (!recap) return null;
-  const p = recap.payload;
+  const p = recap.totals;
   let children: unknown[];
   if (areaLevel(area) === 'desa') {
     const rows = await db.query<{
@@ -60,11 +60,11 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
     const rows = await db.query<{
       area: string;
       seq: number;
-      payload: RecapPayload;
+      totals: RecapTotals;
       entry_hash: Uint8Array;
       idx: number | null;
     }>(
-      `SELECT c.area, c.seq, r.payload, r.entry_hash, e.idx
+      `SELECT c.area, c.seq, r.totals, r.entry_hash, e.idx
          FROM recap_current c JOIN recaps r USING (contest, area, seq)
          LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
         WHERE c.contest = $1 AND c.area = ANY($2::text[])
@@ -75,10 +75,10 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
       code: r.area,
       name: registry.area(r.area)?.name,
       seq: r.seq,
-      valid: Number(r.payload.valid),
-      invalid: Number(r.payload.invalid),
-      votes: sortedVotes(r.payload.votes),
-      tps: r.payload.tps,
+      valid: Number(r.totals.valid),
+      invalid: Number(r.totals.invalid),
+      votes: sortedVotes(r.totals.votes),
+      tps: r.totals.tps,
       index: num(r.idx),
       entryHash: base64(r.entry_hash),
     }));

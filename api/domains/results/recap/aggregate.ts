@@ -73,6 +73,9 @@ export interface RecapPayload extends Figures {
   children: RecapChild[];
 }
 
+/** What the `recaps` table keeps of a recap: the payload without its listing (that is in the entry). */
+export type RecapTotals = Omit<RecapPayload, 'children' | 'choices'>;
+
 /** A form's votes as a recap counts them: for party contests "7" becomes the party total. */
 export function recapVotes(contest: string, formVotes: Votes): Record<string, number> {
   const out: Record<string, number> = {};
@@ -119,9 +122,14 @@ export function sortedVotes(votes: Votes): Record<string, number> {
 
 /** Ballot order: "2" < "2.1" < "2.10" < "10". */
 export function compareChoice(a: string, b: string): number {
-  const [a1, a2] = a.split('.').map(Number);
-  const [b1, b2] = b.split('.').map(Number);
-  return a1! - b1! || (a2 ?? 0) - (b2 ?? 0);
+  // parseInt stops at the dot: the party (or pair, or DPD candidate) number.
+  const da = a.indexOf('.');
+  const db = b.indexOf('.');
+  return (
+    Number.parseInt(a, 10) - Number.parseInt(b, 10) ||
+    (da === -1 ? 0 : Number.parseInt(a.slice(da + 1), 10)) -
+      (db === -1 ? 0 : Number.parseInt(b.slice(db + 1), 10))
+  );
 }
 
 /** A TPS form version as its desa recap (or part) lists it: the form's recap votes. */

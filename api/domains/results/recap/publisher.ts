@@ -26,6 +26,7 @@ import {
   formChild,
   listedChildren,
   type RecapPayload,
+  type RecapTotals,
   sumChildren,
   type Votes,
 } from './aggregate.ts';
@@ -79,10 +80,10 @@ export class RecapPublisher {
   private running: Promise<void> | undefined;
   private stopped = true;
   /** Recap versions this publisher wrote or read, by contest, area and version. */
-  private readonly recaps = new Lru<{ hash: string; payload: RecapPayload }>(
+  private readonly recaps = new Lru<RecapPayload>(
     256 * 1024 * 1024,
     // A rough size in bytes, without serialising: rows × (their fields + votes).
-    ({ payload: { children: c } }) => 512 + c.length * (96 + 8 * (c[0]?.votes.length ?? 0)),
+    ({ children: c }) => 512 + c.length * (96 + 8 * (c[0]?.votes.length ?? 0)),
   );
 
   /** Per contest: which recap lists which child (./parts.ts). */
@@ -272,7 +273,7 @@ export class RecapPublisher {
       appended += receipts.length;
       made.forEach((m, i) => {
         const hash = receipts[i]!.entryHash;
-        this.recaps.set(`${contest}:${m.node}:${m.seq}`, { hash, payload: m.payload });
+        this.recaps.set(`${contest}:${m.node}:${m.seq}`, m.payload);
         const parent = this.tree(contest).parentOf(m.node);
         if (parent === null) return;
         const list = changed.get(parent) ?? [];
@@ -310,30 +311,32 @@ export class RecapPublisher {
     const missing: { area: string; seq: number }[] = [];
     for (const r of seqs) {
       const hit = this.recaps.get(`${contest}:${r.area}:${r.seq}`);
-      if (hit) out.set(r.area, { seq: r.seq, payload: hit.payload });
+      if (hit) out.set(r.area, { seq: r.seq, payload: hit });
       else missing.push(r);
     }
     if (missing.length === 0) return out;
-    const rows = await tx.query<{
-      area: string;
-      seq: number;
-      entry_hash: Uint8Array;
-      payload: RecapPayload;
-    }>(
-      `SELECT r.area, r.seq, r.entry_hash, r.payload
+    // The listing is in the log entry (the table keeps totals only).
+    const rows = await tx.query<{ area: string; seq: number; entry: Uint8Array }>(
+      `SELECT r.area, r.seq, p.entry
          FROM unnest($2::text[], $3::int4[]) AS u(area, seq)
-         JOIN recaps r ON r.contest = $1 AND r.area = u.area AND r.seq = u.seq`,
+         JOIN recaps r ON r.contest = $1 AND r.area = u.area AND r.seq = u.seq
+         JOIN ledger_pending p ON p.id = r.pending_id`,
       [contest, missing.map((m) => m.area), missing.map((m) => m.seq)],
     );
     for (const r of rows) {
-      this.recaps.set(`${contest}:${r.area}:${r.seq}`, {
-        hash: base64(r.entry_hash),
-        payload: r.payload,
-      });
-      out.set(r.area, { seq: r.seq, payload: r.payload });
+      const payload = (JSON.parse(utf8Text(r.entry)) as { payload: RecapPayload }).payload;
+      this.recaps.set(`${contest}:${r.area}:${r.seq}`, payload);
+      out.set(r.area, { seq: r.seq, payload });
     }
     return out;
   }
+}
+
+const utf8Text = (b: Uint8Array) =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+
+function totalsOf({ children: _c, choices: _s, ...totals }: RecapPayload): RecapTotals {
+  return totals;
 }
 
 function recapJob(payload: RecapPayload, seq: number): LedgerJob {
@@ -363,7 +366,7 @@ function recapJob(payload: RecapPayload, seq: number): LedgerJob {
           area: payload.area,
           seq,
           level: payload.level,
-          payload: payload as never,
+          totals: totalsOf(payload) as never,
           entry_hash: e.entryHash,
           pending_id: e.pendingId,
         },
