@@ -31,6 +31,11 @@ export interface ServerOptions {
    * others leave it out.
    */
   demoSeedTps?: DemoSeedSize;
+  /**
+   * Run the recap publisher in this process when it leads (default). `serve
+   * --workers` runs it in a process of its own instead (./recap-node.ts).
+   */
+  recap?: boolean;
 }
 
 export async function startServer(
@@ -68,7 +73,7 @@ export async function startServer(
     onError: (e) => log(`recap: ${e instanceof Error ? e.message : String(e)}`),
   });
   void leading.then(() => {
-    if (!leader.signal.aborted) recap.start();
+    if (!leader.signal.aborted && options.recap !== false) recap.start();
   });
   const app = createApp({
     platform: platform.deps,

@@ -76,6 +76,23 @@ export class IdempotentReplay extends Error {}
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
+/** Byte strings as one buffer, with 1-based offsets and lengths (for SQL substring). */
+function pack(parts: readonly Uint8Array[]): {
+  bytes: Buffer;
+  offsets: number[];
+  lengths: number[];
+} {
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1;
+  for (const p of parts) {
+    offsets.push(at);
+    lengths.push(p.length);
+    at += p.length;
+  }
+  return { bytes: Buffer.concat(parts), offsets, lengths };
+}
+
 export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<BatchReceipt[]> {
   // 1. Previous versions. A correction whose predecessor is earlier in this same
   //    batch takes it from there (it is not in the table yet).
@@ -116,26 +133,34 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
   //    new pending ids in insertion order (ids come from one sequence, in order,
   //    within this statement); ON CONFLICT DO NOTHING drops a version that exists
   //    (also one repeated within the batch), and the missing row says so.
+  //    The entries travel as one binary parameter cut by lengths, and the leaf
+  //    hashes as another (32 bytes each): a bytea[] parameter is sent as hex text
+  //    in an array literal, which doubled the bytes and made PostgreSQL parse it
+  //    (bench:results: this statement was 29% of PostgreSQL's time).
+  const packed = pack(built.map((b) => b.bytes));
   const inserted = await tx.query<{ pending_id: number }>(
     `WITH p AS (
        INSERT INTO ledger_pending (entry)
-       SELECT e FROM unnest($1::bytea[]) WITH ORDINALITY AS u(e, ord) ORDER BY ord
+       SELECT substring($1::bytea FROM u.o FOR u.l)
+         FROM unnest($6::int4[], $7::int4[]) WITH ORDINALITY AS u(o, l, ord) ORDER BY ord
        RETURNING id
      ), numbered AS (
        SELECT id, row_number() OVER (ORDER BY id) AS ord FROM p
      )
      INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id, kind)
-     SELECT s.subject, s.seq, s.h, n.id, s.kind
-       FROM unnest($2::text[], $3::int4[], $4::bytea[], $5::text[]) WITH ORDINALITY AS s(subject, seq, h, kind, ord)
+     SELECT s.subject, s.seq, substring($4::bytea FROM s.ord::int * 32 - 31 FOR 32), n.id, s.kind
+       FROM unnest($2::text[], $3::int4[], $5::text[]) WITH ORDINALITY AS s(subject, seq, kind, ord)
        JOIN numbered n ON n.ord = s.ord
      ON CONFLICT DO NOTHING
      RETURNING pending_id`,
     [
-      built.map((b) => b.bytes),
+      packed.bytes,
       jobs.map((j) => j.subject),
       jobs.map((j) => j.seq),
-      built.map((b) => b.leafHash),
+      pack(built.map((b) => b.leafHash)).bytes,
       jobs.map((j) => j.kind),
+      packed.offsets,
+      packed.lengths,
     ],
   );
   if (inserted.length !== jobs.length) {

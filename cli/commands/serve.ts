@@ -5,10 +5,13 @@
  * `--workers N` (PostgreSQL only) runs N API processes on one port with Node's
  * cluster module: API nodes are stateless, and one process tops out at one core.
  * Every worker contends for the sequencer lock; one leads, the others take over.
+ * One more process runs only the recap publisher (api/recap-node.ts), so that it
+ * is not queued behind requests; it is restarted if it dies.
  */
 import cluster from 'node:cluster';
 import { type DemoSeedSize, demoSeedTps } from '../../api/domains/results/demo/index.ts';
 import { type Config, loadConfig, startServer } from '../../api/index.ts';
+import { startRecapNode } from '../../api/recap-node.ts';
 import { openLocalKeystore } from '../../keys/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 
@@ -34,6 +37,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
       );
     return runPrimary(config, workers, io);
   }
+  if (process.env[ROLE] === 'recap') return runRecap(config, io);
   const workerId = cluster.isWorker ? cluster.worker!.id : 1;
   // Only one process prints and seeds the demo; the others serve quietly.
   const quiet: Io = workerId === 1 ? io : { stdout: () => undefined, stderr: io.stderr };
@@ -43,22 +47,34 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return runNode(config, quiet, seed);
+  return runNode(config, quiet, seed, process.env[ROLE] !== 'api');
 }
+
+/** Which part a cluster worker plays: `api` (HTTP and the sequencer) or `recap`. */
+const ROLE = 'SAKSI_NODE_ROLE';
 
 async function runPrimary(config: Config, workers: number, io: Io): Promise<number> {
   // Create the keys once, before workers race to create them.
   const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
   await keys.signer('log', config.origin);
-  for (let i = 0; i < workers; i++) cluster.fork();
-  let alive = workers;
+  for (let i = 0; i < workers; i++) cluster.fork({ [ROLE]: 'api' });
+  let recap = cluster.fork({ [ROLE]: 'recap' });
+  let alive = workers + 1;
+  let stopping = false;
   await new Promise<void>((resolve) => {
-    cluster.on('exit', (_w, code) => {
+    cluster.on('exit', (w, code) => {
+      if (w === recap && !stopping) {
+        // The totals must not stop moving because one process died.
+        io.stderr(`saksi: the recap process exited with code ${code}; restarting it`);
+        recap = cluster.fork({ [ROLE]: 'recap' });
+        return;
+      }
       alive--;
       if (code !== 0) io.stderr(`saksi: a worker exited with code ${code}`);
       if (alive === 0) resolve();
     });
     const stop = () => {
+      stopping = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     };
     process.once('SIGINT', stop);
@@ -67,8 +83,24 @@ async function runPrimary(config: Config, workers: number, io: Io): Promise<numb
   return 0;
 }
 
-async function runNode(config: Config, io: Io, demoSeedTps: DemoSeedSize): Promise<number> {
-  const server = await startServer(config, (m) => io.stderr(m), { demoSeedTps });
+async function runRecap(config: Config, io: Io): Promise<number> {
+  const node = await startRecapNode(config, (m) => io.stderr(m));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await node.close();
+  if (cluster.isWorker) cluster.worker?.disconnect();
+  return 0;
+}
+
+async function runNode(
+  config: Config,
+  io: Io,
+  demoSeedTps: DemoSeedSize,
+  recap: boolean,
+): Promise<number> {
+  const server = await startServer(config, (m) => io.stderr(m), { demoSeedTps, recap });
   const { runtime } = server;
   io.stdout(`saksi listening on ${server.url}`);
   io.stdout(

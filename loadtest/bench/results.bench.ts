@@ -463,6 +463,14 @@ function running(pid: number): boolean {
   }
 }
 
+function envOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
 function commandOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
@@ -1092,11 +1100,13 @@ async function main(): Promise<void> {
       role:
         i === 0
           ? 'primary (cluster)'
-          : pid === leader
-            ? 'API worker, leader (sequencer + recap publisher)'
-            : commandOf(pid).includes('esbuild')
-              ? 'esbuild (tsx loader service)'
-              : 'API worker',
+          : envOf(pid).includes('SAKSI_NODE_ROLE=recap')
+            ? 'recap publisher'
+            : pid === leader
+              ? 'API worker, leader (sequencer)'
+              : commandOf(pid).includes('esbuild')
+                ? 'esbuild (tsx loader service)'
+                : 'API worker',
       seconds: c1.procs[i]! - c0.procs[i]!,
     }));
     const pgSeconds = [...c1.pg].reduce((s, [p, v]) => s + v - (c0.pg.get(p) ?? 0), 0);
