@@ -1436,7 +1436,9 @@ async function main(): Promise<void> {
     await created
       .drop()
       .catch((e) => console.error(`drop ${created.name}: ${(e as Error).message}`));
-    rmSync(dir, { recursive: true, force: true });
+    // SAKSI_BENCH_KEEP=1 keeps the server log and CPU profiles for a closer look.
+    if (process.env.SAKSI_BENCH_KEEP === '1') console.log(`  kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 
   info.loadAvgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));

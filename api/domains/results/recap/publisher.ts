@@ -41,8 +41,9 @@ export interface RecapPublisherOptions {
   intervalMs?: number;
   /**
    * Pause after a tick that counted forms. Every tick republishes each area that
-   * changed, up to the nation, so under load a pause lets one tick take a second's
-   * forms at once instead of re-issuing the same upper recaps many times a second.
+   * changed, up to the nation, so under load a pause (default 500 ms) lets one tick
+   * take that long's forms at once instead of re-issuing the same upper recaps
+   * after every handful of forms; the totals then trail by about two ticks.
    */
   busyIntervalMs?: number;
   /** Most log entries read per tick. */
@@ -125,7 +126,7 @@ export class RecapPublisher {
             r.more
               ? 0
               : r.forms > 0
-                ? (this.opts.busyIntervalMs ?? 1000)
+                ? (this.opts.busyIntervalMs ?? 500)
                 : (this.opts.intervalMs ?? 500),
           );
         })
