@@ -208,36 +208,60 @@ export function sameChild(a: ChildFigures, b: ChildFigures): boolean {
   return ka.length === nonzero(b.votes).length && ka.every((k) => a.votes[k] === b.votes[k]);
 }
 
+/** Ballot-order sort keys of choice ids, kept: the same few hundred ids recur in every recap. */
+const ballotRank = new Map<string, number>();
+function rankOf(id: string): number {
+  let r = ballotRank.get(id);
+  if (r === undefined) {
+    const dot = id.indexOf('.');
+    r =
+      Number.parseInt(id, 10) * 100_000 + (dot === -1 ? 0 : Number.parseInt(id.slice(dot + 1), 10));
+    if (ballotRank.size < 100_000) ballotRank.set(id, r);
+  }
+  return r;
+}
+
 /**
  * A recap's figures and listing from its children: accepted children add up,
  * flagged ones are only listed. Children come out sorted by code, each with a
- * vote column for every choice any child lists, in ballot order.
+ * vote column for every choice any child lists, in ballot order. (Column
+ * arithmetic: this runs for every recap entry the publisher writes.)
  */
 export function sumChildren(
   contest: string,
   withinDapil: boolean,
   children: readonly ChildFigures[],
 ): Pick<RecapPayload, 'valid' | 'invalid' | 'votes' | 'tps' | 'choices' | 'children'> {
-  const total: Figures = { valid: 0, invalid: 0, votes: {} };
-  const tps = { accepted: 0, flagged: 0 };
   const sorted = [...children].sort((x, y) => (x.code < y.code ? -1 : 1));
-  const columns = new Set<string>();
-  for (const c of sorted) {
+  const seen = new Set<string>();
+  for (const c of sorted) for (const id in c.votes) if (c.votes[id] !== 0) seen.add(id);
+  const choices = [...seen].sort((a, b) => rankOf(a) - rankOf(b));
+  const column = new Map(choices.map((id, i) => [id, i]));
+  const sums = new Array<number>(choices.length).fill(0);
+  const tps = { accepted: 0, flagged: 0 };
+  let valid = 0;
+  let invalid = 0;
+  const rows = sorted.map((c) => {
+    const row = new Array<number>(choices.length).fill(0);
+    for (const id in c.votes) {
+      const n = c.votes[id]!;
+      if (n !== 0) row[column.get(id)!] = n;
+    }
     if (c.tps) {
       tps.accepted += c.tps.accepted;
       tps.flagged += c.tps.flagged;
     } else if (c.status === 'flagged') tps.flagged++;
     else tps.accepted++;
-    for (const id in c.votes) if (c.votes[id] !== 0) columns.add(id);
-    if (c.status !== 'flagged') addFigures(total, c, contest, withinDapil);
-  }
-  const choices = [...columns].sort(compareChoice);
-  return {
-    valid: total.valid,
-    invalid: total.invalid,
-    votes: sortedVotes(total.votes),
-    tps,
-    choices,
-    children: sorted.map((c) => ({ ...c, votes: choices.map((id) => c.votes[id] ?? 0) })),
-  };
+    if (c.status !== 'flagged') {
+      valid += c.valid;
+      invalid += c.invalid;
+      for (let i = 0; i < row.length; i++) sums[i]! += row[i]!;
+    }
+    return { ...c, votes: row };
+  });
+  const votes: Record<string, number> = {};
+  choices.forEach((id, i) => {
+    if (sums[i]! > 0 && keepsChoice(contest, id, withinDapil)) votes[id] = sums[i]!;
+  });
+  return { valid, invalid, votes, tps, choices, children: rows };
 }
