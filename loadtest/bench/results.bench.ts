@@ -45,6 +45,7 @@
  *
  *   --forms N              forms in the timed phase                   (200,000)
  *   --concurrency C        requests in flight (connections)                (256)
+ *   --rate R               offer R forms/s instead of as many as answered   (0)
  *   --workers N            API processes (saksi serve --workers N)           (2)
  *   --proofs N             proofs fetched after ingestion                (2,000)
  *   --proof-concurrency C  connections for the concurrent proof pass        (8)
@@ -247,6 +248,8 @@ function nationalForms(reg: Registry, election: Election): number {
 interface DriverJob {
   seed: string;
   concurrency: number;
+  /** Forms offered per second (0: as fast as the server answers). */
+  rate: number;
   officers: { tps: string; pkcs8: string; photo: string }[];
   forms: [number, number][];
   /** Written by the main process when the server is ready: its URL and a token per officer. */
@@ -343,6 +346,11 @@ async function childDriver(jobFile: string): Promise<void> {
   async function loop(c: Conn): Promise<void> {
     while (next < requests.length) {
       const i = next++;
+      if (job.rate > 0) {
+        // Paced: form i is due i/rate seconds after the start.
+        const due = start + (i * 1000) / job.rate;
+        if (due > now()) await sleep(due - now());
+      }
       const began = now();
       let r: { status: number; body: Buffer };
       try {
@@ -696,6 +704,7 @@ interface Options {
   workers: number;
   proofs: number;
   proofConcurrency: number;
+  rate: number;
   verify: number;
   order: 'contest' | 'tps';
   seed: string;
@@ -719,6 +728,7 @@ function parseArgs(argv: string[]): Options {
   return {
     forms: num('--forms', 200_000, 5_000),
     concurrency: num('--concurrency', 256, 128),
+    rate: num('--rate', 0, 0),
     workers: num('--workers', 2, 2),
     proofs: num('--proofs', 2_000, 200),
     proofConcurrency: num('--proof-concurrency', 8, 8),
@@ -854,6 +864,7 @@ async function main(): Promise<void> {
         JSON.stringify({
           seed: o.seed,
           concurrency: o.concurrency,
+          rate: o.rate,
           officers: officers.map((x) => ({
             tps: x.tps,
             pkcs8: x.key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
@@ -1220,7 +1231,7 @@ async function main(): Promise<void> {
       phases.driverWait!;
     record({
       step: 'ingest',
-      what: `forms/s sustained (${n0(o.forms)} forms, ${o.concurrency} in flight, ${o.workers} workers)`,
+      what: `forms/s sustained (${n0(o.forms)} forms, ${o.concurrency} in flight, ${o.workers} workers${o.rate ? `, offered at ${n0(o.rate)}/s` : ''})`,
       value: rate,
       unit: 'forms/s',
       target: { cmp: '>=', value: TARGET.rate },
