@@ -72,6 +72,16 @@ export async function ledgerAppendCommand(
         .then(() => rt.sequencer.start((e) => io.stderr(`sequencer: ${String(e)}`)))
         .catch(() => undefined);
       await rt.store.waitIntegrated([lastId], timeoutMs, 50);
+      // Integrated is not yet signed: the sequencer publishes its checkpoint just
+      // after. Report the size of a checkpoint that includes our last entry.
+      const [row] = await rt.db.query<{ idx: number }>(
+        'SELECT idx FROM ledger_entries WHERE pending_id = $1',
+        [lastId],
+      );
+      const idx = Number(row!.idx);
+      for (const until = Date.now() + timeoutMs; ; await new Promise((r) => setTimeout(r, 50))) {
+        if (((await rt.store.checkpoint())?.size ?? 0) > idx || Date.now() > until) break;
+      }
     }
     const size = (await rt.store.checkpoint())?.size ?? 0;
     io.stderr(`appended ${appended} entries`);

@@ -15,6 +15,7 @@
  * without trusting this server.
  */
 import { base64, type Db, type LedgerStore } from '../../../../ledger/index.ts';
+import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
 import { ApiError } from '../../../errors.ts';
 import type { Contest } from '../forms/index.ts';
 
@@ -34,8 +35,6 @@ export interface ResultsProof {
   /** Desa first, nation last. */
   levels: { area: string; recap: ProvenEntry }[];
 }
-
-const text = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 const notYet = (what: string) =>
   new ApiError(503, 'NOT_YET_INTEGRATED', `${what} is not in a signed checkpoint yet`, {
@@ -80,7 +79,7 @@ export async function proofChain(
   }
   const prove = async (r: { entry: Uint8Array; idx: number | null }): Promise<ProvenEntry> => ({
     index: Number(r.idx),
-    entry: text(r.entry),
+    entry: fromUtf8(r.entry),
     inclusionProof: (await store.inclusionProof(Number(r.idx), cp.size)).map(base64),
   });
   const levels: ResultsProof['levels'] = [];

@@ -99,20 +99,6 @@ export function keepsChoice(contest: string, id: string, withinDapil: boolean): 
   return !id.includes('.');
 }
 
-/** Adds `from` (recap votes) into `into`, keeping the choices the receiving area keeps. */
-export function addFigures(
-  into: Figures,
-  from: Figures,
-  contest: string,
-  withinDapil: boolean,
-): void {
-  into.valid += from.valid;
-  into.invalid += from.invalid;
-  for (const id in from.votes)
-    if (keepsChoice(contest, id, withinDapil))
-      into.votes[id] = (into.votes[id] ?? 0) + from.votes[id]!;
-}
-
 /** Votes with sorted keys, so equal totals compare and serialise equally. */
 export function sortedVotes(votes: Votes): Record<string, number> {
   const out: Record<string, number> = {};
@@ -122,14 +108,21 @@ export function sortedVotes(votes: Votes): Record<string, number> {
 
 /** Ballot order: "2" < "2.1" < "2.10" < "10". */
 export function compareChoice(a: string, b: string): number {
-  // parseInt stops at the dot: the party (or pair, or DPD candidate) number.
-  const da = a.indexOf('.');
-  const db = b.indexOf('.');
-  return (
-    Number.parseInt(a, 10) - Number.parseInt(b, 10) ||
-    (da === -1 ? 0 : Number.parseInt(a.slice(da + 1), 10)) -
-      (db === -1 ? 0 : Number.parseInt(b.slice(db + 1), 10))
-  );
+  return rankOf(a) - rankOf(b);
+}
+
+/** Ballot-order sort keys of choice ids, kept: the same few hundred ids recur in every recap. */
+const ballotRank = new Map<string, number>();
+function rankOf(id: string): number {
+  let r = ballotRank.get(id);
+  if (r === undefined) {
+    // parseInt stops at the dot: the party (or pair, or DPD candidate) number.
+    const dot = id.indexOf('.');
+    r =
+      Number.parseInt(id, 10) * 100_000 + (dot === -1 ? 0 : Number.parseInt(id.slice(dot + 1), 10));
+    if (ballotRank.size < 100_000) ballotRank.set(id, r);
+  }
+  return r;
 }
 
 /** A TPS form version as its desa recap (or part) lists it: the form's recap votes. */
@@ -208,19 +201,6 @@ export function sameChild(a: ChildFigures, b: ChildFigures): boolean {
   return ka.length === nonzero(b.votes).length && ka.every((k) => a.votes[k] === b.votes[k]);
 }
 
-/** Ballot-order sort keys of choice ids, kept: the same few hundred ids recur in every recap. */
-const ballotRank = new Map<string, number>();
-function rankOf(id: string): number {
-  let r = ballotRank.get(id);
-  if (r === undefined) {
-    const dot = id.indexOf('.');
-    r =
-      Number.parseInt(id, 10) * 100_000 + (dot === -1 ? 0 : Number.parseInt(id.slice(dot + 1), 10));
-    if (ballotRank.size < 100_000) ballotRank.set(id, r);
-  }
-  return r;
-}
-
 /**
  * A recap's figures and listing from its children: accepted children add up,
  * flagged ones are only listed. Children come out sorted by code, each with a
@@ -235,7 +215,7 @@ export function sumChildren(
   const sorted = [...children].sort((x, y) => (x.code < y.code ? -1 : 1));
   const seen = new Set<string>();
   for (const c of sorted) for (const id in c.votes) if (c.votes[id] !== 0) seen.add(id);
-  const choices = [...seen].sort((a, b) => rankOf(a) - rankOf(b));
+  const choices = [...seen].sort(compareChoice);
   const column = new Map(choices.map((id, i) => [id, i]));
   const sums = new Array<number>(choices.length).fill(0);
   const tps = { accepted: 0, flagged: 0 };

@@ -18,6 +18,7 @@
  * watermark lets any number of API processes run a publisher; one works at a time.
  */
 import { base64, type Db, Lru, type Sql } from '../../../../ledger/index.ts';
+import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
 import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
 import {
@@ -325,16 +326,13 @@ export class RecapPublisher {
       [contest, missing.map((m) => m.area), missing.map((m) => m.seq)],
     );
     for (const r of rows) {
-      const payload = (JSON.parse(utf8Text(r.entry)) as { payload: RecapPayload }).payload;
+      const payload = (JSON.parse(fromUtf8(r.entry)) as { payload: RecapPayload }).payload;
       this.recaps.set(`${contest}:${r.area}:${r.seq}`, payload);
       out.set(r.area, { seq: r.seq, payload });
     }
     return out;
   }
 }
-
-const utf8Text = (b: Uint8Array) =>
-  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 function totalsOf({ children: _c, choices: _s, ...totals }: RecapPayload): RecapTotals {
   return totals;
