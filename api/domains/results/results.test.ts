@@ -192,6 +192,22 @@ describe('count forms and the recapitulation', () => {
         [x.levels[1], x.levels[2]] = [x.levels[2]!, x.levels[1]!];
       }),
     ).toMatch(/does not list/);
+    // A listing that counts a row twice, or a TPS row dressed as an area, is refused
+    // as data before any sum (the entry bytes change too, so inclusion fails as well).
+    const relist = (edit: (children: Record<string, unknown>[]) => void) => (x: ResultsProof) => {
+      const e = JSON.parse(x.levels[0]!.recap.entry);
+      edit(e.payload.children);
+      x.levels[0]!.recap.entry = JSON.stringify(e);
+    };
+    expect(errorsOf(relist((c) => c.push({ ...c[0]! })))).toMatch(/listed twice/);
+    expect(
+      errorsOf(
+        relist((c) => {
+          delete c[0]!.status;
+          c[0]!.tps = { accepted: 50, flagged: 0 };
+        }),
+      ),
+    ).toMatch(/a TPS row must say accepted or flagged/);
     // A proof for one TPS passed off as another's.
     expect(errorsOf((x) => (x.tps = TPS2))).toMatch(/not PPWP TPS 3171011001002/);
   });

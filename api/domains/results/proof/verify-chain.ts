@@ -175,8 +175,18 @@ function listingIssue(r: RecapPayload): string | null {
     return 'choices is not a list of choice ids';
   if (new Set(r.choices).size !== r.choices.length) return 'a choice is listed twice';
   if (!Array.isArray(r.children)) return 'children is not a list';
+  const codes = new Set<string>();
   for (const c of r.children) {
     if (typeof c?.code !== 'string') return 'a child has no code';
+    if (codes.has(c.code)) return `${c.code} is listed twice`;
+    codes.add(c.code);
+    // A TPS row is one form (accepted or flagged); an area or part row carries
+    // the TPS counts below it. Either shape on the other would miscount TPS.
+    const isTps = /^[0-9]{13}$/.test(c.code);
+    if (isTps && (c.tps !== undefined || (c.status !== 'accepted' && c.status !== 'flagged')))
+      return `${c.code}: a TPS row must say accepted or flagged, and nothing else`;
+    if (!isTps && (c.status !== undefined || c.tps === undefined))
+      return `${c.code}: an area row must carry its TPS counts, not a status`;
     if (!count(c.valid) || !count(c.invalid)) return `${c.code}: valid/invalid are not counts`;
     if (!Array.isArray(c.votes) || c.votes.length !== r.choices.length || !c.votes.every(count))
       return `${c.code}: votes are not one count per choice`;
