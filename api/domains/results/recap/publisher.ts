@@ -81,11 +81,14 @@ export class RecapPublisher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
-  /** Recap versions this publisher wrote or read, by contest, area and version. */
-  private readonly recaps = new Lru<RecapPayload>(
+  /**
+   * The listing (rows by choice) of each recap version this publisher wrote or
+   * read, by contest, node and version: what the next version starts from.
+   */
+  private readonly listings = new Lru<readonly ChildFigures[]>(
     256 * 1024 * 1024,
-    // A rough size in bytes, without serialising: rows × (their fields + votes).
-    ({ children: c }) => 512 + c.length * (96 + 8 * (c[0]?.votes.length ?? 0)),
+    // A rough size in bytes: rows × (their fields + their votes).
+    (l) => 512 + l.length * (96 + 24 * Object.keys(l[0]?.votes ?? {}).length),
   );
 
   /** Per contest: which recap lists which child (./parts.ts). */
@@ -247,11 +250,17 @@ export class RecapPublisher {
       const nodes = [...changed.keys()].filter((n) => nodeDepth(n) === depth);
       const current = await this.currentRecaps(tx, contest, nodes);
       const jobs: LedgerJob[] = [];
-      const made: { node: string; seq: number; payload: RecapPayload }[] = [];
+      const made: {
+        node: string;
+        seq: number;
+        payload: RecapPayload;
+        listed: ChildFigures[];
+      }[] = [];
       for (const node of nodes) {
         const prev = current.get(node);
-        const listed = new Map(prev ? listedChildren(prev.payload).map((c) => [c.code, c]) : []);
-        for (const c of changed.get(node)!) listed.set(c.code, c);
+        const byCode = new Map(prev?.listed.map((c) => [c.code, c]));
+        for (const c of changed.get(node)!) byCode.set(c.code, c);
+        const listed = [...byCode.values()];
         changed.delete(node);
         const dapil = this.dapilOf(contest, node);
         const payload: RecapPayload = {
@@ -259,10 +268,10 @@ export class RecapPublisher {
           area: node,
           level: nodeLevel(node),
           dapil,
-          ...sumChildren(contest, dapil !== null, [...listed.values()]),
+          ...sumChildren(contest, dapil !== null, listed),
         };
         const seq = (prev?.seq ?? 0) + 1;
-        made.push({ node, seq, payload });
+        made.push({ node, seq, payload, listed });
         jobs.push(recapJob(payload, seq));
       }
       const receipts = await writeBatch(tx, jobs);
@@ -275,7 +284,7 @@ export class RecapPublisher {
       appended += receipts.length;
       made.forEach((m, i) => {
         const hash = receipts[i]!.entryHash;
-        this.recaps.set(`${contest}:${m.node}:${m.seq}`, m.payload);
+        this.listings.set(`${contest}:${m.node}:${m.seq}`, m.listed);
         const parent = this.tree(contest).parentOf(m.node);
         if (parent === null) return;
         const list = changed.get(parent) ?? [];
@@ -295,25 +304,25 @@ export class RecapPublisher {
   }
 
   /**
-   * The current recap of each area that has one. A version never changes, so its
-   * payload is kept (bounded by size) under contest, area and version; only the
-   * version numbers are read each tick, and any other publisher's newer versions
-   * simply miss.
+   * The current recap of each area that has one, as its version and listing. A
+   * version never changes, so its listing is kept (bounded by size) under contest,
+   * node and version; only the version numbers are read each tick, and any other
+   * publisher's newer versions simply miss.
    */
   private async currentRecaps(
     tx: Sql,
     contest: string,
     areas: string[],
-  ): Promise<Map<string, { seq: number; payload: RecapPayload }>> {
+  ): Promise<Map<string, { seq: number; listed: readonly ChildFigures[] }>> {
     const seqs = await tx.query<{ area: string; seq: number }>(
       'SELECT area, seq FROM recap_current WHERE contest = $1 AND area = ANY($2::text[])',
       [contest, areas],
     );
-    const out = new Map<string, { seq: number; payload: RecapPayload }>();
+    const out = new Map<string, { seq: number; listed: readonly ChildFigures[] }>();
     const missing: { area: string; seq: number }[] = [];
     for (const r of seqs) {
-      const hit = this.recaps.get(`${contest}:${r.area}:${r.seq}`);
-      if (hit) out.set(r.area, { seq: r.seq, payload: hit });
+      const hit = this.listings.get(`${contest}:${r.area}:${r.seq}`);
+      if (hit) out.set(r.area, { seq: r.seq, listed: hit });
       else missing.push(r);
     }
     if (missing.length === 0) return out;
@@ -326,9 +335,10 @@ export class RecapPublisher {
       [contest, missing.map((m) => m.area), missing.map((m) => m.seq)],
     );
     for (const r of rows) {
-      const payload = (JSON.parse(fromUtf8(r.entry)) as { payload: RecapPayload }).payload;
-      this.recaps.set(`${contest}:${r.area}:${r.seq}`, payload);
-      out.set(r.area, { seq: r.seq, payload });
+      const { payload } = JSON.parse(fromUtf8(r.entry)) as { payload: RecapPayload };
+      const listed = listedChildren(payload);
+      this.listings.set(`${contest}:${r.area}:${r.seq}`, listed);
+      out.set(r.area, { seq: r.seq, listed });
     }
     return out;
   }
