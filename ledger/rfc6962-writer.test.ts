@@ -1,18 +1,16 @@
 // RFC 9162 §2.1 tree hashing and proof generation on the writer side, checked
 // against the CCTV vectors, the Go toolchain's tlog golden data, and merkletreejs.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { MerkleTree } from 'merkletreejs';
 import { describe, expect, it } from 'vitest';
+import { loadVector } from '../test/vectors.ts';
 import { EMPTY_ROOT, type Hash, leafHash, nodeHash, sha256 } from './hash.ts';
 import { consistencyProof, inclusionProof, type NodeReader, treeRoot } from './merkle.ts';
 import { encodeBundle, joinHashes, TileNodeReader, type TileSource, TreeEdge } from './tiles.ts';
 import { fromBase64, toBase64, utf8 } from './verifier/encoding.ts';
 import { formatTilePath } from './verifier/tilepath.ts';
 
-const vectors = resolve(process.cwd(), '../shared/test-vectors');
-const load = (p: string) => JSON.parse(readFileSync(resolve(vectors, p), 'utf8'));
+const load = loadVector;
 const b64 = (h: Uint8Array) => toBase64(h);
 
 /** Tiles of a tree built with TreeEdge, kept in memory: the test's own tile store. */

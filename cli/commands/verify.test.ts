@@ -7,14 +7,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadVector } from '../../test/vectors.ts';
 import { ed25519Signer, signNote, verifierKeyOf } from '../../ledger/note-sign.ts';
 import { formatCheckpointBody, fromBase64, utf8 } from '../../ledger/verifier/index.ts';
 import { verifyCommand } from './verify.ts';
 
-const VECTORS = resolve(process.cwd(), '../shared/test-vectors');
-const load = (p: string) => JSON.parse(readFileSync(resolve(VECTORS, p), 'utf8'));
+const load = loadVector;
 const golden = load('tlog-go/log.json');
 const goldenNote = load('tlog-go/signed-note.json');
 const ORIGIN = 'example.kpu.go.id/saksi/test-log';

@@ -3,9 +3,8 @@
  * tlog-go golden proofs, proofs generated for every pair of sizes ≤ 40 from the
  * §2.1.4.1 definition, and wrong-typed arguments.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadVector } from '../../test/vectors.ts';
 import {
   emptyRoot,
   fromBase64,
@@ -16,8 +15,7 @@ import {
   verifyConsistency,
 } from './index.ts';
 
-const VECTORS = resolve(process.cwd(), '../shared/test-vectors');
-const load = (p: string) => JSON.parse(readFileSync(resolve(VECTORS, p), 'utf8'));
+const load = loadVector;
 const b64 = (s: string) => fromBase64(s);
 
 interface ConsistencyCase {

@@ -3,9 +3,8 @@
  * tlog-go golden proofs, proofs generated for every (index, size ≤ 40) from the
  * §2.1.3.1 definition, and wrong-typed arguments.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadVector } from '../../test/vectors.ts';
 import * as writer from '../hash.ts';
 import {
   emptyRoot,
@@ -19,8 +18,7 @@ import {
   verifyInclusion,
 } from './index.ts';
 
-const VECTORS = resolve(process.cwd(), '../shared/test-vectors');
-const load = (p: string) => JSON.parse(readFileSync(resolve(VECTORS, p), 'utf8'));
+const load = loadVector;
 const b64 = (s: string) => fromBase64(s);
 
 interface InclusionCase {

@@ -3,9 +3,8 @@
  * golang.org/x/mod/sumdb/note) opened with the log key only, verifier key strings,
  * checkpoint bodies, notes made by signNote, and malformed or wrong-typed input.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadVector } from '../../test/vectors.ts';
 import { ed25519Signer, signNote, verifierKeyOf } from '../note-sign.ts';
 import {
   formatCheckpointBody,
@@ -26,8 +25,7 @@ import {
   type VerifyErrorCode,
 } from './index.ts';
 
-const VECTORS = resolve(process.cwd(), '../shared/test-vectors');
-const load = (p: string) => JSON.parse(readFileSync(resolve(VECTORS, p), 'utf8'));
+const load = loadVector;
 const golden: {
   cases: { note: string; valid_for_log_key: boolean; comment: string }[];
   checkpoint_body: string;

@@ -3,9 +3,8 @@
  * with golang.org/x/mod/sumdb/tlog) and over logs built here with the writer's
  * node:crypto hashing, an implementation independent of the verifier's.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadVector } from '../../test/vectors.ts';
 import { EMPTY_ROOT, leafHash as writerLeafHash, nodeHash as writerNodeHash } from '../hash.ts';
 import { ed25519Signer, signNote, verifierKeyOf } from '../note-sign.ts';
 import {
@@ -24,8 +23,7 @@ import {
   verifyLog,
 } from './index.ts';
 
-const VECTORS = resolve(process.cwd(), '../shared/test-vectors');
-const load = (p: string) => JSON.parse(readFileSync(resolve(VECTORS, p), 'utf8'));
+const load = loadVector;
 const golden: {
   entries: string[];
   roots: { tree_size: number; root_hash: string }[];
