@@ -13,6 +13,15 @@ export const TEST_DB_KIND: 'pglite' | 'postgres' =
 export const PG_ADMIN_URL =
   process.env.SAKSI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Every test database's name starts with this (test/global-setup.ts drops them). */
+export const TEST_DB_PREFIX = 'saksi_test_';
+
+/** A new test database name: the run's id (global setup) and a random part. */
+export function testDbName(): string {
+  const run = process.env.SAKSI_TEST_RUN ?? String(process.pid);
+  return `${TEST_DB_PREFIX}${run}_${randomBytes(6).toString('hex')}`;
+}
+
 export interface FreshDb {
   db: Db;
   /** The connection URL (postgres only), for child processes. */
@@ -26,7 +35,7 @@ export async function freshDb(): Promise<FreshDb> {
     await migrate(db);
     return { db, url: undefined, drop: () => db.close() };
   }
-  const name = `saksi_test_${randomBytes(6).toString('hex')}`;
+  const name = testDbName();
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
