@@ -57,8 +57,8 @@ interface OfficerRow {
 
 const COLUMNS = 'id, username, role, area, suspended, created_at';
 
-/** RFC 3339 UTC to the second, as entries carry it. */
-export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+/** RFC 3339 UTC to the second: the log's canonical form (ledger/subject-log/at.ts). */
+export const rfc3339 = (d: Date) => canonicalAt(d);
 
 function toOfficer(r: OfficerRow): Officer {
   return {
