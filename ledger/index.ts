@@ -5,6 +5,7 @@
 export * from './canonical.ts';
 export * from './entry.ts';
 export * from './hash.ts';
+export * from './log-reader.ts';
 export * from './merkle.ts';
 export * from './note-sign.ts';
 export * from './sequencer.ts';
@@ -13,4 +14,5 @@ export * from './store/db.ts';
 export * from './store/ledger-store.ts';
 export * from './store/migrate.ts';
 export * from './store/pending.ts';
+export * from './subject-log/index.ts';
 export * from './tiles.ts';

@@ -5,7 +5,7 @@
  * are real officers: their creation goes through the same ledgered insert.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db, EntryActor } from '../../ledger/index.ts';
+import { type Db, type EntryActor, systemActor } from '../../ledger/index.ts';
 import { ROLES, type Role } from '../auth/principal.ts';
 import type { IssuedToken, TokenService } from '../auth/tokens.ts';
 import { createOfficer } from './manage.ts';
@@ -28,7 +28,7 @@ export const DEMO_AREAS: Readonly<Record<Role, string>> = {
 };
 
 /** The actor of entries that demo mode writes on its own. */
-export const DEMO_ACTOR: EntryActor = { id: 'demo-seed', role: 'SYSTEM' };
+export const DEMO_ACTOR: EntryActor = systemActor('demo-seed');
 
 /** `demo-kpps-3171011001001`: also the demo officer's username. */
 export const demoOfficerId = (role: Role, area: string) =>

@@ -3,17 +3,18 @@
  * its entry are written in one transaction (ARCHITECTURE.md "The write path"), so
  * no officer exists, or is suspended, without the log saying so. Entries carry
  * the officer's id, role and area, never the username or the password hash.
- * Each version of `officer:<id>` is recorded in subject_versions, like every
- * other subject (api/write/ledgered-write.ts), which gives the next one its
- * `seq` and `prev`.
+ * Each version of `officer:<id>` is appended through the subject log
+ * (ledger/subject-log), like every other subject, which checks its `seq` and
+ * fills in its `prev`.
  */
 import {
-  addPending,
+  appendVersions,
+  base64,
+  canonicalAt,
   type Db,
   type EntryActor,
-  encodeEntry,
   type JsonObject,
-  leafHash,
+  latestVersions,
   type Sql,
 } from '../../ledger/index.ts';
 import type { Role } from '../auth/principal.ts';
@@ -56,8 +57,8 @@ interface OfficerRow {
 
 const COLUMNS = 'id, username, role, area, suspended, created_at';
 
-/** RFC 3339 UTC to the second, as entries carry it. */
-export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+/** RFC 3339 UTC to the second: the log's canonical form (ledger/subject-log/at.ts). */
+export const rfc3339 = (d: Date) => canonicalAt(d);
 
 function toOfficer(r: OfficerRow): Officer {
   return {
@@ -92,39 +93,32 @@ interface OfficerEntry {
   kind: string;
   id: string;
   seq: number;
-  prev: Uint8Array | null;
   at: Date;
   actor: EntryActor;
   payload: JsonObject;
   reason?: string;
 }
 
-/** The canonical bytes of an entry about `officer:<id>`, and its leaf hash. */
-function encodeOfficerEntry(e: OfficerEntry) {
-  const bytes = encodeEntry({
-    v: 1,
-    kind: e.kind,
-    subject: `officer:${e.id}`,
-    seq: e.seq,
-    prev: e.prev ? Buffer.from(e.prev).toString('base64') : null,
-    at: rfc3339(e.at),
-    actor: e.actor,
-    payload: e.payload,
-    ...(e.reason === undefined ? {} : { reason: e.reason }),
-  });
-  return { bytes, leaf: leafHash(bytes), kind: e.kind, subject: `officer:${e.id}`, seq: e.seq };
-}
-
-/** Queues the entry and records the subject's new version, in `tx`. */
-async function queue(tx: Sql, e: ReturnType<typeof encodeOfficerEntry>): Promise<Receipt> {
-  const [pendingId] = await addPending(tx, [e.bytes]);
-  // The primary key (subject, seq) refuses a second writer of the same version.
-  await tx.query(
-    'INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id) VALUES ($1, $2, $3, $4)',
-    [e.subject, e.seq, e.leaf, pendingId],
-  );
-  const entryHash = Buffer.from(e.leaf).toString('base64');
-  return { kind: e.kind, subject: e.subject, seq: e.seq, entryHash, pendingId: pendingId! };
+/** Appends the version of `officer:<id>` in `tx`, through the subject log. */
+async function queue(tx: Sql, e: OfficerEntry): Promise<Receipt> {
+  const [v] = await appendVersions(tx, [
+    {
+      kind: e.kind,
+      subject: `officer:${e.id}`,
+      seq: e.seq,
+      at: canonicalAt(e.at),
+      actor: e.actor,
+      payload: e.payload,
+      reason: e.reason,
+    },
+  ]);
+  return {
+    kind: v!.kind,
+    subject: v!.subject,
+    seq: v!.seq,
+    entryHash: base64(v!.leafHash),
+    pendingId: v!.pendingId,
+  };
 }
 
 /** Inserts an officer and its `identity.officer.created` entry, or says which key is taken. */
@@ -134,15 +128,14 @@ export async function insertOfficer(
   actor: EntryActor,
   at: Date,
 ): Promise<InsertResult> {
-  const entry = encodeOfficerEntry({
+  const entry: OfficerEntry = {
     kind: 'identity.officer.created',
     id: o.id,
     seq: 1,
-    prev: null,
     at,
     actor,
     payload: { id: o.id, role: o.role, area: o.area },
-  });
+  };
   return db.transaction(async (tx): Promise<InsertResult> => {
     const rows = await tx.query<OfficerRow>(
       `INSERT INTO officers (id, username, password_hash, role, area, created_at)
@@ -177,22 +170,19 @@ export async function setSuspended(
     );
     if (!row) return { ok: false, code: 'NOT_FOUND' };
     if (row.suspended === suspended) return { ok: false, code: 'UNCHANGED' };
-    const [latest] = await tx.query<{ seq: number; leaf_hash: Uint8Array }>(
-      'SELECT seq, leaf_hash FROM subject_versions WHERE subject = $1 ORDER BY seq DESC LIMIT 1',
-      [`officer:${id}`],
-    );
+    // The row lock above serialises writers of this officer's versions.
+    const latest = (await latestVersions(tx, [`officer:${id}`])).get(`officer:${id}`);
     // Every officer row was inserted with its version 1 (insertOfficer).
-    if (!latest) throw new Error(`officer ${id} has no version in subject_versions`);
-    const entry = encodeOfficerEntry({
+    if (!latest) throw new Error(`officer ${id} has no version in the log`);
+    const entry: OfficerEntry = {
       kind: suspended ? 'identity.officer.suspended' : 'identity.officer.reinstated',
       id,
       seq: latest.seq + 1,
-      prev: latest.leaf_hash,
       at,
       actor,
       payload: { id, role: row.role, area: row.area, suspended },
       reason,
-    });
+    };
     await tx.query('UPDATE officers SET suspended = $2 WHERE id = $1', [id, suspended]);
     return { ok: true, officer: toOfficer({ ...row, suspended }), receipt: await queue(tx, entry) };
   });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type LocalKeystore, openLocalKeystore } from '../../keys/index.ts';
-import type { Db } from '../../ledger/index.ts';
+import { type Db, systemActor } from '../../ledger/index.ts';
 import { freshDb } from '../../test/fresh-db.ts';
 import type { AuthEnv } from '../auth/authenticate.ts';
 import type { AuthConfig } from '../auth/config.ts';
@@ -23,7 +23,7 @@ import type { Officer } from './officer.ts';
 
 export const TEST_ISSUER = 'saksi.test/log';
 export const TEST_AUDIENCE = 'saksi-api';
-export const SYSTEM_ACTOR = { id: 'test-setup', role: 'SYSTEM' };
+export const SYSTEM_ACTOR = systemActor('test-setup');
 
 export interface Testbed {
   db: Db;

@@ -83,14 +83,17 @@ export function platformRoutes(app: App, deps: PlatformDeps): void {
     return next();
   });
   app.get('/metrics', async (c) => {
-    const [row] = await deps.db.query<{ size: number; pending: number; recap: number }>(
-      `SELECT coalesce((SELECT max(size) FROM ledger_checkpoints), 0) AS size,
-              (SELECT count(*) FROM ledger_pending) AS pending,
-              coalesce((SELECT next_index FROM recap_watermark), 0) AS recap`,
-    );
-    metrics.logSize.set(row?.size ?? 0);
-    metrics.sequencerLag.set(Math.max(0, Number(row?.pending ?? 0) - (row?.size ?? 0)));
-    metrics.recapLag.set(Math.max(0, (row?.size ?? 0) - Number(row?.recap ?? 0)));
+    const log = deps.writes.store;
+    const [size, appended, [mark]] = await Promise.all([
+      log.checkpoint().then((cp) => cp?.size ?? 0),
+      log.appendedCount(),
+      deps.db.query<{ recap: number }>(
+        'SELECT coalesce((SELECT next_index FROM recap_watermark), 0) AS recap',
+      ),
+    ]);
+    metrics.logSize.set(size);
+    metrics.sequencerLag.set(Math.max(0, appended - size));
+    metrics.recapLag.set(Math.max(0, size - Number(mark?.recap ?? 0)));
     return c.body(await metrics.registry.metrics(), 200, {
       'Content-Type': metrics.registry.contentType,
     });

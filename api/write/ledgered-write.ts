@@ -16,7 +16,7 @@ import {
   base64,
   canonicalBytes,
   type Db,
-  type EntryEnvelope,
+  type EntryActor,
   type JsonObject,
   type LedgerStore,
   type Sql,
@@ -199,7 +199,7 @@ export async function performWrite<P extends JsonObject>(
       `${principal.role} ${principal.id} may not ${def.action} here`,
     );
 
-  let actor: EntryEnvelope['actor'] = { id: principal.id, role: principal.role };
+  let actor: EntryActor = { id: principal.id, role: principal.role };
   if (def.deviceSigned) {
     const key = Buffer.from(sub.device!.key, 'base64');
     const sig = Buffer.from(sub.device!.sig, 'base64');
@@ -246,7 +246,6 @@ export async function performWrite<P extends JsonObject>(
     if (first) return first;
   }
 
-  const at = new Date().toISOString();
   const context = (e: PendingEntry): WriteContext<P> => ({
     payload: sub.payload,
     subject: sub.subject,
@@ -256,22 +255,17 @@ export async function performWrite<P extends JsonObject>(
     entryHash: e.entryHash,
     pendingId: e.pendingId,
   });
+  // The subject log (ledger/subject-log) completes the entry: prev, at, v.
   const job: LedgerJob = {
-    kind: def.kind,
-    subject: sub.subject,
-    seq: sub.seq,
-    envelope: (prev) => ({
-      v: 1,
+    draft: {
       kind: def.kind,
       subject: sub.subject,
       seq: sub.seq,
-      prev,
-      at,
       actor,
       payload: sub.payload,
-      ...(sub.reason === undefined ? {} : { reason: sub.reason }),
-    }),
-    ...(def.after ? { after: def.after } : {}),
+      reason: sub.reason,
+      after: def.after,
+    },
     ...(def.constraints ? { constraints: def.constraints } : {}),
     ...(def.rows ? { rows: (e: PendingEntry) => def.rows!(context(e)) } : {}),
     ...(def.apply ? { apply: (tx: Sql, e: PendingEntry) => def.apply!(tx, context(e)) } : {}),

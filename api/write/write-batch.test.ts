@@ -26,23 +26,21 @@ beforeEach(async () => {
 });
 
 const TPS = '3171011001001';
-const job = (name: string, seq: number, extra: Partial<LedgerJob> = {}): LedgerJob => {
+type JobExtra = Partial<Omit<LedgerJob, 'draft'>> & { after?: readonly string[]; kind?: string };
+const job = (name: string, seq: number, extra: JobExtra = {}): LedgerJob => {
   const subject = `t${test}:${name}`;
+  const { after, kind, ...rest } = extra;
   return {
-    kind: 'tps.report.submitted',
-    subject,
-    seq,
-    envelope: (prev) => ({
-      v: 1,
-      kind: 'tps.report.submitted',
+    draft: {
+      kind: kind ?? 'tps.report.submitted',
       subject,
       seq,
-      prev,
       at: '2024-02-14T10:00:00Z',
       actor: { id: 'kpps-1', role: 'KPPS' },
       payload: { n: seq },
       ...(seq > 1 ? { reason: 'correction' } : {}),
-    }),
+      ...(after ? { after } : {}),
+    },
     rows: (e) => [
       {
         table: 'tps_reports',
@@ -58,7 +56,7 @@ const job = (name: string, seq: number, extra: Partial<LedgerJob> = {}): LedgerJ
         },
       },
     ],
-    ...extra,
+    ...rest,
   };
 };
 
@@ -209,7 +207,9 @@ describe('writeBatch in a shared commit', () => {
   });
 
   it('refuses an entry that is not a valid envelope, and stores nothing of it', async () => {
-    const bad = job('s:e', 1, { envelope: () => ({ v: 2 }) });
+    // The drafts' shape changed with the subject log (ledger/subject-log): an
+    // invalid kind now stands for the invalid envelope this test used to build.
+    const bad = job('s:e', 1, { kind: 'Not A Kind' });
     const { results } = await runAll([job('s:blocker', 1), bad]);
     expect((results[1] as PromiseRejectedResult).reason.code).toBe('INVALID_ENTRY');
     expect(await count('ledger_pending')).toBe(1);

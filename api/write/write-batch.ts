@@ -5,11 +5,12 @@
  * "Where the time goes": the pg client alone was a third of the API's CPU). Here a
  * batch of N requests costs a fixed handful of statements whatever N is:
  *
- *   1. the previous versions of every correction, one SELECT (only if any);
- *   2. every entry into ledger_pending AND every subject version, one statement
- *      (a data-modifying CTE), so the subject-version primary key — the optimistic
- *      lock that refuses a replay or a concurrent write of the same version —
- *      is checked for the whole batch in the same round trip;
+ *   1–2. the subject log (ledger/subject-log/append.ts) appends every entry and
+ *      subject version: the previous versions of every correction in one SELECT
+ *      (only if any), then entries and versions in one statement, so the
+ *      subject-version primary key — the optimistic lock that refuses a replay or
+ *      a concurrent write of the same version — is checked for the whole batch in
+ *      the same round trip;
  *   3. every Idempotency-Key claim, one INSERT (only if any);
  *   4. every domain table's rows, one INSERT per table;
  *   5. the imperative `apply` hooks of the few definitions that need them.
@@ -19,8 +20,15 @@
  * the job that failed (group-commit.ts). So a job's own error is always found on
  * that single-job path, and the fast path only has to detect that something failed.
  */
-import { base64, type JsonValue, type Sql, validateEntry } from '../../ledger/index.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import {
+  appendVersions,
+  base64,
+  type JsonValue,
+  type Sql,
+  SubjectLogError,
+  type VersionDraft,
+} from '../../ledger/index.ts';
+import { ApiError } from '../errors.ts';
 
 /** A row for a domain table, by column name (Uint8Array → bytea, objects → json/jsonb). */
 export interface DomainRow {
@@ -55,18 +63,13 @@ export interface PendingEntry {
 }
 
 export interface LedgerJob {
-  kind: string;
-  subject: string;
-  seq: number;
-  /** The entry envelope, given the previous version's leaf hash (base64) or null. */
-  envelope(prev: string | null): object;
+  /** The version to append; the subject log completes and checks it. */
+  draft: VersionDraft;
   /** Declarative domain rows: inserted with one statement per table per batch. */
   rows?(e: PendingEntry): DomainRow[];
   /** Imperative domain work (updates, lookups), run after the rows, in job order. */
   apply?(tx: Sql, e: PendingEntry): Promise<void>;
   idempotency?: { principal: string; key: string; requestHash: Uint8Array };
-  /** For seq > 1: the kinds the previous version may have (a state machine). */
-  after?: readonly string[];
   /** Named constraints of its domain rows whose violation is this request's fault. */
   constraints?: Readonly<Record<string, ConstraintError>>;
 }
@@ -76,114 +79,27 @@ export class IdempotentReplay extends Error {}
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
-/** Byte strings as one buffer, with 1-based offsets and lengths (for SQL substring). */
-function pack(parts: readonly Uint8Array[]): {
-  bytes: Buffer;
-  offsets: number[];
-  lengths: number[];
-} {
-  const offsets: number[] = [];
-  const lengths: number[] = [];
-  let at = 1;
-  for (const p of parts) {
-    offsets.push(at);
-    lengths.push(p.length);
-    at += p.length;
-  }
-  return { bytes: Buffer.concat(parts), offsets, lengths };
-}
-
 export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<BatchReceipt[]> {
-  // 1. Previous versions. A correction whose predecessor is earlier in this same
-  //    batch takes it from there (it is not in the table yet).
-  const madeHere = new Map<string, Version>();
-  const key = (subject: string, seq: number) => `${seq}:${subject}`;
-  const fromDb = await previousVersions(
-    tx,
-    jobs.filter((j) => j.seq > 1),
-  );
-  const built = jobs.map((j) => {
-    const prev =
-      j.seq === 1
-        ? null
-        : (madeHere.get(key(j.subject, j.seq - 1)) ?? fromDb.get(key(j.subject, j.seq - 1)));
-    if (prev === undefined)
-      throw new ApiError(
-        409,
-        'NO_PREVIOUS_VERSION',
-        `${j.subject} has no version ${j.seq - 1} to correct`,
-      );
-    if (prev !== null && j.after && !(prev.kind !== null && j.after.includes(prev.kind)))
-      throw new ApiError(
-        409,
-        'BAD_TRANSITION',
-        `${j.kind} cannot follow ${prev.kind ?? 'an unrecorded kind'} (version ${j.seq - 1} of ${j.subject}); it follows ${j.after.join(' or ')}`,
-      );
-    const checked = validateEntry(j.envelope(prev === null ? null : base64(prev.leafHash)));
-    if (!checked.ok)
-      throw badRequest(
-        'INVALID_ENTRY',
-        checked.errors.map((e) => `${e.path} ${e.message}`).join('; '),
-      );
-    madeHere.set(key(j.subject, j.seq), { leafHash: checked.leafHash, kind: j.kind });
-    return checked;
-  });
-
-  // 2. Pending entries and subject versions in one statement. The CTE numbers the
-  //    new pending ids in insertion order (ids come from one sequence, in order,
-  //    within this statement); ON CONFLICT DO NOTHING drops a version that exists
-  //    (also one repeated within the batch), and the missing row says so.
-  //    The entries travel as one binary parameter cut by lengths, and the leaf
-  //    hashes as another (32 bytes each): a bytea[] parameter is sent as hex text
-  //    in an array literal, which doubled the bytes and made PostgreSQL parse it
-  //    (bench:results: this statement was 29% of PostgreSQL's time).
-  const packed = pack(built.map((b) => b.bytes));
-  const inserted = await tx.query<{ pending_id: number }>(
-    `WITH p AS (
-       INSERT INTO ledger_pending (entry)
-       SELECT substring($1::bytea FROM u.o FOR u.l)
-         FROM unnest($6::int4[], $7::int4[]) WITH ORDINALITY AS u(o, l, ord) ORDER BY ord
-       RETURNING id
-     ), numbered AS (
-       SELECT id, row_number() OVER (ORDER BY id) AS ord FROM p
-     )
-     INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id, kind)
-     SELECT s.subject, s.seq, substring($4::bytea FROM s.ord::int * 32 - 31 FOR 32), n.id, s.kind
-       FROM unnest($2::text[], $3::int4[], $5::text[]) WITH ORDINALITY AS s(subject, seq, kind, ord)
-       JOIN numbered n ON n.ord = s.ord
-     ON CONFLICT DO NOTHING
-     RETURNING pending_id`,
-    [
-      packed.bytes,
-      jobs.map((j) => j.subject),
-      jobs.map((j) => j.seq),
-      pack(built.map((b) => b.leafHash)).bytes,
-      jobs.map((j) => j.kind),
-      packed.offsets,
-      packed.lengths,
-    ],
-  );
-  if (inserted.length !== jobs.length) {
-    const first = jobs.length === 1 ? jobs[0]! : undefined;
-    throw new ApiError(
-      409,
-      'VERSION_EXISTS',
-      first
-        ? `${first.subject} already has version ${first.seq} (a replay, or a concurrent write)`
-        : 'a version in this batch already exists',
+  // 1–2. Entries and subject versions, through the one door into the log.
+  let appended: Awaited<ReturnType<typeof appendVersions>>;
+  try {
+    appended = await appendVersions(
+      tx,
+      jobs.map((j) => j.draft),
     );
+  } catch (e) {
+    throw e instanceof SubjectLogError ? httpError(e, jobs.length) : e;
   }
-  const ids = inserted.map((r) => Number(r.pending_id)).sort((a, b) => a - b);
-  const pending: PendingEntry[] = built.map((b, i) => ({
-    entryHash: b.leafHash,
-    pendingId: ids[i]!,
+  const pending: PendingEntry[] = appended.map((a) => ({
+    entryHash: a.leafHash,
+    pendingId: a.pendingId,
   }));
-  const receipts: BatchReceipt[] = jobs.map((j, i) => ({
-    kind: j.kind,
-    subject: j.subject,
-    seq: j.seq,
-    entryHash: base64(pending[i]!.entryHash),
-    pendingId: pending[i]!.pendingId,
+  const receipts: BatchReceipt[] = appended.map((a) => ({
+    kind: a.kind,
+    subject: a.subject,
+    seq: a.seq,
+    entryHash: base64(a.leafHash),
+    pendingId: a.pendingId,
   }));
 
   // 3. Idempotency claims: the first request with a key wins; a concurrent twin
@@ -227,31 +143,30 @@ export async function writeBatch(tx: Sql, jobs: readonly LedgerJob[]): Promise<B
   return receipts;
 }
 
-interface Version {
-  leafHash: Uint8Array;
-  /** The entry kind; null for versions written before kinds were recorded. */
-  kind: string | null;
-}
-
-async function previousVersions(
-  tx: Sql,
-  corrections: readonly LedgerJob[],
-): Promise<Map<string, Version>> {
-  const found = new Map<string, Version>();
-  if (corrections.length === 0) return found;
-  const rows = await tx.query<{
-    subject: string;
-    seq: number;
-    leaf_hash: Uint8Array;
-    kind: string | null;
-  }>(
-    `SELECT v.subject, v.seq, v.leaf_hash, v.kind
-       FROM unnest($1::text[], $2::int4[]) AS u(subject, seq)
-       JOIN subject_versions v ON v.subject = u.subject AND v.seq = u.seq`,
-    [corrections.map((j) => j.subject), corrections.map((j) => j.seq - 1)],
-  );
-  for (const r of rows) found.set(`${r.seq}:${r.subject}`, { leafHash: r.leaf_hash, kind: r.kind });
-  return found;
+/**
+ * The subject log's refusal as the request's answer. In a batch of several the
+ * GroupCommitter re-runs each job alone, so the answer a client sees is always
+ * that of its own job (the single-job path).
+ */
+function httpError(e: SubjectLogError, batchSize: number): ApiError {
+  switch (e.code) {
+    case 'INVALID_ENTRY':
+      return new ApiError(400, e.code, e.message);
+    case 'VERSION_EXISTS':
+      return new ApiError(
+        409,
+        e.code,
+        batchSize === 1 ? e.message : 'a version in this batch already exists',
+      );
+    case 'NO_PREVIOUS_VERSION':
+    case 'BAD_TRANSITION':
+    case 'PREV_MISMATCH':
+      return new ApiError(409, e.code, e.message);
+    default: {
+      const never: never = e.code;
+      throw new Error(`unknown subject log error ${String(never)}`);
+    }
+  }
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * `saksi ledger append` (CONTRACT.md): the import path for records that predate
  * Saksi. Reads entry envelopes as JSON lines on stdin, validates each one (the
- * same rules as every other write), appends them through the pending/sequencer
- * path in batches, waits until they are integrated, and prints the tree size.
+ * same rules as every other write), appends them through the subject log in
+ * batches — so an imported version, like any other, must be the next one of its
+ * subject, name the previous version's leaf hash as `prev`, and write `at` in
+ * the canonical form (ledger/subject-log) — waits until they are integrated, and
+ * prints the tree size.
  *
  * A batch is atomic: a bad line stops the import with its line number, and
  * nothing of its batch is appended (earlier batches, already committed, are
@@ -11,7 +14,14 @@
  */
 import { createInterface } from 'node:readline';
 import { loadConfig, openRuntime } from '../../api/index.ts';
-import { addPending, validateEntry } from '../../ledger/index.ts';
+import {
+  appendVersions,
+  canonicalAtIssue,
+  type EntryEnvelope,
+  SubjectLogError,
+  type VersionDraft,
+  validateEntry,
+} from '../../ledger/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 
 export async function ledgerAppendCommand(
@@ -31,17 +41,30 @@ export async function ledgerAppendCommand(
     let lineNo = 0;
     let appended = 0;
     let lastId: number | undefined;
-    let batch: Uint8Array[] = [];
+    let batch: VersionDraft[] = [];
+    let batchLines: number[] = [];
     // Created only now: readline drops lines emitted before iteration starts, and
     // opening the database takes a while.
     const lines =
       input ?? createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const ids = await rt.db.transaction((tx) => addPending(tx, batch));
-      lastId = ids[ids.length - 1];
+    /** Appends the batch; on a refusal, the line to blame and why. */
+    const flush = async (): Promise<string | null> => {
+      if (batch.length === 0) return null;
+      try {
+        const appendedNow = await rt.db.transaction((tx) => appendVersions(tx, batch));
+        lastId = appendedNow[appendedNow.length - 1]!.pendingId;
+      } catch (e) {
+        if (!(e instanceof SubjectLogError)) throw e;
+        const where =
+          e.item === undefined
+            ? `lines ${batchLines[0]}–${batchLines[batchLines.length - 1]}`
+            : `line ${batchLines[e.item]}`;
+        return `${where}: ${e.code}: ${e.message}`;
+      }
       appended += batch.length;
       batch = [];
+      batchLines = [];
+      return null;
     };
     for await (const line of lines) {
       lineNo++;
@@ -54,16 +77,29 @@ export async function ledgerAppendCommand(
         return stopped(io, appended);
       }
       const r = validateEntry(value);
-      if (!r.ok) {
+      const atIssue = r.ok ? canonicalAtIssue(r.entry.at) : null;
+      if (!r.ok || atIssue) {
+        const issues = r.ok ? [{ path: '/at', message: atIssue! }] : r.errors;
         io.stderr(
-          `line ${lineNo}: invalid entry: ${r.errors.map((x) => `${x.path || '/'} ${x.message}`).join('; ')}`,
+          `line ${lineNo}: invalid entry: ${issues.map((x) => `${x.path || '/'} ${x.message}`).join('; ')}`,
         );
         return stopped(io, appended);
       }
-      batch.push(r.bytes);
-      if (batch.length >= batchSize) await flush();
+      batch.push(draftOf(r.entry));
+      batchLines.push(lineNo);
+      if (batch.length >= batchSize) {
+        const refused = await flush();
+        if (refused) {
+          io.stderr(refused);
+          return stopped(io, appended);
+        }
+      }
     }
-    await flush();
+    const refused = await flush();
+    if (refused) {
+      io.stderr(refused);
+      return stopped(io, appended);
+    }
     if (lastId !== undefined) {
       // Become the sequencer if nobody else is; either way wait for our last row
       // (rows are integrated in commit order, so the last one implies the rest).
@@ -71,14 +107,10 @@ export async function ledgerAppendCommand(
         .acquire(500, leader.signal)
         .then(() => rt.sequencer.start((e) => io.stderr(`sequencer: ${String(e)}`)))
         .catch(() => undefined);
-      await rt.store.waitIntegrated([lastId], timeoutMs, 50);
+      const found = await rt.store.waitIntegrated([lastId], timeoutMs, 50);
       // Integrated is not yet signed: the sequencer publishes its checkpoint just
       // after. Report the size of a checkpoint that includes our last entry.
-      const [row] = await rt.db.query<{ idx: number }>(
-        'SELECT idx FROM ledger_entries WHERE pending_id = $1',
-        [lastId],
-      );
-      const idx = Number(row!.idx);
+      const idx = found.get(lastId)!;
       for (const until = Date.now() + timeoutMs; ; await new Promise((r) => setTimeout(r, 50))) {
         if (((await rt.store.checkpoint())?.size ?? 0) > idx || Date.now() > until) break;
       }
@@ -100,4 +132,21 @@ function stopped(io: Io, appended: number): number {
       : 'import stopped: nothing appended',
   );
   return 1;
+}
+
+/** The envelope as the subject log's draft: it re-derives the same bytes, checking seq and prev. */
+function draftOf(e: EntryEnvelope): VersionDraft {
+  const common = {
+    kind: e.kind,
+    subject: e.subject,
+    seq: e.seq,
+    prev: e.prev,
+    at: e.at,
+    actor: e.actor,
+    reason: e.reason,
+    ref: e.ref,
+  };
+  return e.payload === undefined
+    ? { ...common, commitment: e.commitment, public: e.public }
+    : { ...common, payload: e.payload };
 }

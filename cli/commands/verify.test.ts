@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadVector } from '../../test/vectors.ts';
 import { ed25519Signer, signNote, verifierKeyOf } from '../../ledger/note-sign.ts';
 import { formatCheckpointBody, fromBase64, utf8 } from '../../ledger/verifier/index.ts';
+import { loadVector } from '../../test/vectors.ts';
 import { verifyCommand } from './verify.ts';
 
 const load = loadVector;

@@ -5,6 +5,7 @@
  * (ARCHITECTURE.md "Storage").
  */
 import { type Hash, leafHash } from '../hash.ts';
+import type { IntegratedPosition, LogEntry, LogReader, PendingEntryState } from '../log-reader.ts';
 import { consistencyProof, inclusionProof, treeRoot } from '../merkle.ts';
 import {
   type ExpandedTile,
@@ -18,7 +19,7 @@ import {
 } from '../tiles.ts';
 import { utf8 } from '../verifier/encoding.ts';
 import { parseTilePath, TILE_WIDTH } from '../verifier/tilepath.ts';
-import type { Db } from './db.ts';
+import type { Db, Sql } from './db.ts';
 
 export interface StoredCheckpoint {
   size: number;
@@ -45,7 +46,7 @@ export interface LedgerStoreOptions {
   checkpointTtlMs?: number;
 }
 
-export class LedgerStore implements TileSource {
+export class LedgerStore implements TileSource, LogReader {
   private readonly blobs: Lru<Uint8Array>;
   private readonly expanded: Lru<ExpandedTile>;
   private latest: StoredCheckpoint | null = null;
@@ -211,7 +212,7 @@ export class LedgerStore implements TileSource {
     return rows.map((r) => new Uint8Array(r.entry));
   }
 
-  async entry(index: number): Promise<{ index: number; leafHash: Hash; entry: Uint8Array }> {
+  async entry(index: number): Promise<LogEntry> {
     const size = await this.currentSize(index + 1);
     if (!Number.isSafeInteger(index) || index < 0 || index >= size)
       throw new LedgerError('OUT_OF_RANGE', `entry ${index} is not in the log (size ${size})`);
@@ -221,12 +222,67 @@ export class LedgerStore implements TileSource {
   }
 
   /** Log indexes of pending rows that have been integrated (absent = still pending). */
-  async indexesOf(pendingIds: readonly number[]): Promise<Map<number, number>> {
-    const rows = await this.db.query<{ pending_id: number; idx: number }>(
+  async indexesOf(pendingIds: readonly number[], sql: Sql = this.db): Promise<Map<number, number>> {
+    if (pendingIds.length === 0) return new Map();
+    const rows = await sql.query<{ pending_id: number; idx: number }>(
       'SELECT pending_id, idx FROM ledger_entries WHERE pending_id = ANY($1::int8[])',
       [pendingIds],
     );
-    return new Map(rows.map((r) => [r.pending_id, r.idx]));
+    return new Map(rows.map((r) => [Number(r.pending_id), Number(r.idx)]));
+  }
+
+  async indexOfLeaf(hash: Hash): Promise<number | null> {
+    const rows = await this.db.query<{ idx: number }>(
+      'SELECT idx FROM ledger_entries WHERE leaf_hash = $1 ORDER BY idx LIMIT 1',
+      [hash],
+    );
+    return rows[0] ? Number(rows[0].idx) : null;
+  }
+
+  async integratedSize(sql: Sql = this.db): Promise<number> {
+    // Indexes are contiguous from 0 (the sequencer's invariant), so max + 1 is the
+    // count, read from the primary key's end rather than by counting.
+    const [row] = await sql.query<{ end: number }>(
+      'SELECT coalesce(max(idx) + 1, 0) AS end FROM ledger_entries',
+    );
+    return Number(row?.end ?? 0);
+  }
+
+  async integratedBetween(
+    from: number,
+    to: number,
+    sql: Sql = this.db,
+  ): Promise<IntegratedPosition[]> {
+    if (to <= from) return [];
+    const rows = await sql.query<{ idx: number; pending_id: number }>(
+      'SELECT idx, pending_id FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+      [from, to],
+    );
+    return rows.map((r) => ({ index: Number(r.idx), pendingId: Number(r.pending_id) }));
+  }
+
+  async pendingEntries(
+    pendingIds: readonly number[],
+    sql: Sql = this.db,
+  ): Promise<Map<number, PendingEntryState>> {
+    if (pendingIds.length === 0) return new Map();
+    const rows = await sql.query<{ id: number; entry: Uint8Array; idx: number | null }>(
+      `SELECT p.id, p.entry, e.idx
+         FROM ledger_pending p LEFT JOIN ledger_entries e ON e.pending_id = p.id
+        WHERE p.id = ANY($1::int8[])`,
+      [pendingIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        Number(r.id),
+        { entry: new Uint8Array(r.entry), index: r.idx === null ? null : Number(r.idx) },
+      ]),
+    );
+  }
+
+  async appendedCount(sql: Sql = this.db): Promise<number> {
+    const [row] = await sql.query<{ n: number }>('SELECT count(*) AS n FROM ledger_pending');
+    return Number(row?.n ?? 0);
   }
 
   /**

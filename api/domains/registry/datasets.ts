@@ -8,11 +8,15 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  addPending,
+  appendVersions,
+  canonicalAt,
   canonicalize,
   type EntryActor,
+  latestVersions,
+  lockSubjects,
   type Sql,
-  validateEntry,
+  SYSTEM_ACTOR,
+  type VersionDraft,
 } from '../../../ledger/index.ts';
 import {
   type AreaRow,
@@ -32,9 +36,6 @@ export interface DatasetLoad {
   /** Lower-case hex. */
   sha256: string;
 }
-
-/** The actor of loads nobody in particular made (the demo generator). */
-export const SYSTEM_ACTOR: EntryActor = { id: 'saksi', role: 'SYSTEM' };
 
 // The JSON object each row is hashed as. Field names are the public, documented
 // ones (README.md "Dataset entries"); keys are listed in sorted order (see
@@ -170,37 +171,22 @@ export async function recordLoads(
   actor: EntryActor = SYSTEM_ACTOR,
   opts: { at?: Date; reason?: string } = {},
 ): Promise<number[]> {
-  const at = (opts.at ?? new Date()).toISOString();
-  const ids: number[] = [];
-  for (const load of loads) {
-    const subject = `registry:${load.dataset}`;
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [subject]);
-    const [last] = await tx.query<{ seq: number; leaf_hash: Uint8Array }>(
-      'SELECT seq, leaf_hash FROM subject_versions WHERE subject = $1 ORDER BY seq DESC LIMIT 1',
-      [subject],
-    );
-    const seq = (last?.seq ?? 0) + 1;
-    const result = validateEntry({
-      v: 1,
+  const at = canonicalAt(opts.at);
+  const subjects = loads.map((l) => `registry:${l.dataset}`);
+  await lockSubjects(tx, subjects);
+  const latest = await latestVersions(tx, subjects);
+  const drafts = loads.map((load, i): VersionDraft => {
+    const subject = subjects[i]!;
+    const seq = (latest.get(subject)?.seq ?? 0) + 1;
+    return {
       kind: `registry.${load.dataset}.loaded`,
       subject,
       seq,
-      prev: last ? Buffer.from(last.leaf_hash).toString('base64') : null,
       at,
       actor,
       payload: { dataset: load.dataset, rows: load.rows, sha256: load.sha256 },
       ...(seq > 1 ? { reason: opts.reason ?? 'further rows loaded' } : {}),
-    });
-    if (!result.ok)
-      throw new Error(
-        `registry entry refused: ${result.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-      );
-    const [id] = await addPending(tx, [result.bytes]);
-    await tx.query(
-      'INSERT INTO subject_versions (subject, seq, leaf_hash, pending_id) VALUES ($1, $2, $3, $4)',
-      [subject, seq, result.leafHash, id],
-    );
-    ids.push(id!);
-  }
-  return ids;
+    };
+  });
+  return (await appendVersions(tx, drafts)).map((v) => v.pendingId);
 }

@@ -7,7 +7,7 @@
  * The file is untrusted (an officer's spreadsheet): every field is checked for
  * form before use, and the database constraints check again.
  */
-import type { Db, EntryActor, Sql } from '../../../ledger/index.ts';
+import { type Db, type EntryActor, type Sql, SYSTEM_ACTOR } from '../../../ledger/index.ts';
 import { type CsvResult, expectColumns, parseCsv, parseDecimal } from './csv.ts';
 import {
   areaJson,
@@ -20,7 +20,6 @@ import {
   partyJson,
   recordLoads,
   rowCanonical,
-  SYSTEM_ACTOR,
 } from './datasets.ts';
 import {
   type AreaRow,

@@ -8,7 +8,6 @@ export {
   type DatasetLoad,
   digestElection,
   recordLoads,
-  SYSTEM_ACTOR,
 } from './datasets.ts';
 export {
   type Election,

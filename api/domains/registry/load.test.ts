@@ -79,7 +79,8 @@ describe('loadElection', () => {
         subject: `registry:${dataset}`,
         seq: 1,
         prev: null,
-        at: at.toISOString(),
+        // The log's one spelling of `at`: whole seconds (ledger/subject-log/at.ts).
+        at: '2024-01-02T03:04:05Z',
         actor: { id: 'saksi', role: 'SYSTEM' },
         payload: { dataset, rows: rows[dataset]!.length, sha256: specSha256(rows[dataset]!) },
       });

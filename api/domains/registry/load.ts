@@ -3,8 +3,8 @@
  * checked in memory first, then stored with bulk inserts and recorded in the log
  * as one entry per dataset — all in one transaction.
  */
-import type { Db, EntryActor } from '../../../ledger/index.ts';
-import { type DatasetLoad, digestElection, recordLoads, SYSTEM_ACTOR } from './datasets.ts';
+import { type Db, type EntryActor, SYSTEM_ACTOR } from '../../../ledger/index.ts';
+import { type DatasetLoad, digestElection, recordLoads } from './datasets.ts';
 import {
   CONTEST_IDS,
   type ElectionData,
@@ -35,7 +35,7 @@ import {
 
 export interface LoadResult {
   loads: DatasetLoad[];
-  /** ledger_pending ids of the dataset entries, in `loads` order. */
+  /** Pending ids of the dataset entries (receipts' pendingId), in `loads` order. */
   pendingIds: number[];
 }
 

@@ -5,7 +5,7 @@
  * national total, and the open-data CSV export.
  */
 import type { Hono } from 'hono';
-import type { Db, LedgerStore } from '../../../ledger/index.ts';
+import type { Db, LogReader } from '../../../ledger/index.ts';
 import { type AREA_LEVELS, isAreaCode, NATIONAL } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, badRequest } from '../../errors.ts';
@@ -25,7 +25,7 @@ type App = Hono<{ Variables: AppVariables }>;
 export interface ResultsDeps {
   writes: WriteServices;
   db: Db;
-  store: LedgerStore;
+  store: LogReader;
   registry: Registry;
 }
 
@@ -106,7 +106,7 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
     const area = c.req.param('area');
     if (!isAreaCode(area) || area.length === 13)
       throw badRequest('BAD_PARAMETER', 'area must be ID or a 2/4/6/10-digit area code');
-    const r = await areaResults(deps.db, registry, contest, area);
+    const r = await areaResults(deps.db, deps.store, registry, contest, area);
     if (!r) throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${area} yet`);
     return c.json(r);
   });
@@ -125,7 +125,7 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   app.get('/v1/results/:contest/tps/:tps', async (c) => {
     const contest = contestParam(c.req.param('contest'));
     const tps = tpsParam(c.req.param('tps'));
-    const r = await tpsHistory(deps.db, contest, tps);
+    const r = await tpsHistory(deps.db, deps.store, contest, tps);
     if (r.versions.length === 0)
       throw new ApiError(404, 'NOT_FOUND', `no ${contest} form for TPS ${tps}`);
     return c.json(r);
@@ -179,7 +179,7 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
     const level = LEVEL_OF[c.req.query('level') ?? ''];
     if (!level)
       throw badRequest('BAD_PARAMETER', `level must be one of ${Object.keys(LEVEL_OF).join(', ')}`);
-    return c.body(exportCsv(deps.db, contest, level), 200, {
+    return c.body(exportCsv(deps.db, deps.store, contest, level), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${contest}-${c.req.query('level')}.csv"`,
       'Cache-Control': 'no-cache',

@@ -14,7 +14,7 @@
  * path is a few KiB, whatever the size of the election. verify-chain.ts checks it
  * without trusting this server.
  */
-import { base64, type Db, type LedgerStore } from '../../../../ledger/index.ts';
+import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
 import { ApiError } from '../../../errors.ts';
 import type { Contest } from '../forms/index.ts';
@@ -47,31 +47,33 @@ const notYet = (what: string) =>
  */
 export async function proofChain(
   db: Db,
-  store: LedgerStore,
+  log: LogReader,
   path: readonly string[],
   contest: Contest,
   tps: string,
 ): Promise<ResultsProof> {
-  // One round trip: the counted form (area '') and the current recap of every
-  // area on the path, each with its log entry and index.
-  const rows = await db.query<{ area: string; entry: Uint8Array; idx: number | null }>(
-    `SELECT '' AS area, p.entry, r.entry_index AS idx FROM recap_tps r
-       JOIN ledger_entries e ON e.idx = r.entry_index
-       JOIN ledger_pending p ON p.id = e.pending_id
+  // Two round trips: which log entries (the counted form, area '', and the current
+  // recap of every area on the path), then those entries with their indexes.
+  const refs = await db.query<{ area: string; pending_id: number }>(
+    `SELECT '' AS area, f.pending_id FROM recap_tps r
+       JOIN count_forms f ON f.subject = 'chasil:' || r.contest || ':' || r.tps AND f.seq = r.seq
       WHERE r.contest = $1 AND r.tps = $2
      UNION ALL
-     SELECT c.area, p.entry, e.idx
+     SELECT c.area, r.pending_id
        FROM recap_current c JOIN recaps r USING (contest, area, seq)
-       JOIN ledger_pending p ON p.id = r.pending_id
-       LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
       WHERE c.contest = $1 AND c.area = ANY($3::text[])`,
     [contest, tps, [...path]],
   );
+  const entries = await log.pendingEntries(refs.map((r) => Number(r.pending_id)));
+  const rows = refs.map((r) => {
+    const e = entries.get(Number(r.pending_id))!;
+    return { area: r.area, entry: e.entry, idx: e.index };
+  });
   const byArea = new Map(rows.map((r) => [r.area, r]));
   const form = byArea.get('');
   if (!form) throw new ApiError(404, 'NOT_FOUND', `no counted ${contest} form for TPS ${tps} yet`);
-  const cp = await store.checkpoint();
-  if (!cp || Number(form.idx) >= cp.size) throw notYet(`the form of TPS ${tps}`);
+  const cp = await log.checkpoint();
+  if (!cp || form.idx === null || form.idx >= cp.size) throw notYet(`the form of TPS ${tps}`);
   for (const a of path) {
     const r = byArea.get(a);
     if (!r || r.idx === null || Number(r.idx) >= cp.size)
@@ -80,7 +82,7 @@ export async function proofChain(
   const prove = async (r: { entry: Uint8Array; idx: number | null }): Promise<ProvenEntry> => ({
     index: Number(r.idx),
     entry: fromUtf8(r.entry),
-    inclusionProof: (await store.inclusionProof(Number(r.idx), cp.size)).map(base64),
+    inclusionProof: (await log.inclusionProof(Number(r.idx), cp.size)).map(base64),
   });
   const levels: ResultsProof['levels'] = [];
   for (const a of path) levels.push({ area: a, recap: await prove(byArea.get(a)!) });

@@ -10,7 +10,7 @@
  * total equals the sum of the accepted rows below it (../recap/aggregate.ts).
  * entry_index is empty for a recap the log has not integrated yet (≤ a second).
  */
-import { base64, type Db } from '../../../../ledger/index.ts';
+import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import type { AreaLevel } from '../../../../policies/areas.ts';
 import type { Contest } from '../forms/index.ts';
 import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
@@ -18,7 +18,12 @@ import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts
 export const CSV_HEADER = 'area_code,tps,choice,votes,status,entry_index,entry_hash\n';
 const PAGE = 2000;
 
-export function exportCsv(db: Db, contest: Contest, level: AreaLevel): ReadableStream<Uint8Array> {
+export function exportCsv(
+  db: Db,
+  log: LogReader,
+  contest: Contest,
+  level: AreaLevel,
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let after = '';
   let started = false;
@@ -30,7 +35,7 @@ export function exportCsv(db: Db, contest: Contest, level: AreaLevel): ReadableS
         const page =
           level === 'tps'
             ? await tpsPage(db, contest, after)
-            : await areaPage(db, contest, level, after);
+            : await areaPage(db, log, contest, level, after);
         text += page.text;
         if (page.last !== null) after = page.last;
         if (text) ctl.enqueue(enc.encode(text));
@@ -64,23 +69,24 @@ async function tpsPage(db: Db, contest: Contest, after: string) {
   return { text, last: rows.length < PAGE ? null : rows[rows.length - 1]!.tps };
 }
 
-async function areaPage(db: Db, contest: Contest, level: AreaLevel, after: string) {
+async function areaPage(db: Db, log: LogReader, contest: Contest, level: AreaLevel, after: string) {
   const rows = await db.query<{
     area: string;
     totals: RecapTotals;
     entry_hash: Uint8Array;
-    idx: number | null;
+    pending_id: number;
   }>(
-    `SELECT c.area, r.totals, r.entry_hash, e.idx
+    `SELECT c.area, r.totals, r.entry_hash, r.pending_id
        FROM recap_current c JOIN recaps r USING (contest, area, seq)
-       LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
       WHERE c.contest = $1 AND r.level = $2 AND c.area > $3
       ORDER BY c.area LIMIT ${PAGE}`,
     [contest, level, after],
   );
+  // The page's log indexes in one batch.
+  const indexes = await log.indexesOf(rows.map((r) => Number(r.pending_id)));
   let text = '';
   for (const r of rows) {
-    const tail = `,accepted,${r.idx ?? ''},${base64(r.entry_hash)}\n`;
+    const tail = `,accepted,${indexes.get(Number(r.pending_id)) ?? ''},${base64(r.entry_hash)}\n`;
     for (const [choice, n] of Object.entries(sortedVotes(r.totals.votes)))
       text += `${r.area},,${choice},${n}${tail}`;
   }

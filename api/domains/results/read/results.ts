@@ -2,7 +2,7 @@
  * Public reading of results (issue #4): every number names the log entry it comes
  * from (index and leaf hash), so nobody has to take the API's word for it.
  */
-import { base64, type Db } from '../../../../ledger/index.ts';
+import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import { areaLevel } from '../../../../policies/areas.ts';
 import type { Registry } from '../../registry/index.ts';
 import type { Contest } from '../forms/index.ts';
@@ -10,22 +10,28 @@ import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-export async function areaResults(db: Db, registry: Registry, contest: Contest, area: string) {
+export async function areaResults(
+  db: Db,
+  log: LogReader,
+  registry: Registry,
+  contest: Contest,
+  area: string,
+) {
   const [recap] = await db.query<{
     seq: number;
     totals: RecapTotals;
     entry_hash: Uint8Array;
-    idx: number | null;
+    pending_id: number;
   }>(
-    `SELECT c.seq, r.totals, r.entry_hash, e.idx
+    `SELECT c.seq, r.totals, r.entry_hash, r.pending_id
        FROM recap_current c JOIN recaps r USING (contest, area, seq)
-       LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
       WHERE c.contest = $1 AND c.area = $2`,
     [contest, area],
   );
   if (!recap) return null;
   const p = recap.totals;
   let children: unknown[];
+  let indexes: Map<number, number> | undefined;
   if (areaLevel(area) === 'desa') {
     const rows = await db.query<{
       tps: string;
@@ -62,15 +68,19 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
       seq: number;
       totals: RecapTotals;
       entry_hash: Uint8Array;
-      idx: number | null;
+      pending_id: number;
     }>(
-      `SELECT c.area, c.seq, r.totals, r.entry_hash, e.idx
+      `SELECT c.area, c.seq, r.totals, r.entry_hash, r.pending_id
          FROM recap_current c JOIN recaps r USING (contest, area, seq)
-         LEFT JOIN ledger_entries e ON e.pending_id = r.pending_id
         WHERE c.contest = $1 AND c.area = ANY($2::text[])
         ORDER BY c.area`,
       [contest, registry.children(area)],
     );
+    // Every child's index in one batch, with the area's own.
+    const found = await log.indexesOf(
+      [recap.pending_id, ...rows.map((r) => r.pending_id)].map(Number),
+    );
+    indexes = found;
     children = rows.map((r) => ({
       code: r.area,
       name: registry.area(r.area)?.name,
@@ -79,16 +89,21 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
       invalid: Number(r.totals.invalid),
       votes: sortedVotes(r.totals.votes),
       tps: r.totals.tps,
-      index: num(r.idx),
+      index: found.get(Number(r.pending_id)) ?? null,
       entryHash: base64(r.entry_hash),
     }));
   }
+  indexes ??= await log.indexesOf([Number(recap.pending_id)]);
   return {
     contest,
     area,
     level: p.level,
     name: registry.area(area)?.name,
-    recap: { seq: recap.seq, index: num(recap.idx), entryHash: base64(recap.entry_hash) },
+    recap: {
+      seq: recap.seq,
+      index: indexes.get(Number(recap.pending_id)) ?? null,
+      entryHash: base64(recap.entry_hash),
+    },
     valid: Number(p.valid),
     invalid: Number(p.invalid),
     votes: sortedVotes(p.votes),
@@ -98,8 +113,8 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
 }
 
 /** Every version of a TPS's form for one contest, oldest first. */
-export async function tpsHistory(db: Db, contest: Contest, tps: string) {
-  const rows = await db.query<{
+export async function tpsHistory(db: Db, log: LogReader, contest: Contest, tps: string) {
+  const forms = await db.query<{
     seq: number;
     stage: string;
     status: string;
@@ -108,18 +123,20 @@ export async function tpsHistory(db: Db, contest: Contest, tps: string) {
     officer_id: string;
     reason: string | null;
     entry_hash: Uint8Array;
-    entry: Uint8Array;
-    idx: number | null;
+    pending_id: number;
   }>(
     `SELECT f.seq, f.stage, f.status, f.failed_checks, f.form, f.officer_id, f.reason,
-            f.entry_hash, p.entry, e.idx
+            f.entry_hash, f.pending_id
        FROM count_forms f
-       JOIN ledger_pending p ON p.id = f.pending_id
-       LEFT JOIN ledger_entries e ON e.pending_id = f.pending_id
       WHERE f.subject = $1
       ORDER BY f.seq`,
     [`chasil:${contest}:${tps}`],
   );
+  const entries = await log.pendingEntries(forms.map((f) => Number(f.pending_id)));
+  const rows = forms.map((f) => {
+    const e = entries.get(Number(f.pending_id))!;
+    return { ...f, entry: e.entry, idx: e.index };
+  });
   const [counted] = await db.query<{ seq: number }>(
     'SELECT seq FROM recap_tps WHERE contest = $1 AND tps = $2',
     [contest, tps],

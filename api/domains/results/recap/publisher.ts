@@ -17,7 +17,16 @@
  * watermark commit together or not at all. `FOR UPDATE SKIP LOCKED` on the
  * watermark lets any number of API processes run a publisher; one works at a time.
  */
-import { base64, type Db, Lru, type Sql } from '../../../../ledger/index.ts';
+import {
+  base64,
+  type Db,
+  type JsonObject,
+  LedgerStore,
+  type LogReader,
+  Lru,
+  type Sql,
+  SYSTEM_ACTOR,
+} from '../../../../ledger/index.ts';
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
 import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
@@ -34,7 +43,6 @@ import {
 import { areaOf, nodeDepth, nodeLevel, RecapTree } from './parts.ts';
 
 export const RECAP_KIND = 'results.recap.computed';
-export const RECAP_ACTOR = { id: 'saksi', role: 'SYSTEM' } as const;
 export const recapSubject = (contest: string, area: string) => `recap:${contest}:${area}`;
 
 export interface RecapPublisherOptions {
@@ -93,12 +101,16 @@ export class RecapPublisher {
 
   /** Per contest: which recap lists which child (./parts.ts). */
   private readonly trees = new Map<ContestId, RecapTree>();
+  /** The log, read inside each tick's transaction. */
+  private readonly log: LogReader;
 
   constructor(
     private readonly db: Db,
     private readonly registry: Registry,
     private readonly opts: RecapPublisherOptions = {},
-  ) {}
+  ) {
+    this.log = new LedgerStore(db);
+  }
 
   private tree(contest: ContestId): RecapTree {
     let t = this.trees.get(contest);
@@ -156,26 +168,28 @@ export class RecapPublisher {
         'SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off',
       );
       const from = Number(mark.next_index);
-      const [{ end }] = (await tx.query<{ end: number }>(
-        'SELECT coalesce(max(idx) + 1, 0) AS end FROM ledger_entries',
-      )) as [{ end: number }];
-      const upto = Math.min(Number(end), from + (this.opts.maxEntries ?? 50_000));
+      const end = await this.log.integratedSize(tx);
+      const upto = Math.min(end, from + (this.opts.maxEntries ?? 50_000));
       if (upto <= from) return { forms: 0, recaps: 0, nextIndex: from, more: false };
 
+      // The log's positions in one read, the forms they hold in one more: both
+      // key-range or key lookups (the pending id is count_forms' own key).
+      const positions = await this.log.integratedBetween(from, upto, tx);
       const forms = await tx.query<FormRow>(
-        `SELECT e.idx, f.contest, f.tps, f.seq, f.status, f.entry_hash,
+        `SELECT u.idx, f.contest, f.tps, f.seq, f.status, f.entry_hash,
                 f.form->'votes' AS votes, (f.form->>'valid')::int AS valid,
                 (f.form->>'invalid')::int AS invalid
-           FROM ledger_entries e JOIN count_forms f ON f.pending_id = e.pending_id
-          WHERE e.idx >= $1 AND e.idx < $2 AND f.stage <> 'read'
-          ORDER BY e.idx`,
-        [from, upto],
+           FROM unnest($1::int8[], $2::int8[]) AS u(idx, pending_id)
+           JOIN count_forms f ON f.pending_id = u.pending_id
+          WHERE f.stage <> 'read'
+          ORDER BY u.idx`,
+        [positions.map((p) => p.index), positions.map((p) => p.pendingId)],
       );
       const dirty = await this.countForms(tx, forms);
       let recaps = 0;
       for (const [contest, nodes] of dirty) recaps += await this.recapUpward(tx, contest, nodes);
       await tx.query('UPDATE recap_watermark SET next_index = $1', [upto]);
-      return { forms: forms.length, recaps, nextIndex: upto, more: upto < Number(end) };
+      return { forms: forms.length, recaps, nextIndex: upto, more: upto < end };
     });
   }
 
@@ -327,13 +341,17 @@ export class RecapPublisher {
     }
     if (missing.length === 0) return out;
     // The listing is in the log entry (the table keeps totals only).
-    const rows = await tx.query<{ area: string; seq: number; entry: Uint8Array }>(
-      `SELECT r.area, r.seq, p.entry
+    const recaps = await tx.query<{ area: string; seq: number; pending_id: number }>(
+      `SELECT r.area, r.seq, r.pending_id
          FROM unnest($2::text[], $3::int4[]) AS u(area, seq)
-         JOIN recaps r ON r.contest = $1 AND r.area = u.area AND r.seq = u.seq
-         JOIN ledger_pending p ON p.id = r.pending_id`,
+         JOIN recaps r ON r.contest = $1 AND r.area = u.area AND r.seq = u.seq`,
       [contest, missing.map((m) => m.area), missing.map((m) => m.seq)],
     );
+    const entries = await this.log.pendingEntries(
+      recaps.map((r) => Number(r.pending_id)),
+      tx,
+    );
+    const rows = recaps.map((r) => ({ ...r, entry: entries.get(Number(r.pending_id))!.entry }));
     for (const r of rows) {
       const { payload } = JSON.parse(fromUtf8(r.entry)) as { payload: RecapPayload };
       const listed = listedChildren(payload);
@@ -350,23 +368,16 @@ function totalsOf({ children: _c, choices: _s, ...totals }: RecapPayload): Recap
 
 function recapJob(payload: RecapPayload, seq: number): LedgerJob {
   const subject = recapSubject(payload.contest, payload.area);
-  const at = new Date().toISOString();
   return {
-    kind: RECAP_KIND,
-    subject,
-    seq,
-    after: [RECAP_KIND],
-    envelope: (prev) => ({
-      v: 1,
+    draft: {
       kind: RECAP_KIND,
       subject,
       seq,
-      prev,
-      at,
-      actor: RECAP_ACTOR,
-      payload,
+      after: [RECAP_KIND],
+      actor: SYSTEM_ACTOR,
+      payload: payload as unknown as JsonObject,
       ...(seq > 1 ? { reason: 'new or changed TPS forms below this area' } : {}),
-    }),
+    },
     rows: (e) => [
       {
         table: 'recaps',
