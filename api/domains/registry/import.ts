@@ -8,6 +8,8 @@
  * form before use, and the database constraints check again.
  */
 import type { Db, EntryActor, Sql } from '../../../ledger/index.ts';
+import { CODE_LENGTH, enclosingArea, parentArea, tpsName } from '../../../policies/areas.ts';
+import { CONTESTS, DAPIL_CONTESTS, isDapilContest } from './contests.ts';
 import { type CsvResult, expectColumns, parseCsv, parseDecimal } from './csv.ts';
 import {
   areaJson,
@@ -26,7 +28,6 @@ import {
   type AreaRow,
   type CandidateRow,
   type DapilRow,
-  isContestId,
   type PairRow,
   type PartyRow,
   RegistryError,
@@ -51,8 +52,7 @@ import {
   checkPairs,
   checkParties,
   type Lined,
-  levelOfCode,
-  parentOfCode,
+  storedLevelOf,
 } from './validate.ts';
 
 export interface ImportResult {
@@ -125,19 +125,19 @@ export function parseAreasCsv(text: string): {
   const tps: Lined<TpsRow>[] = [];
   for (const { line, fields } of csv.records) {
     const [code = '', name = '', dptText = ''] = fields;
-    if (code.length === 13) {
+    if (code.length === CODE_LENGTH.tps) {
       const dpt = parseDecimal(dptText);
       if (dpt === null) issues.push({ line, message: `${code}: dpt must be a plain decimal` });
       // A TPS is named by its number only; the column may repeat that name.
-      if (name !== '' && name !== `TPS ${code.slice(10)}`)
+      if (name !== '' && name !== tpsName(code))
         issues.push({
           line,
-          message: `${code}: a TPS name must be empty or "TPS ${code.slice(10)}"`,
+          message: `${code}: a TPS name must be empty or "${tpsName(code)}"`,
         });
       tps.push({ line, code, dpt: dpt ?? -1 });
       continue;
     }
-    const level = levelOfCode(code);
+    const level = storedLevelOf(code);
     if (!level) {
       issues.push({
         line,
@@ -146,7 +146,7 @@ export function parseAreasCsv(text: string): {
       continue;
     }
     if (dptText !== '') issues.push({ line, message: `${code}: only TPS rows have a dpt` });
-    else areas.push({ line, code, level, parent: parentOfCode(code), name });
+    else areas.push({ line, code, level, parent: parentArea(code)!, name });
   }
   return { areas, tps, issues };
 }
@@ -190,20 +190,20 @@ export function parseDapilCsv(text: string): {
   for (const { line, fields } of csv.records) {
     const [contest = '', id = '', name = '', seatsText = '', area = ''] = fields;
     const seats = parseDecimal(seatsText);
-    if (!isContestId(contest) || contest === 'PPWP') {
+    if (!isDapilContest(contest)) {
       issues.push({
         line,
-        message: `contest must be DPR, DPD, DPRD_PROV or DPRD_KABKOTA, not ${JSON.stringify(contest)}`,
+        message: `contest must be ${DAPIL_CONTESTS.join(', ')}, not ${JSON.stringify(contest)}`,
       });
       continue;
     }
     if (seats === null) issues.push({ line, message: `seats must be a plain decimal` });
-    const level = levelOfCode(area);
+    const level = storedLevelOf(area);
     if (!level) {
       issues.push({ line, message: `${JSON.stringify(area)} is not an area code` });
       continue;
     }
-    const region = contest === 'DPRD_KABKOTA' ? area.slice(0, 4) : area.slice(0, 2);
+    const region = enclosingArea(area, CONTESTS[contest].region ?? 'provinsi') ?? area;
     const d = byId.get(id);
     if (!d) {
       byId.set(id, { id, contest, name, seats: seats ?? 0, region, areas: [area] });
@@ -293,10 +293,10 @@ export async function importCandidatesCsv(
   const rows: Lined<CandidateRow>[] = [];
   for (const { line, fields } of csv.records) {
     const [contest = '', dapil = '', party = '', number = '', name = '', sex = ''] = fields;
-    if (!isContestId(contest) || contest === 'PPWP') {
+    if (!isDapilContest(contest)) {
       issues.push({
         line,
-        message: `contest must be DPR, DPD, DPRD_PROV or DPRD_KABKOTA, not ${JSON.stringify(contest)}`,
+        message: `contest must be ${DAPIL_CONTESTS.join(', ')}, not ${JSON.stringify(contest)}`,
       });
       continue;
     }

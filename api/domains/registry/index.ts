@@ -4,6 +4,22 @@
  * are coded against; CSV imports; the demo-election generator and its loader.
  * The one public surface of this folder (CONVENTIONS.md §1); see README.md.
  */
+
+export {
+  type BallotKind,
+  CONTEST_IDS,
+  CONTESTS,
+  type ContestId,
+  type ContestInfo,
+  contestIndex,
+  DAPIL_CONTESTS,
+  type DapilContestId,
+  isContestId,
+  isDapilContest,
+  isPartyContest,
+  PARTY_CONTESTS,
+  PLAIN_CHOICE_CONTESTS,
+} from './contests.ts';
 export {
   type DatasetLoad,
   digestElection,
@@ -33,15 +49,10 @@ export {
   type Ballot,
   type CandidateRow,
   type Choice,
-  CONTEST_IDS,
-  CONTESTS,
-  type ContestId,
-  type ContestInfo,
   DATASETS,
   type DapilRow,
   type Dataset,
   type ElectionData,
-  isContestId,
   NO_DPRD_KABKOTA_PROVINCE,
   NO_TPS,
   type PairRow,

@@ -6,15 +6,21 @@
  */
 import type { Hono } from 'hono';
 import type { Db, LedgerStore } from '../../../ledger/index.ts';
-import { type AREA_LEVELS, isAreaCode, NATIONAL } from '../../../policies/areas.ts';
+import {
+  type AreaLevel,
+  areaLevelOf,
+  isTpsCode,
+  NATIONAL,
+  RECAP_AREA_CODE_PATTERN,
+  TPS_CODE_PATTERN,
+} from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, badRequest } from '../../errors.ts';
 import { registerRoute } from '../../schemas.ts';
 import type { WriteServices } from '../../write/ledgered-write.ts';
 import { mountWrite } from '../../write/routes.ts';
-import type { Registry } from '../registry/index.ts';
+import { CONTEST_IDS, type ContestId, isContestId, type Registry } from '../registry/index.ts';
 import { countFormDefinition } from './count/definitions.ts';
-import { CONTESTS, type Contest } from './forms/index.ts';
 import { proofChain } from './proof/chain.ts';
 import { exportCsv } from './read/export.ts';
 import { areaResults, tpsHistory } from './read/results.ts';
@@ -33,30 +39,31 @@ const CONTEST_PARAM = {
   name: 'contest',
   in: 'path' as const,
   required: true,
-  schema: { enum: [...CONTESTS] },
-  description: 'PPWP, DPR, DPD, DPRD_PROV or DPRD_KABKOTA',
+  schema: { enum: [...CONTEST_IDS] },
+  description: CONTEST_IDS.join(', '),
 };
 const TPS_PARAM = {
   name: 'tps',
   in: 'path' as const,
   required: true,
-  schema: { type: 'string', pattern: '^[0-9]{13}$' },
+  schema: { type: 'string', pattern: TPS_CODE_PATTERN },
   description: 'TPS code: desa (10 digits) + TPS number (3)',
 };
 
-export function contestParam(s: string | undefined): Contest {
-  if (!(CONTESTS as readonly string[]).includes(s ?? ''))
-    throw badRequest('BAD_PARAMETER', `contest must be one of ${CONTESTS.join(', ')}`);
-  return s as Contest;
+export function contestParam(s: string | undefined): ContestId {
+  if (!isContestId(s))
+    throw badRequest('BAD_PARAMETER', `contest must be one of ${CONTEST_IDS.join(', ')}`);
+  return s;
 }
 
 function tpsParam(s: string | undefined): string {
-  if (!s || !/^[0-9]{13}$/.test(s)) throw badRequest('BAD_PARAMETER', 'tps must be 13 digits');
+  if (!isTpsCode(s))
+    throw badRequest('BAD_PARAMETER', 'tps must be a TPS code: 13 digits, desa + TPS 001–999');
   return s;
 }
 
 export function resultsRoutes(app: App, deps: ResultsDeps): void {
-  const trees = new Map(CONTESTS.map((c) => [c, RecapTree.of(deps.registry, c)]));
+  const trees = new Map(CONTEST_IDS.map((c) => [c, RecapTree.of(deps.registry, c)]));
   const { writes, registry } = deps;
   mountWrite(app, writes, '/v1/results/forms/read', countFormDefinition('read', registry), {
     operationId: 'submitMachineReading',
@@ -95,7 +102,7 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
         name: 'area',
         in: 'path',
         required: true,
-        schema: { type: 'string', pattern: '^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10})$' },
+        schema: { type: 'string', pattern: RECAP_AREA_CODE_PATTERN },
         description: 'ID for the nation, or a province/kabkota/kecamatan/desa code',
       },
     ],
@@ -104,7 +111,8 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   app.get('/v1/results/:contest/areas/:area', async (c) => {
     const contest = contestParam(c.req.param('contest'));
     const area = c.req.param('area');
-    if (!isAreaCode(area) || area.length === 13)
+    const level = areaLevelOf(area);
+    if (level === undefined || level === 'tps')
       throw badRequest('BAD_PARAMETER', 'area must be ID or a 2/4/6/10-digit area code');
     const r = await areaResults(deps.db, registry, contest, area);
     if (!r) throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${area} yet`);
@@ -188,7 +196,7 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
 }
 
 /** The export's level names (issue #4) and the area levels they are. */
-const LEVEL_OF: Readonly<Record<string, (typeof AREA_LEVELS)[number]>> = {
+const LEVEL_OF: Readonly<Record<string, AreaLevel>> = {
   tps: 'tps',
   kelurahan: 'desa',
   kecamatan: 'kecamatan',

@@ -6,6 +6,7 @@
  * `results.correct`): the first version stays visible in the log.
  */
 import type { JsonObject } from '../../../ledger/index.ts';
+import { TPS_CODE_PATTERN } from '../../../policies/areas.ts';
 import type { Violation, WriteDefinition } from '../../write/ledgered-write.ts';
 
 export const REPORT_TYPES = ['opened', 'closed', 'incident', 'objection'] as const;
@@ -29,7 +30,7 @@ export const PAYLOAD_SCHEMA = {
   properties: {
     tps: {
       type: 'string',
-      pattern: '^[0-9]{13}$',
+      pattern: TPS_CODE_PATTERN,
       description: 'desa code (10 digits) + TPS number (3 digits)',
     },
     ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },

@@ -1,6 +1,8 @@
 /** Election-day TPS reports: device-signed submissions, corrections, public reads. */
+
 import type { Hono } from 'hono';
 import type { Db } from '../../../ledger/index.ts';
+import { isTpsCode, TPS_CODE_PATTERN } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { badRequest } from '../../errors.ts';
 import { registerRoute } from '../../schemas.ts';
@@ -36,7 +38,7 @@ export function tpsReportRoutes(
         name: 'tps',
         in: 'query',
         required: true,
-        schema: { type: 'string', pattern: '^[0-9]{13}$' },
+        schema: { type: 'string', pattern: TPS_CODE_PATTERN },
         description: 'TPS code',
       },
     ],
@@ -44,8 +46,7 @@ export function tpsReportRoutes(
   });
   app.get('/v1/tps-reports', async (c) => {
     const tps = c.req.query('tps');
-    if (!tps || !/^[0-9]{13}$/.test(tps))
-      throw badRequest('BAD_PARAMETER', 'tps must be a 13-digit TPS code');
+    if (!isTpsCode(tps)) throw badRequest('BAD_PARAMETER', 'tps must be a 13-digit TPS code');
     const rows = await db.query<{
       subject: string;
       seq: number;

@@ -12,13 +12,17 @@
  */
 import { base64, type Db } from '../../../../ledger/index.ts';
 import type { AreaLevel } from '../../../../policies/areas.ts';
-import type { Contest } from '../forms/index.ts';
+import type { ContestId } from '../../registry/index.ts';
 import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 export const CSV_HEADER = 'area_code,tps,choice,votes,status,entry_index,entry_hash\n';
 const PAGE = 2000;
 
-export function exportCsv(db: Db, contest: Contest, level: AreaLevel): ReadableStream<Uint8Array> {
+export function exportCsv(
+  db: Db,
+  contest: ContestId,
+  level: AreaLevel,
+): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   let after = '';
   let started = false;
@@ -42,7 +46,7 @@ export function exportCsv(db: Db, contest: Contest, level: AreaLevel): ReadableS
   });
 }
 
-async function tpsPage(db: Db, contest: Contest, after: string) {
+async function tpsPage(db: Db, contest: ContestId, after: string) {
   const rows = await db.query<{
     tps: string;
     status: string;
@@ -64,7 +68,7 @@ async function tpsPage(db: Db, contest: Contest, after: string) {
   return { text, last: rows.length < PAGE ? null : rows[rows.length - 1]!.tps };
 }
 
-async function areaPage(db: Db, contest: Contest, level: AreaLevel, after: string) {
+async function areaPage(db: Db, contest: ContestId, level: AreaLevel, after: string) {
   const rows = await db.query<{
     area: string;
     totals: RecapTotals;

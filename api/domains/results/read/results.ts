@@ -4,13 +4,12 @@
  */
 import { base64, type Db } from '../../../../ledger/index.ts';
 import { areaLevel } from '../../../../policies/areas.ts';
-import type { Registry } from '../../registry/index.ts';
-import type { Contest } from '../forms/index.ts';
+import type { ContestId, Registry } from '../../registry/index.ts';
 import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-export async function areaResults(db: Db, registry: Registry, contest: Contest, area: string) {
+export async function areaResults(db: Db, registry: Registry, contest: ContestId, area: string) {
   const [recap] = await db.query<{
     seq: number;
     totals: RecapTotals;
@@ -98,7 +97,7 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
 }
 
 /** Every version of a TPS's form for one contest, oldest first. */
-export async function tpsHistory(db: Db, contest: Contest, tps: string) {
+export async function tpsHistory(db: Db, contest: ContestId, tps: string) {
   const rows = await db.query<{
     seq: number;
     stage: string;
