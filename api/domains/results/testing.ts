@@ -7,8 +7,8 @@ import { type KeyObject, sign } from 'node:crypto';
 import type { JsonObject } from '../../../ledger/index.ts';
 import { submissionMessage } from '../../write/device-signature.ts';
 import type { Ballot, ContestId } from '../registry/index.ts';
-import { FORM_KINDS, type FormStage, formSubject } from './count/definitions.ts';
 import type { CountForm } from './forms/index.ts';
+import { FORM_KINDS, type FormStage, formSubject } from './rules.ts';
 
 export interface SigningDevice {
   privateKey: KeyObject;

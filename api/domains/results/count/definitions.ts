@@ -18,39 +18,20 @@
  * passes. Bad input is refused before anything is stored: an unknown TPS, a
  * contest not held there, a choice not on that ballot (422), a photo never
  * uploaded (422, checked by the database's foreign key), a replay (409).
+ * The rules themselves are in ../rules.ts; this file wires them into the write path.
  */
-import type { Violation, WriteDefinition } from '../../../write/ledgered-write.ts';
+import type { WriteDefinition } from '../../../write/ledgered-write.ts';
 import type { Registry } from '../../registry/index.ts';
-import { COUNT_FORM_SCHEMA, type CountForm, checkForm } from '../forms/index.ts';
-
-export const FORM_KINDS = {
-  read: 'results.chasil.read',
-  verified: 'results.chasil.verified',
-  corrected: 'results.chasil.corrected',
-} as const;
-export type FormStage = keyof typeof FORM_KINDS;
-
-export const formSubject = (p: { contest: string; tps: string }) => `chasil:${p.contest}:${p.tps}`;
-
-/** The choices a form names that its TPS's ballot for that contest does not have. */
-export function ballotViolations(registry: Registry, p: CountForm): Violation[] {
-  const ballot = registry.ballotFor(p.contest, p.tps);
-  if (ballot === null)
-    return [
-      registry.hasTps(p.tps)
-        ? { rule: 'contest-held', message: `${p.contest} is not contested at TPS ${p.tps}` }
-        : { rule: 'known-tps', message: `TPS ${p.tps} is not in the registry` },
-    ];
-  const unknown = Object.keys(p.votes).filter((id) => !ballot.choiceIds.has(id));
-  return unknown.length === 0
-    ? []
-    : [
-        {
-          rule: 'choice-on-ballot',
-          message: `not on the ${p.contest} ballot at TPS ${p.tps}: ${unknown.slice(0, 10).join(', ')}`,
-        },
-      ];
-}
+import { COUNT_FORM_SCHEMA, type CountForm } from '../forms/index.ts';
+import {
+  ballotViolations,
+  FORM_KINDS,
+  type FormStage,
+  formSubject,
+  judgeForm,
+  PHOTO_MUST_EXIST,
+  versionViolations,
+} from '../rules.ts';
 
 export function countFormDefinition(
   stage: FormStage,
@@ -73,35 +54,16 @@ export function countFormDefinition(
       : stage === 'corrected'
         ? { after: Object.values(FORM_KINDS) }
         : {}),
-    rules(p, seq) {
-      const v: Violation[] = [];
-      if (stage === 'read' && seq !== 1)
-        v.push({ rule: 'read-first', message: 'the machine reading is version 1' });
-      if (stage === 'verified' && seq > 2)
-        v.push({
-          rule: 'verify-once',
-          message:
-            'the KPPS verifies once (version 1, or 2 after a machine reading); later changes are corrections',
-        });
-      if (stage === 'corrected' && seq < 2)
-        v.push({
-          rule: 'correction-is-new-version',
-          message: 'a correction is version 2 or later',
-        });
-      if (stage !== 'corrected' && p.caseRef !== undefined)
-        v.push({ rule: 'case-ref-on-corrections', message: 'only a correction cites a case' });
-      v.push(...ballotViolations(registry, p));
-      return v;
-    },
+    rules: (p, seq) => [...versionViolations(stage, seq, p), ...ballotViolations(registry, p)],
     constraints: {
-      count_forms_photo_uploaded: {
-        status: 422,
-        code: 'PHOTO_NOT_UPLOADED',
-        message: 'the form photo must be uploaded (PUT /v1/photos/<sha256>) before a form cites it',
+      [PHOTO_MUST_EXIST.constraint]: {
+        status: PHOTO_MUST_EXIST.status,
+        code: PHOTO_MUST_EXIST.code,
+        message: PHOTO_MUST_EXIST.message,
       },
     },
     rows(w) {
-      const failed = checkForm(w.payload);
+      const { status, failed } = judgeForm(w.payload);
       return [
         {
           table: 'count_forms',
@@ -111,7 +73,7 @@ export function countFormDefinition(
             contest: w.payload.contest,
             tps: w.payload.tps,
             stage,
-            status: failed.length === 0 ? 'accepted' : 'flagged',
+            status,
             failed_checks: failed,
             form: w.payload,
             photo: Buffer.from(w.payload.photo, 'hex'),

@@ -17,8 +17,8 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { deviceSubject, enrolmentMessage } from '../../devices/definitions.ts';
 import { type Ballot, type Choice, CONTEST_IDS, type ContestId } from '../../registry/index.ts';
-import type { FormStage } from '../count/definitions.ts';
 import type { CountForm } from '../forms/index.ts';
+import type { FormStage } from '../rules.ts';
 import { consistentForm, type SigningDevice, signedForm } from '../testing.ts';
 import { DemoClient, SeedError, sleep } from './client.ts';
 import { formPhoto } from './photo.ts';

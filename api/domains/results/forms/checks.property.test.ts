@@ -10,6 +10,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TPS_CODE_PATTERN } from '../../../../policies/areas.ts';
 import { validate } from '../../../schemas.ts';
 import { CONTEST_IDS, type ContestId, PARTY_CONTESTS } from '../../registry/contests.ts';
 import { CHECK_IDS, checkForm, formWarnings, WARNING_IDS } from './checks.ts';
@@ -30,7 +31,13 @@ const choicesOf = (contest: ContestId, maxKeys: number) =>
 const photo = fc
   .uint8Array({ minLength: 32, maxLength: 32 })
   .map((b) => Buffer.from(b).toString('hex'));
-const tps = fc.stringMatching(/^[0-9]{13}$/);
+// A TPS code (policies/areas.ts): no segment of zeros, TPS number 001–999.
+const segment = (digits: number, min = 1) =>
+  fc.integer({ min, max: 10 ** digits - 1 }).map((n) => String(n).padStart(digits, '0'));
+const tps = fc
+  .tuple(segment(2, 10), segment(2), segment(2), segment(4), segment(3))
+  .map((s) => s.join(''))
+  .filter((code) => new RegExp(TPS_CODE_PATTERN).test(code));
 
 /** Splits `total` into three non-negative parts. */
 const split3 = (total: number) =>

@@ -21,6 +21,7 @@ import { base64, type Db, Lru, type Sql } from '../../../../ledger/index.ts';
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
 import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
+import { COUNTED_STAGES } from '../rules.ts';
 import {
   areaChild,
   type ChildFigures,
@@ -167,9 +168,10 @@ export class RecapPublisher {
                 f.form->'votes' AS votes, (f.form->>'valid')::int AS valid,
                 (f.form->>'invalid')::int AS invalid
            FROM ledger_entries e JOIN count_forms f ON f.pending_id = e.pending_id
-          WHERE e.idx >= $1 AND e.idx < $2 AND f.stage <> 'read'
+          WHERE e.idx >= $1 AND e.idx < $2 AND f.stage = ANY($3::text[])
           ORDER BY e.idx`,
-        [from, upto],
+        // Machine readings never count (../rules.ts countsTowardTotals).
+        [from, upto, COUNTED_STAGES],
       );
       const dirty = await this.countForms(tx, forms);
       let recaps = 0;
