@@ -3,7 +3,7 @@
  * signature checks are not a database round trip each, and never longer than
  * `ttlMs`, so a revocation takes effect within that bound.
  */
-import type { Db } from '../../../ledger/index.ts';
+import { base64, type Db } from '../../../ledger/index.ts';
 import type { DeviceRegistry } from '../../write/ledgered-write.ts';
 
 export class DbDeviceRegistry implements DeviceRegistry {
@@ -14,7 +14,7 @@ export class DbDeviceRegistry implements DeviceRegistry {
   ) {}
 
   async ownerOf(publicKey: Uint8Array): Promise<string | null> {
-    const id = Buffer.from(publicKey).toString('base64');
+    const id = base64(publicKey);
     const hit = this.cache.get(id);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.owner;
     const [row] = await this.db.query<{ officer_id: string }>(
@@ -29,6 +29,6 @@ export class DbDeviceRegistry implements DeviceRegistry {
 
   /** Drops a key from the cache at once (after a revocation on this node). */
   forget(publicKey: Uint8Array): void {
-    this.cache.delete(Buffer.from(publicKey).toString('base64'));
+    this.cache.delete(base64(publicKey));
   }
 }

@@ -1,7 +1,7 @@
 /** Election-day TPS reports: device-signed submissions, corrections, public reads. */
 
 import type { Hono } from 'hono';
-import type { Db } from '../../../ledger/index.ts';
+import { base64, type Db } from '../../../ledger/index.ts';
 import { isTpsCode, TPS_CODE_PATTERN } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { badRequest } from '../../errors.ts';
@@ -68,7 +68,7 @@ export function tpsReportRoutes(
         occurredAt: new Date(r.occurred_at).toISOString(),
         description: r.description,
         officer: r.officer_id,
-        entryHash: Buffer.from(r.entry_hash).toString('base64'),
+        entryHash: base64(r.entry_hash),
       })),
     });
   });

@@ -15,6 +15,7 @@
  * seeder again extends the demo rather than failing on the first replay.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { base64 } from '../../../../ledger/index.ts';
 import { deviceSubject, enrolmentMessage } from '../../devices/definitions.ts';
 import { type Ballot, type Choice, CONTEST_IDS, type ContestId } from '../../registry/index.ts';
 import type { CountForm } from '../forms/index.ts';
@@ -153,7 +154,7 @@ function newDevice(): SigningDevice {
   const pair = generateKeyPairSync('ed25519');
   // The raw 32-byte key, standard base64 (the JWK's x is its base64url).
   const x = pair.publicKey.export({ format: 'jwk' }).x!;
-  return { privateKey: pair.privateKey, keyB64: Buffer.from(x, 'base64url').toString('base64') };
+  return { privateKey: pair.privateKey, keyB64: base64(Buffer.from(x, 'base64url')) };
 }
 
 export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
@@ -214,7 +215,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
           officer: id,
           key: device.keyB64,
           label: 'saksi demo seed',
-          proof: proof.toString('base64'),
+          proof: base64(proof),
         },
       },
       idempotencyKey: `seed-${hex(`enrol:${device.keyB64}`).slice(0, 40)}`,
