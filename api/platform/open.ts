@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { verifierKeyOf } from '../../ledger/index.ts';
 import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
-import { DbDeviceRegistry } from '../domains/devices/registry.ts';
+import { DbDeviceRegistry } from '../domains/devices/index.ts';
 import { registryFor } from '../domains/registry/index.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../identity/index.ts';
 import type { Runtime } from '../runtime.ts';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../ledger/index.ts';
 import type { AuthEnv } from '../auth/authenticate.ts';
 import type { AppVariables } from '../auth/principal.ts';
-import type { DbDeviceRegistry } from '../domains/devices/registry.ts';
+import type { DbDeviceRegistry } from '../domains/devices/index.ts';
 import { deviceRoutes } from '../domains/devices/routes.ts';
 import { photoRoutes } from '../domains/photos/index.ts';
 import { type Registry, registryRoutes } from '../domains/registry/index.ts';

@@ -23,7 +23,7 @@ import { verifyLog } from '../../ledger/verifier/index.ts';
 import { type PlatformApp, platformApp, type TestDevice } from '../../test/platform-app.ts';
 import type { Role } from '../auth/principal.ts';
 import { TokenService } from '../auth/tokens.ts';
-import { deviceSubject, enrolmentMessage } from '../domains/devices/definitions.ts';
+import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
 import { testPhoto } from '../domains/photos/testing.ts';
 import {
   type ContestId,

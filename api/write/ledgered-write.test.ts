@@ -13,8 +13,8 @@ import {
   enrolDevice,
   enrolmentMessage,
   revokeDevice,
-} from '../domains/devices/definitions.ts';
-import { DbDeviceRegistry } from '../domains/devices/registry.ts';
+} from '../domains/devices/index.ts';
+import { DbDeviceRegistry } from '../domains/devices/index.ts';
 import {
   correctReport,
   reportSubject,

@@ -55,8 +55,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
 import { TokenService } from '../../api/auth/tokens.ts';
-import { deviceSubject, enrolmentMessage } from '../../api/domains/devices/definitions.ts';
-import { DbDeviceRegistry } from '../../api/domains/devices/registry.ts';
+import { deviceSubject, enrolmentMessage } from '../../api/domains/devices/index.ts';
+import { DbDeviceRegistry } from '../../api/domains/devices/index.ts';
 import {
   reportRules,
   reportSubject,

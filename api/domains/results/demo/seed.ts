@@ -16,7 +16,7 @@
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { base64 } from '../../../../ledger/index.ts';
-import { deviceSubject, enrolmentMessage } from '../../devices/definitions.ts';
+import { deviceSubject, enrolmentMessage } from '../../devices/index.ts';
 import { type Ballot, type Choice, CONTEST_IDS, type ContestId } from '../../registry/index.ts';
 import type { CountForm } from '../forms/index.ts';
 import type { FormStage } from '../rules.ts';

@@ -1,10 +1,32 @@
 /**
- * Enrolled devices, read on every device-signed write: cached briefly so that
+ * The devices table (infra/db/migrations), and the enrolled devices read on every
+ * device-signed write: cached briefly so that
  * signature checks are not a database round trip each, and never longer than
  * `ttlMs`, so a revocation takes effect within that bound.
  */
-import { base64, type Db } from '../../../ledger/index.ts';
+import { base64, type Db, type Sql } from '../../../ledger/index.ts';
 import type { DeviceRegistry } from '../../write/ledgered-write.ts';
+
+/** Stores an enrolled device (inside the write's transaction). */
+export async function insertDevice(
+  tx: Sql,
+  d: { key: Uint8Array; officer: string; label: string },
+): Promise<void> {
+  await tx.query('INSERT INTO devices (public_key, officer_id, label) VALUES ($1, $2, $3)', [
+    d.key,
+    d.officer,
+    d.label,
+  ]);
+}
+
+/** Marks an officer's active device revoked; false if there was none. */
+export async function markRevoked(tx: Sql, key: Uint8Array, officer: string): Promise<boolean> {
+  const rows = await tx.query(
+    'UPDATE devices SET revoked_at = now() WHERE public_key = $1 AND officer_id = $2 AND revoked_at IS NULL RETURNING officer_id',
+    [key, officer],
+  );
+  return rows.length > 0;
+}
 
 export class DbDeviceRegistry implements DeviceRegistry {
   private readonly cache = new Map<string, { owner: string | null; at: number }>();
