@@ -9,12 +9,12 @@ import { loadPolicyEngine } from '../../policies/index.ts';
 import { type FreshDb, freshDb } from '../../test/fresh-db.ts';
 import type { OfficerPrincipal } from '../auth/principal.ts';
 import {
+  DbDeviceRegistry,
   deviceSubject,
   enrolDevice,
   enrolmentMessage,
   revokeDevice,
 } from '../domains/devices/index.ts';
-import { DbDeviceRegistry } from '../domains/devices/index.ts';
 import {
   correctReport,
   reportSubject,

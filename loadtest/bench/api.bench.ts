@@ -55,8 +55,11 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
 import { TokenService } from '../../api/auth/tokens.ts';
-import { deviceSubject, enrolmentMessage } from '../../api/domains/devices/index.ts';
-import { DbDeviceRegistry } from '../../api/domains/devices/index.ts';
+import {
+  DbDeviceRegistry,
+  deviceSubject,
+  enrolmentMessage,
+} from '../../api/domains/devices/index.ts';
 import {
   reportRules,
   reportSubject,
