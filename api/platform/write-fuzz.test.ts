@@ -34,7 +34,7 @@ import {
 } from '../domains/registry/index.ts';
 import type { CountForm } from '../domains/results/forms/index.ts';
 import { consistentForm, signedForm } from '../domains/results/testing.ts';
-import { reportSubject, type TpsReportPayload } from '../domains/tps-reports/definition.ts';
+import { reportSubject, type TpsReportPayload } from '../domains/tps-reports/index.ts';
 import { demoOfficerId } from '../identity/index.ts';
 import { submissionMessage } from '../write/device-signature.ts';
 

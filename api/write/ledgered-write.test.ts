@@ -20,7 +20,7 @@ import {
   reportSubject,
   submitReport,
   type TpsReportPayload,
-} from '../domains/tps-reports/definition.ts';
+} from '../domains/tps-reports/index.ts';
 import { ApiError } from '../errors.ts';
 import { cedarAuthorizer } from './cedar-authorizer.ts';
 import { submissionMessage } from './device-signature.ts';

@@ -65,7 +65,7 @@ import {
   reportSubject,
   submitReport,
   type TpsReportPayload,
-} from '../../api/domains/tps-reports/definition.ts';
+} from '../../api/domains/tps-reports/index.ts';
 import { OfficerDirectory } from '../../api/identity/directory.ts';
 import { createLogger } from '../../api/platform/logger.ts';
 import { validate } from '../../api/schemas.ts';
