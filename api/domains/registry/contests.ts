@@ -5,7 +5,7 @@
  * in log entries (`chasil:<contest>:<tps>`), URLs and CSV files.
  *
  * DOMAIN.md glossary: PPWP (president/vice-president), DPR, DPD, DPRD provinsi,
- * DPRD kabupaten/kota; Jakarta votes four of them (no DPRD_KABKOTA, model.ts).
+ * DPRD kabupaten/kota; Jakarta votes four of them (no DPRD_KABKOTA, schemas.ts).
  */
 import {
   DPD_SEATS_PER_PROVINCE,

@@ -24,6 +24,16 @@ import {
   rowCanonical,
   SYSTEM_ACTOR,
 } from './datasets.ts';
+import { Registry } from './registry.ts';
+import {
+  checkAreas,
+  checkCandidates,
+  checkDapil,
+  checkPairs,
+  checkParties,
+  type Lined,
+  storedLevelOf,
+} from './rules.ts';
 import {
   type AreaRow,
   type CandidateRow,
@@ -33,8 +43,7 @@ import {
   RegistryError,
   type RegistryIssue,
   type TpsRow,
-} from './model.ts';
-import { Registry } from './registry.ts';
+} from './schemas.ts';
 import { refreshShared } from './shared.ts';
 import {
   insertAreas,
@@ -45,15 +54,6 @@ import {
   insertTpsRows,
   lockRegistry,
 } from './store.ts';
-import {
-  checkAreas,
-  checkCandidates,
-  checkDapil,
-  checkPairs,
-  checkParties,
-  type Lined,
-  storedLevelOf,
-} from './validate.ts';
 
 export interface ImportResult {
   loads: DatasetLoad[];

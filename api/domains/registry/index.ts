@@ -42,6 +42,8 @@ export {
   importPartiesCsv,
 } from './import.ts';
 export { checkElection, type LoadResult, loadElection } from './load.ts';
+export { type AreaInfo, type DapilInfo, Registry, readElection } from './registry.ts';
+export { registryRoutes } from './routes.ts';
 export {
   ACEH,
   type AreaLevel,
@@ -62,8 +64,6 @@ export {
   type RegistryIssue,
   type TpsRow,
   type TpsTable,
-} from './model.ts';
-export { type AreaInfo, type DapilInfo, Registry, readElection } from './registry.ts';
-export { registryRoutes } from './routes.ts';
+} from './schemas.ts';
 export { refreshRegistry, registryFor } from './shared.ts';
 export { registryIsEmpty } from './store.ts';

@@ -31,7 +31,7 @@ import {
   type PairRow,
   type PartyRow,
   type TpsTable,
-} from './model.ts';
+} from './schemas.ts';
 
 export interface AreaInfo {
   code: string;

@@ -7,6 +7,7 @@
  */
 import { areaAncestors, areaLevelOf, isTpsCode, parentArea } from '../../../policies/areas.ts';
 import { CONTESTS, DAPIL_CONTESTS, isDapilContest } from './contests.ts';
+import type { Registry } from './registry.ts';
 import {
   ACEH,
   type AreaRow,
@@ -19,8 +20,7 @@ import {
   type RegistryIssue,
   type StoredAreaLevel,
   type TpsTable,
-} from './model.ts';
-import type { Registry } from './registry.ts';
+} from './schemas.ts';
 
 /** A row and the CSV line it came from, if any. */
 export type Lined<T> = T & { line?: number | undefined };
