@@ -22,7 +22,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /**
  * How many TPS `saksi serve --demo` seeds once listening: a number (0: none),
  * Infinity for the whole province, or `default` — the demo TPS's kabupaten/kota
- * and the next two in code order (api/domains/results/demo/startup.ts).
+ * and the next two in code order (api/demo/startup.ts).
  */
 export type DemoSeedSize = number | 'default';
 

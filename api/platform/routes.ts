@@ -12,7 +12,7 @@ import type { DbDeviceRegistry } from '../domains/devices/index.ts';
 import { deviceRoutes } from '../domains/devices/index.ts';
 import { photoRoutes } from '../domains/photos/index.ts';
 import { type Registry, registryRoutes } from '../domains/registry/index.ts';
-import { resultsRoutes } from '../domains/results/routes.ts';
+import { resultsRoutes } from '../domains/results/index.ts';
 import { tpsReportRoutes } from '../domains/tps-reports/index.ts';
 import { ApiError } from '../errors.ts';
 import { openApiDocument } from '../openapi.ts';

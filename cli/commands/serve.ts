@@ -9,7 +9,7 @@
  * is not queued behind requests; it is restarted if it dies.
  */
 import cluster from 'node:cluster';
-import type { DemoSeedSize } from '../../api/domains/results/demo/index.ts';
+import type { DemoSeedSize } from '../../api/demo/index.ts';
 import { type Config, loadConfig, NODE_ROLE_VARIABLE, startServer } from '../../api/index.ts';
 import { startRecapNode } from '../../api/recap-node.ts';
 import { openLocalKeystore } from '../../keys/index.ts';

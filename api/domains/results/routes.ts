@@ -6,25 +6,27 @@
  */
 import type { Hono } from 'hono';
 import type { Db, LedgerStore } from '../../../ledger/index.ts';
-import {
-  type AreaLevel,
-  areaLevelOf,
-  isTpsCode,
-  NATIONAL,
-  RECAP_AREA_CODE_PATTERN,
-  TPS_CODE_PATTERN,
-} from '../../../policies/areas.ts';
+import { areaLevelOf, NATIONAL } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, badRequest } from '../../errors.ts';
 import { registerRoute } from '../../schemas.ts';
 import type { WriteServices } from '../../write/ledgered-write.ts';
 import { mountWrite } from '../../write/routes.ts';
-import { CONTEST_IDS, type ContestId, isContestId, type Registry } from '../registry/index.ts';
-import { countFormDefinition } from './count/definitions.ts';
+import { CONTEST_IDS, type Registry } from '../registry/index.ts';
+import { countFormDefinition } from './definitions.ts';
 import { proofChain } from './proof/chain.ts';
 import { exportCsv } from './read/export.ts';
 import { areaResults, tpsHistory } from './read/results.ts';
 import { RecapTree } from './recap/parts.ts';
+import {
+  AREA_PARAM,
+  CONTEST_PARAM,
+  contestParam,
+  LEVEL_PARAM,
+  levelParam,
+  TPS_PARAM,
+  tpsParam,
+} from './schemas.ts';
 
 type App = Hono<{ Variables: AppVariables }>;
 
@@ -33,33 +35,6 @@ export interface ResultsDeps {
   db: Db;
   store: LedgerStore;
   registry: Registry;
-}
-
-const CONTEST_PARAM = {
-  name: 'contest',
-  in: 'path' as const,
-  required: true,
-  schema: { enum: [...CONTEST_IDS] },
-  description: CONTEST_IDS.join(', '),
-};
-const TPS_PARAM = {
-  name: 'tps',
-  in: 'path' as const,
-  required: true,
-  schema: { type: 'string', pattern: TPS_CODE_PATTERN },
-  description: 'TPS code: desa (10 digits) + TPS number (3)',
-};
-
-export function contestParam(s: string | undefined): ContestId {
-  if (!isContestId(s))
-    throw badRequest('BAD_PARAMETER', `contest must be one of ${CONTEST_IDS.join(', ')}`);
-  return s;
-}
-
-function tpsParam(s: string | undefined): string {
-  if (!isTpsCode(s))
-    throw badRequest('BAD_PARAMETER', 'tps must be a TPS code: 13 digits, desa + TPS 001–999');
-  return s;
 }
 
 export function resultsRoutes(app: App, deps: ResultsDeps): void {
@@ -96,16 +71,7 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
       'The current recap of an area and its children, each number with the log entry it comes from',
     tags: ['results'],
     security: 'public',
-    parameters: [
-      CONTEST_PARAM,
-      {
-        name: 'area',
-        in: 'path',
-        required: true,
-        schema: { type: 'string', pattern: RECAP_AREA_CODE_PATTERN },
-        description: 'ID for the nation, or a province/kabkota/kecamatan/desa code',
-      },
-    ],
+    parameters: [CONTEST_PARAM, AREA_PARAM],
     responses: { '200': { description: 'recap and children' }, '404': { description: 'none' } },
   });
   app.get('/v1/results/:contest/areas/:area', async (c) => {
@@ -170,23 +136,12 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
       'Open data: area_code,tps,choice,votes,status,entry_index,entry_hash at one level (KIP 2024)',
     tags: ['results'],
     security: 'public',
-    parameters: [
-      CONTEST_PARAM,
-      {
-        name: 'level',
-        in: 'query',
-        required: true,
-        schema: { enum: ['tps', 'kelurahan', 'kecamatan', 'kabkota', 'provinsi', 'nasional'] },
-        description: 'the level whose rows to export',
-      },
-    ],
+    parameters: [CONTEST_PARAM, LEVEL_PARAM],
     responses: { '200': { description: 'text/csv' } },
   });
   app.get('/v1/results/:contest/export.csv', (c) => {
     const contest = contestParam(c.req.param('contest'));
-    const level = LEVEL_OF[c.req.query('level') ?? ''];
-    if (!level)
-      throw badRequest('BAD_PARAMETER', `level must be one of ${Object.keys(LEVEL_OF).join(', ')}`);
+    const level = levelParam(c.req.query('level'));
     return c.body(exportCsv(deps.db, contest, level), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${contest}-${c.req.query('level')}.csv"`,
@@ -194,15 +149,5 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
     });
   });
 }
-
-/** The export's level names (issue #4) and the area levels they are. */
-const LEVEL_OF: Readonly<Record<string, AreaLevel>> = {
-  tps: 'tps',
-  kelurahan: 'desa',
-  kecamatan: 'kecamatan',
-  kabkota: 'kabkota',
-  provinsi: 'provinsi',
-  nasional: 'nasional',
-};
 
 export { NATIONAL };

@@ -1,7 +1,7 @@
 /**
  * The rules of counting (DOMAIN.md application 8; issue #4), as pure functions
  * named for what they decide, each tested in rules.test.ts. The write definition
- * (count/definitions.ts), the recap publisher and the stored rows call these;
+ * (definitions.ts), the recap publisher and the stored rows call these;
  * none of them restates a rule in SQL or in a storage hook (docs/rules.md).
  *
  * The arithmetic checks themselves are `checkForm` (forms/checks.ts); this module

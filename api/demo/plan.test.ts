@@ -3,9 +3,9 @@
 // every form photo is a real PNG of its own.
 import { crc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type Choice, generateElection } from '../../registry/index.ts';
-import { checkForm } from '../forms/index.ts';
-import { consistentForm } from '../testing.ts';
+import { type Choice, generateElection } from '../domains/registry/index.ts';
+import { checkForm } from '../domains/results/forms/index.ts';
+import { consistentForm } from '../domains/results/testing.ts';
 import { formPhoto } from './photo.ts';
 import { misread, scriptFor } from './plan.ts';
 import { demoVotes } from './votes.ts';

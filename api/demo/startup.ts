@@ -15,15 +15,15 @@
  * the same data loads and seeds nothing, and a cluster's workers agree (the load
  * takes the registry lock; only one worker is asked to seed).
  */
-import type { Db } from '../../../../ledger/index.ts';
-import type { DemoSeedSize } from '../../../config.ts';
+import type { Db } from '../../ledger/index.ts';
+import type { DemoSeedSize } from '../config.ts';
 import {
   generateElection,
   loadElection,
   RegistryError,
   registryFor,
   registryIsEmpty,
-} from '../../registry/index.ts';
+} from '../domains/registry/index.ts';
 import { SeedError } from './client.ts';
 import { DEMO_PROVINCE, DEMO_TPS } from './plan.ts';
 import { type SeedReport, seedDemo } from './seed.ts';

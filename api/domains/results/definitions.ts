@@ -12,26 +12,27 @@
  *   results.chasil.corrected  a later version by PPK or above, with a reason and an
  *                             optional case reference (policy `results.correct`).
  *
- * Every version runs the arithmetic checks (../forms/checks.ts). A version that
+ * Every version runs the arithmetic checks (forms/checks.ts). A version that
  * fails them is stored all the same — it is evidence — with status `flagged` and
  * the exact failed checks, and the recapitulation leaves it out until a correction
  * passes. Bad input is refused before anything is stored: an unknown TPS, a
  * contest not held there, a choice not on that ballot (422), a photo never
  * uploaded (422, checked by the database's foreign key), a replay (409).
- * The rules themselves are in ../rules.ts; this file wires them into the write path.
+ * The rules themselves are in rules.ts and the row in store.ts; this file wires
+ * them into the write path.
  */
-import type { WriteDefinition } from '../../../write/ledgered-write.ts';
-import type { Registry } from '../../registry/index.ts';
-import { COUNT_FORM_SCHEMA, type CountForm } from '../forms/index.ts';
+import type { WriteDefinition } from '../../write/ledgered-write.ts';
+import type { Registry } from '../registry/index.ts';
+import { COUNT_FORM_SCHEMA, type CountForm } from './forms/index.ts';
 import {
   ballotViolations,
   FORM_KINDS,
   type FormStage,
   formSubject,
-  judgeForm,
   PHOTO_MUST_EXIST,
   versionViolations,
-} from '../rules.ts';
+} from './rules.ts';
+import { countFormRow } from './store.ts';
 
 export function countFormDefinition(
   stage: FormStage,
@@ -62,28 +63,6 @@ export function countFormDefinition(
         message: PHOTO_MUST_EXIST.message,
       },
     },
-    rows(w) {
-      const { status, failed } = judgeForm(w.payload);
-      return [
-        {
-          table: 'count_forms',
-          values: {
-            subject: w.subject,
-            seq: w.seq,
-            contest: w.payload.contest,
-            tps: w.payload.tps,
-            stage,
-            status,
-            failed_checks: failed,
-            form: w.payload,
-            photo: Buffer.from(w.payload.photo, 'hex'),
-            officer_id: w.principal.id,
-            reason: w.reason ?? null,
-            entry_hash: w.entryHash,
-            pending_id: w.pendingId,
-          },
-        },
-      ];
-    },
+    rows: (w) => [countFormRow(w, stage)],
   };
 }

@@ -15,12 +15,12 @@
  * seeder again extends the demo rather than failing on the first replay.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { base64 } from '../../../../ledger/index.ts';
-import { deviceSubject, enrolmentMessage } from '../../devices/index.ts';
-import { type Ballot, type Choice, CONTEST_IDS, type ContestId } from '../../registry/index.ts';
-import type { CountForm } from '../forms/index.ts';
-import type { FormStage } from '../rules.ts';
-import { consistentForm, type SigningDevice, signedForm } from '../testing.ts';
+import { base64 } from '../../ledger/index.ts';
+import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
+import { type Ballot, type Choice, CONTEST_IDS, type ContestId } from '../domains/registry/index.ts';
+import type { CountForm } from '../domains/results/forms/index.ts';
+import type { FormStage } from '../domains/results/rules.ts';
+import { consistentForm, type SigningDevice, signedForm } from '../domains/results/testing.ts';
 import { DemoClient, SeedError, sleep } from './client.ts';
 import { formPhoto } from './photo.ts';
 import {
