@@ -17,7 +17,12 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { base64 } from '../../ledger/index.ts';
 import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
-import { type Ballot, type Choice, CONTEST_IDS, type ContestId } from '../domains/registry/index.ts';
+import {
+  type Ballot,
+  type Choice,
+  CONTEST_IDS,
+  type ContestId,
+} from '../domains/registry/index.ts';
 import type { CountForm } from '../domains/results/forms/index.ts';
 import type { FormStage } from '../domains/results/rules.ts';
 import { consistentForm, type SigningDevice, signedForm } from '../domains/results/testing.ts';
