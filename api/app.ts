@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { CanonicalError, LedgerError, type LedgerStore } from '../ledger/index.ts';
 import { PUBLIC } from './auth/authenticate.ts';
 import type { AppVariables } from './auth/principal.ts';
+import { CONTEST_IDS } from './domains/registry/contests.ts';
 import { ApiError, errorBody, respondError } from './errors.ts';
 import { type Health, healthRoutes } from './health.ts';
 import { ledgerErrorToApi, logRoutes } from './log/routes.ts';
@@ -27,8 +28,9 @@ export interface AppDeps {
 export const MAX_BODY_BYTES = 1 << 20;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const PUBLIC_READ =
-  /^\/(log\/|v1\/proofs\/|v1\/ledger\/entries\/|v1\/areas\/|v1\/contests(\/|$)|v1\/results\/(PPWP|DPR|DPD|DPRD_PROV|DPRD_KABKOTA)\/|v1\/photos\/|v1\/tps-reports$|healthz$|readyz$)/;
+const PUBLIC_READ = new RegExp(
+  `^/(log/|v1/proofs/|v1/ledger/entries/|v1/areas/|v1/contests(/|$)|v1/results/(${CONTEST_IDS.join('|')})/|v1/photos/|v1/tps-reports$|healthz$|readyz$)`,
+);
 /** Public data, fetched from anywhere (observers' browsers): reads only, never writes. */
 const isPublicRead = (method: string, path: string) =>
   (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && PUBLIC_READ.test(path);

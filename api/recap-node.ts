@@ -14,7 +14,7 @@
 import { openDb } from '../ledger/index.ts';
 import type { Config } from './config.ts';
 import { Registry, registryIsEmpty } from './domains/registry/index.ts';
-import { RecapPublisher } from './domains/results/recap/publisher.ts';
+import { RecapPublisher } from './domains/results/index.ts';
 
 export interface RecapNode {
   close(): Promise<void>;

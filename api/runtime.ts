@@ -5,12 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type KeyService,
-  openLocalKeystore,
-  openVaultKeyService,
-  vaultConfigFromEnv,
-} from '../keys/index.ts';
+import { type KeyService, openLocalKeystore, openVaultKeyService } from '../keys/index.ts';
 import {
   type Db,
   LedgerStore,
@@ -51,9 +46,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     await migrate(db);
     // VAULT_ADDR selects HashiCorp Vault's Transit engine; otherwise the local
     // keystore under the data directory (the embedded default).
-    const vault = vaultConfigFromEnv(process.env);
-    const keys: KeyService & { close?: () => Promise<void> } = vault
-      ? await openVaultKeyService(vault)
+    const keys: KeyService & { close?: () => Promise<void> } = config.vault
+      ? await openVaultKeyService(config.vault)
       : await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
     const logSigner = await keys.signer('log', config.origin);
     const store = new LedgerStore(db);

@@ -10,8 +10,8 @@ import {
   type DemoSeedSize,
   loadDemoElection,
   startDemoSeeding,
-} from './domains/results/demo/index.ts';
-import { RecapPublisher } from './domains/results/recap/publisher.ts';
+} from './demo/index.ts';
+import { RecapPublisher } from './domains/results/index.ts';
 import { openPlatform } from './platform/open.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 

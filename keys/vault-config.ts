@@ -1,6 +1,6 @@
 /**
- * The `vault` backend's configuration from the environment, for the composition
- * root (api/runtime.ts). Vault's own variable names where Vault has one, so an
+ * The `vault` backend's configuration from the environment, read once at start-up
+ * as part of the one Config object (api/config.ts `vault`). Vault's own variable names where Vault has one, so an
  * operator's usual environment works; SAKSI_VAULT_* for Saksi's choices.
  *
  *   VAULT_ADDR              Vault's address; unset = the vault backend is not used
@@ -26,7 +26,7 @@ import { VaultError } from './vault-http.ts';
 import type { VaultOptions } from './vault-keystore.ts';
 
 /** VaultOptions from the environment, or undefined when VAULT_ADDR is unset. Throws VaultError VAULT_CONFIG. */
-export function vaultConfigFromEnv(env: NodeJS.ProcessEnv = process.env): VaultOptions | undefined {
+export function vaultConfigFromEnv(env: NodeJS.ProcessEnv): VaultOptions | undefined {
   const get = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v === '' ? undefined : v;

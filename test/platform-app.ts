@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../api/app.ts';
 import { loadConfig } from '../api/config.ts';
-import { deviceSubject, enrolmentMessage } from '../api/domains/devices/definitions.ts';
+import { deviceSubject, enrolmentMessage } from '../api/domains/devices/index.ts';
 import { openPlatform, type Platform } from '../api/platform/open.ts';
 import type { Runtime } from '../api/runtime.ts';
 import { openLocalKeystore } from '../keys/index.ts';

@@ -11,7 +11,7 @@
  *   SAKSI_OIDC_ROLE_CLAIM, SAKSI_OIDC_AREA_CLAIM
  *                             its claims for role and area (default saksi_role, saksi_area)
  */
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 import { MAX_OFFICER_CACHE_MS } from '../identity/directory.ts';
 import type { OidcConfig } from './oidc.ts';
 import type { TokenConfig } from './tokens.ts';

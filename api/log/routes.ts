@@ -5,7 +5,8 @@
  * anything beyond the current tree is a 4xx, never a computation.
  */
 import { Hono } from 'hono';
-import type { LedgerError, LedgerStore } from '../../ledger/index.ts';
+// base64: Node's native encoder (the verifier's portable one is 5× slower on this hot path).
+import { base64, type LedgerError, type LedgerStore } from '../../ledger/index.ts';
 import { fromUtf8, parseTilePath, VerifyError } from '../../ledger/verifier/index.ts';
 import { ApiError, badRequest, notFound, unavailable } from '../errors.ts';
 import { parseIndex } from '../params.ts';
@@ -95,10 +96,6 @@ export interface LogRoutesDeps {
   verifierKey: string | (() => string);
 }
 
-/** Node's native base64 (the verifier's portable one is 5× slower on this hot path). */
-const toBase64 = (h: Uint8Array) =>
-  Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
-
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // Partial tiles are immutable too (their width is in the name), but a mirror
 // should not keep one once the full tile exists: cache them briefly.
@@ -147,20 +144,20 @@ export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
     const index = parseIndex('index', c.req.query('index'));
     const size = parseIndex('size', c.req.query('size'));
     const path = await store.inclusionProof(index, size);
-    return c.json({ index, size, path: path.map(toBase64) });
+    return c.json({ index, size, path: path.map(base64) });
   });
 
   app.get('/v1/proofs/consistency', async (c) => {
     const from = parseIndex('from', c.req.query('from'));
     const to = parseIndex('to', c.req.query('to'));
     const path = await store.consistencyProof(from, to);
-    return c.json({ from, to, path: path.map(toBase64) });
+    return c.json({ from, to, path: path.map(base64) });
   });
 
   app.get('/v1/ledger/entries/:index', async (c) => {
     const index = parseIndex('index', c.req.param('index'));
     const e = await store.entry(index);
-    return c.json({ index, leafHash: toBase64(e.leafHash), ...entryBody(e.entry) });
+    return c.json({ index, leafHash: base64(e.leafHash), ...entryBody(e.entry) });
   });
 
   return app;
@@ -171,7 +168,7 @@ function entryBody(bytes: Uint8Array): { entry: unknown } | { entryBase64: strin
   try {
     return { entry: JSON.parse(fromUtf8(bytes)) };
   } catch {
-    return { entryBase64: toBase64(bytes) };
+    return { entryBase64: base64(bytes) };
   }
 }
 

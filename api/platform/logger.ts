@@ -27,7 +27,8 @@ export function createLogger(
 ): Logger {
   return pino(
     {
-      level: options.level ?? process.env.SAKSI_LOG_LEVEL ?? 'info',
+      // The configured level comes in from Config.logLevel (api/config.ts).
+      level: options.level ?? 'info',
       base: { service: 'saksi' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,

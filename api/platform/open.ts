@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { verifierKeyOf } from '../../ledger/index.ts';
 import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
-import { DbDeviceRegistry } from '../domains/devices/registry.ts';
+import { DbDeviceRegistry } from '../domains/devices/index.ts';
 import { registryFor } from '../domains/registry/index.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../identity/index.ts';
 import type { Runtime } from '../runtime.ts';
@@ -32,9 +32,9 @@ export const VERSION = '0.1.0';
 
 export async function openPlatform(
   rt: Runtime,
-  logger: Logger = createLogger(),
+  logger: Logger = createLogger({ level: rt.config.logLevel }),
 ): Promise<Platform> {
-  const env = process.env;
+  const { write, rateLimits } = rt.config;
   const engine = await loadPolicyEngine({ logger });
   const identity = createIdentity({
     db: rt.db,
@@ -45,11 +45,8 @@ export async function openPlatform(
   if (rt.config.demo) await seedDemoOfficers(rt.db);
   const metrics = new Metrics();
   const committer = ledgerCommitter(rt.db, {
-    maxBatch: Number(env.SAKSI_WRITE_BATCH ?? 256),
-    // One shared commit in flight per process measured best on 2 cores: while it
-    // commits, the next batch gathers (bench-results/api.md: 4 → 1 raised writes/s
-    // by 18% and cut p99 from 714 to 298 ms).
-    concurrency: Number(env.SAKSI_WRITE_CONCURRENCY ?? 1),
+    maxBatch: write.maxBatch,
+    concurrency: write.concurrency,
   });
   committer.onBatch = (size) => metrics.writeBatch.observe(size);
   const devices = new DbDeviceRegistry(rt.db);
@@ -92,18 +89,9 @@ export async function openPlatform(
     officerArea: async (id) => (await identity.officers.get(id))?.area ?? null,
     metrics,
     limits: {
-      perPrincipal: new RateLimiter({
-        rate: Number(env.SAKSI_RATE_PRINCIPAL ?? 100),
-        burst: Number(env.SAKSI_BURST_PRINCIPAL ?? 200),
-      }),
-      loginPerIp: new RateLimiter({
-        rate: Number(env.SAKSI_RATE_LOGIN ?? 5),
-        burst: Number(env.SAKSI_BURST_LOGIN ?? 20),
-      }),
-      perIp: new RateLimiter({
-        rate: Number(env.SAKSI_RATE_IP ?? 20_000),
-        burst: Number(env.SAKSI_BURST_IP ?? 40_000),
-      }),
+      perPrincipal: new RateLimiter(rateLimits.perPrincipal),
+      loginPerIp: new RateLimiter(rateLimits.loginPerIp),
+      perIp: new RateLimiter(rateLimits.perIp),
     },
     version: VERSION,
     logger,

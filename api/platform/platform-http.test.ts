@@ -4,7 +4,7 @@ import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, openCheckpoint, verifyInclusion } from '../../ledger/verifier/index.ts';
 import { type PlatformApp, platformApp } from '../../test/platform-app.ts';
-import { reportSubject } from '../domains/tps-reports/definition.ts';
+import { reportSubject } from '../domains/tps-reports/index.ts';
 import { submissionMessage } from '../write/device-signature.ts';
 
 let p: PlatformApp;

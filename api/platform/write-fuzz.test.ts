@@ -23,17 +23,18 @@ import { verifyLog } from '../../ledger/verifier/index.ts';
 import { type PlatformApp, platformApp, type TestDevice } from '../../test/platform-app.ts';
 import type { Role } from '../auth/principal.ts';
 import { TokenService } from '../auth/tokens.ts';
-import { deviceSubject, enrolmentMessage } from '../domains/devices/definitions.ts';
+import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
 import { testPhoto } from '../domains/photos/testing.ts';
 import {
+  type ContestId,
   generateElection,
   loadElection,
   refreshRegistry,
   registryFor,
 } from '../domains/registry/index.ts';
-import type { Contest, CountForm } from '../domains/results/forms/index.ts';
+import type { CountForm } from '../domains/results/forms/index.ts';
 import { consistentForm, signedForm } from '../domains/results/testing.ts';
-import { reportSubject, type TpsReportPayload } from '../domains/tps-reports/definition.ts';
+import { reportSubject, type TpsReportPayload } from '../domains/tps-reports/index.ts';
 import { demoOfficerId } from '../identity/index.ts';
 import { submissionMessage } from '../write/device-signature.ts';
 
@@ -268,7 +269,7 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
 const verifiedAt = new Map<string, CountForm>();
 
 /** A valid, signed count form of the officer's TPS, citing the uploaded photo. */
-async function countForm(o: Officer, stage: 'verified' | 'read', contest: Contest) {
+async function countForm(o: Officer, stage: 'verified' | 'read', contest: ContestId) {
   const registry = await registryFor(p.fresh.db);
   const tps = o.area;
   const form = consistentForm(

@@ -9,18 +9,18 @@ import { loadPolicyEngine } from '../../policies/index.ts';
 import { type FreshDb, freshDb } from '../../test/fresh-db.ts';
 import type { OfficerPrincipal } from '../auth/principal.ts';
 import {
+  DbDeviceRegistry,
   deviceSubject,
   enrolDevice,
   enrolmentMessage,
   revokeDevice,
-} from '../domains/devices/definitions.ts';
-import { DbDeviceRegistry } from '../domains/devices/registry.ts';
+} from '../domains/devices/index.ts';
 import {
   correctReport,
   reportSubject,
   submitReport,
   type TpsReportPayload,
-} from '../domains/tps-reports/definition.ts';
+} from '../domains/tps-reports/index.ts';
 import { ApiError } from '../errors.ts';
 import { cedarAuthorizer } from './cedar-authorizer.ts';
 import { submissionMessage } from './device-signature.ts';

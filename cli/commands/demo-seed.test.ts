@@ -9,7 +9,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoClient, tpsInOrder } from '../../api/domains/results/demo/index.ts';
+import { DemoClient, tpsInOrder } from '../../api/demo/index.ts';
 import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
 import { verifyResultsProof } from '../../api/domains/results/proof/verify-chain.ts';
 import { loadConfig, type RunningServer, startServer } from '../../api/index.ts';

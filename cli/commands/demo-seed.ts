@@ -2,13 +2,13 @@
  * `saksi demo seed --url URL [--tps N] [--voters N] [--donors N]` (CONTRACT.md):
  * against a server started with `--demo`, submits signed count forms for N TPS
  * of the demo province through the public HTTP API, exactly as officers'
- * devices would (api/domains/results/demo/seed.ts), waits until the log has
+ * devices would (api/demo/seed.ts), waits until the log has
  * integrated them and the national recap counts them, and prints a summary.
  *
  * Exit codes: 0 seeded and counted; 1 the server refused, could not be reached,
  * or did not count the forms in time (printed on stderr); 2 usage error.
  */
-import { SeedError, seedDemo, summaryLines } from '../../api/domains/results/demo/index.ts';
+import { SeedError, seedDemo, summaryLines } from '../../api/demo/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 
 const DEFAULT_TPS = 20;

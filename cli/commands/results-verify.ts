@@ -9,21 +9,22 @@
  * Exit codes: 0 everything holds; 1 a check, the network or the server failed
  * (printed); 2 usage error.
  */
+import { CONTEST_IDS, isContestId } from '../../api/domains/registry/contests.ts';
 import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
 import { verifyResultsProof } from '../../api/domains/results/proof/verify-chain.ts';
 import { parseVerifierKey } from '../../ledger/verifier/index.ts';
+import { isTpsCode } from '../../policies/areas.ts';
 import { type Io, parseArgs, str, UsageError } from '../args.ts';
 
 const USAGE = `usage: saksi results verify --url URL --contest C --tps CODE [--key VKEY]
 
   --url URL       the Saksi API, e.g. https://saksi.example
-  --contest C     PPWP, DPR, DPD, DPRD_PROV or DPRD_KABKOTA
+  --contest C     ${CONTEST_IDS.join(', ')}
   --tps CODE      13-digit TPS code (desa code + TPS number)
   --key VKEY      the log's verifier key <name>+<key id>+<key>; if absent it is
                   fetched from URL/log/key and trusted on first use (say so)
 `;
 
-const CONTESTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KABKOTA'];
 const TIMEOUT_MS = 30_000;
 
 export async function resultsVerifyCommand(args: string[], io: Io): Promise<number> {
@@ -41,9 +42,10 @@ export async function resultsVerifyCommand(args: string[], io: Io): Promise<numb
   const tps = str(flags, 'tps');
   let key = str(flags, 'key');
   if (!url) throw new UsageError('--url is required');
-  if (!contest || !CONTESTS.includes(contest))
-    throw new UsageError(`--contest must be one of ${CONTESTS.join(', ')}`);
-  if (!tps || !/^[0-9]{13}$/.test(tps)) throw new UsageError('--tps must be a 13-digit TPS code');
+  if (!isContestId(contest))
+    throw new UsageError(`--contest must be one of ${CONTEST_IDS.join(', ')}`);
+  if (!isTpsCode(tps))
+    throw new UsageError('--tps must be a 13-digit TPS code (desa code + TPS number 001–999)');
   let base: URL;
   try {
     base = new URL(url.endsWith('/') ? url : `${url}/`);

@@ -9,8 +9,8 @@
  * is not queued behind requests; it is restarted if it dies.
  */
 import cluster from 'node:cluster';
-import { type DemoSeedSize, demoSeedTps } from '../../api/domains/results/demo/index.ts';
-import { type Config, loadConfig, startServer } from '../../api/index.ts';
+import type { DemoSeedSize } from '../../api/demo/index.ts';
+import { type Config, loadConfig, NODE_ROLE_VARIABLE, startServer } from '../../api/index.ts';
 import { startRecapNode } from '../../api/recap-node.ts';
 import { openLocalKeystore } from '../../keys/index.ts';
 import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
@@ -37,21 +37,16 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
       );
     return runPrimary(config, workers, io);
   }
-  if (process.env[ROLE] === 'recap') return runRecap(config, io);
+  if (config.nodeRole === 'recap') return runRecap(config, io);
   const workerId = cluster.isWorker ? cluster.worker!.id : 1;
   // Only one process prints and seeds the demo; the others serve quietly.
   const quiet: Io = workerId === 1 ? io : { stdout: () => undefined, stderr: io.stderr };
-  let seed: DemoSeedSize = 0;
-  try {
-    seed = config.demo && workerId === 1 ? demoSeedTps() : 0;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  return runNode(config, quiet, seed, process.env[ROLE] !== 'api');
+  const seed: DemoSeedSize = config.demo && workerId === 1 ? config.demoSeed : 0;
+  return runNode(config, quiet, seed, config.nodeRole !== 'api');
 }
 
 /** Which part a cluster worker plays: `api` (HTTP and the sequencer) or `recap`. */
-const ROLE = 'SAKSI_NODE_ROLE';
+const ROLE = NODE_ROLE_VARIABLE;
 
 async function runPrimary(config: Config, workers: number, io: Io): Promise<number> {
   // Create the keys once, before workers race to create them.

@@ -55,14 +55,17 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
 import { TokenService } from '../../api/auth/tokens.ts';
-import { deviceSubject, enrolmentMessage } from '../../api/domains/devices/definitions.ts';
-import { DbDeviceRegistry } from '../../api/domains/devices/registry.ts';
+import {
+  DbDeviceRegistry,
+  deviceSubject,
+  enrolmentMessage,
+} from '../../api/domains/devices/index.ts';
 import {
   reportRules,
   reportSubject,
   submitReport,
   type TpsReportPayload,
-} from '../../api/domains/tps-reports/definition.ts';
+} from '../../api/domains/tps-reports/index.ts';
 import { OfficerDirectory } from '../../api/identity/directory.ts';
 import { createLogger } from '../../api/platform/logger.ts';
 import { validate } from '../../api/schemas.ts';

@@ -86,11 +86,11 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { hashPassword } from '../../api/auth/password.ts';
 import {
+  DbDeviceRegistry,
   deviceSubject,
   enrolDevice,
   enrolmentMessage,
-} from '../../api/domains/devices/definitions.ts';
-import { DbDeviceRegistry } from '../../api/domains/devices/registry.ts';
+} from '../../api/domains/devices/index.ts';
 import { storePhoto } from '../../api/domains/photos/store.ts';
 import { type TestPhoto, testPhoto } from '../../api/domains/photos/testing.ts';
 import {

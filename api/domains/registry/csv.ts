@@ -5,7 +5,7 @@
  * ends; an optional UTF-8 byte-order mark; blank lines only at the end. Errors
  * name the 1-based line where the record starts.
  */
-import type { RegistryIssue } from './model.ts';
+import type { RegistryIssue } from './schemas.ts';
 
 export interface CsvRecord {
   line: number;

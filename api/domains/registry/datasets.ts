@@ -28,7 +28,7 @@ import {
   type PairRow,
   type PartyRow,
   type TpsTable,
-} from './model.ts';
+} from './schemas.ts';
 
 export interface DatasetLoad {
   dataset: Dataset;

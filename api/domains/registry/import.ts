@@ -8,6 +8,8 @@
  * form before use, and the database constraints check again.
  */
 import { type Db, type EntryActor, type Sql, SYSTEM_ACTOR } from '../../../ledger/index.ts';
+import { CODE_LENGTH, enclosingArea, parentArea, tpsName } from '../../../policies/areas.ts';
+import { CONTESTS, DAPIL_CONTESTS, isDapilContest } from './contests.ts';
 import { type CsvResult, expectColumns, parseCsv, parseDecimal } from './csv.ts';
 import {
   areaJson,
@@ -21,18 +23,26 @@ import {
   recordLoads,
   rowCanonical,
 } from './datasets.ts';
+import { Registry } from './registry.ts';
+import {
+  checkAreas,
+  checkCandidates,
+  checkDapil,
+  checkPairs,
+  checkParties,
+  type Lined,
+  storedLevelOf,
+} from './rules.ts';
 import {
   type AreaRow,
   type CandidateRow,
   type DapilRow,
-  isContestId,
   type PairRow,
   type PartyRow,
   RegistryError,
   type RegistryIssue,
   type TpsRow,
-} from './model.ts';
-import { Registry } from './registry.ts';
+} from './schemas.ts';
 import { refreshShared } from './shared.ts';
 import {
   insertAreas,
@@ -43,16 +53,6 @@ import {
   insertTpsRows,
   lockRegistry,
 } from './store.ts';
-import {
-  checkAreas,
-  checkCandidates,
-  checkDapil,
-  checkPairs,
-  checkParties,
-  type Lined,
-  levelOfCode,
-  parentOfCode,
-} from './validate.ts';
 
 export interface ImportResult {
   loads: DatasetLoad[];
@@ -124,19 +124,19 @@ export function parseAreasCsv(text: string): {
   const tps: Lined<TpsRow>[] = [];
   for (const { line, fields } of csv.records) {
     const [code = '', name = '', dptText = ''] = fields;
-    if (code.length === 13) {
+    if (code.length === CODE_LENGTH.tps) {
       const dpt = parseDecimal(dptText);
       if (dpt === null) issues.push({ line, message: `${code}: dpt must be a plain decimal` });
       // A TPS is named by its number only; the column may repeat that name.
-      if (name !== '' && name !== `TPS ${code.slice(10)}`)
+      if (name !== '' && name !== tpsName(code))
         issues.push({
           line,
-          message: `${code}: a TPS name must be empty or "TPS ${code.slice(10)}"`,
+          message: `${code}: a TPS name must be empty or "${tpsName(code)}"`,
         });
       tps.push({ line, code, dpt: dpt ?? -1 });
       continue;
     }
-    const level = levelOfCode(code);
+    const level = storedLevelOf(code);
     if (!level) {
       issues.push({
         line,
@@ -145,7 +145,7 @@ export function parseAreasCsv(text: string): {
       continue;
     }
     if (dptText !== '') issues.push({ line, message: `${code}: only TPS rows have a dpt` });
-    else areas.push({ line, code, level, parent: parentOfCode(code), name });
+    else areas.push({ line, code, level, parent: parentArea(code)!, name });
   }
   return { areas, tps, issues };
 }
@@ -189,20 +189,20 @@ export function parseDapilCsv(text: string): {
   for (const { line, fields } of csv.records) {
     const [contest = '', id = '', name = '', seatsText = '', area = ''] = fields;
     const seats = parseDecimal(seatsText);
-    if (!isContestId(contest) || contest === 'PPWP') {
+    if (!isDapilContest(contest)) {
       issues.push({
         line,
-        message: `contest must be DPR, DPD, DPRD_PROV or DPRD_KABKOTA, not ${JSON.stringify(contest)}`,
+        message: `contest must be ${DAPIL_CONTESTS.join(', ')}, not ${JSON.stringify(contest)}`,
       });
       continue;
     }
     if (seats === null) issues.push({ line, message: `seats must be a plain decimal` });
-    const level = levelOfCode(area);
+    const level = storedLevelOf(area);
     if (!level) {
       issues.push({ line, message: `${JSON.stringify(area)} is not an area code` });
       continue;
     }
-    const region = contest === 'DPRD_KABKOTA' ? area.slice(0, 4) : area.slice(0, 2);
+    const region = enclosingArea(area, CONTESTS[contest].region ?? 'provinsi') ?? area;
     const d = byId.get(id);
     if (!d) {
       byId.set(id, { id, contest, name, seats: seats ?? 0, region, areas: [area] });
@@ -292,10 +292,10 @@ export async function importCandidatesCsv(
   const rows: Lined<CandidateRow>[] = [];
   for (const { line, fields } of csv.records) {
     const [contest = '', dapil = '', party = '', number = '', name = '', sex = ''] = fields;
-    if (!isContestId(contest) || contest === 'PPWP') {
+    if (!isDapilContest(contest)) {
       issues.push({
         line,
-        message: `contest must be DPR, DPD, DPRD_PROV or DPRD_KABKOTA, not ${JSON.stringify(contest)}`,
+        message: `contest must be ${DAPIL_CONTESTS.join(', ')}, not ${JSON.stringify(contest)}`,
       });
       continue;
     }

@@ -4,6 +4,22 @@
  * are coded against; CSV imports; the demo-election generator and its loader.
  * The one public surface of this folder (CONVENTIONS.md §1); see README.md.
  */
+
+export {
+  type BallotKind,
+  CONTEST_IDS,
+  CONTESTS,
+  type ContestId,
+  type ContestInfo,
+  contestIndex,
+  DAPIL_CONTESTS,
+  type DapilContestId,
+  isContestId,
+  isDapilContest,
+  isPartyContest,
+  PARTY_CONTESTS,
+  PLAIN_CHOICE_CONTESTS,
+} from './contests.ts';
 export {
   type DatasetLoad,
   digestElection,
@@ -25,6 +41,8 @@ export {
   importPartiesCsv,
 } from './import.ts';
 export { checkElection, type LoadResult, loadElection } from './load.ts';
+export { type AreaInfo, type DapilInfo, Registry, readElection } from './registry.ts';
+export { registryRoutes } from './routes.ts';
 export {
   ACEH,
   type AreaLevel,
@@ -32,15 +50,10 @@ export {
   type Ballot,
   type CandidateRow,
   type Choice,
-  CONTEST_IDS,
-  CONTESTS,
-  type ContestId,
-  type ContestInfo,
   DATASETS,
   type DapilRow,
   type Dataset,
   type ElectionData,
-  isContestId,
   NO_DPRD_KABKOTA_PROVINCE,
   NO_TPS,
   type PairRow,
@@ -50,8 +63,6 @@ export {
   type RegistryIssue,
   type TpsRow,
   type TpsTable,
-} from './model.ts';
-export { type AreaInfo, type DapilInfo, Registry, readElection } from './registry.ts';
-export { registryRoutes } from './routes.ts';
+} from './schemas.ts';
 export { refreshRegistry, registryFor } from './shared.ts';
 export { registryIsEmpty } from './store.ts';

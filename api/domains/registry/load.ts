@@ -5,14 +5,22 @@
  */
 import { type Db, type EntryActor, SYSTEM_ACTOR } from '../../../ledger/index.ts';
 import { type DatasetLoad, digestElection, recordLoads } from './datasets.ts';
+import { Registry } from './registry.ts';
+import {
+  checkAreas,
+  checkCandidates,
+  checkDapil,
+  checkPairs,
+  checkParties,
+  checkTpsTable,
+} from './rules.ts';
 import {
   CONTEST_IDS,
   type ElectionData,
   NO_DPRD_KABKOTA_PROVINCE,
   RegistryError,
   type RegistryIssue,
-} from './model.ts';
-import { Registry } from './registry.ts';
+} from './schemas.ts';
 import { refreshShared } from './shared.ts';
 import {
   insertAreas,
@@ -24,14 +32,6 @@ import {
   lockRegistry,
   registryIsEmpty,
 } from './store.ts';
-import {
-  checkAreas,
-  checkCandidates,
-  checkDapil,
-  checkPairs,
-  checkParties,
-  checkTpsTable,
-} from './validate.ts';
 
 export interface LoadResult {
   loads: DatasetLoad[];
@@ -40,7 +40,7 @@ export interface LoadResult {
 }
 
 /**
- * Every rule of validate.ts over a whole election, plus completeness: every TPS
+ * Every rule of rules.ts over a whole election, plus completeness: every TPS
  * has a ballot for each contest (four in Jakarta). Returns the problems found.
  */
 export function checkElection(data: ElectionData): RegistryIssue[] {

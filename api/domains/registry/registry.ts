@@ -11,13 +11,18 @@
  */
 import type { Sql } from '../../../ledger/index.ts';
 import {
+  areaAncestors,
+  NATIONAL as NATIONAL_CODE,
+  parentArea,
+  tpsName,
+} from '../../../policies/areas.ts';
+import { CONTEST_IDS, type ContestId, contestIndex, type DapilContestId } from './contests.ts';
+import {
   type AreaLevel,
   type AreaRow,
   type Ballot,
   type CandidateRow,
   type Choice,
-  CONTEST_IDS,
-  type ContestId,
   DATASETS,
   type DapilRow,
   type ElectionData,
@@ -26,7 +31,7 @@ import {
   type PairRow,
   type PartyRow,
   type TpsTable,
-} from './model.ts';
+} from './schemas.ts';
 
 export interface AreaInfo {
   code: string;
@@ -37,7 +42,7 @@ export interface AreaInfo {
 
 export interface DapilInfo {
   id: string;
-  contest: Exclude<ContestId, 'PPWP'>;
+  contest: DapilContestId;
   name: string;
   seats: number;
   region: string;
@@ -51,25 +56,6 @@ const NATIONAL: AreaInfo = Object.freeze({
   parent: null,
 });
 const N_CONTESTS = CONTEST_IDS.length;
-/** Position in CONTEST_IDS, −1 for anything else (the argument may come from a request). */
-function contestIndex(c: ContestId): number {
-  switch (c) {
-    case 'PPWP':
-      return 0;
-    case 'DPR':
-      return 1;
-    case 'DPD':
-      return 2;
-    case 'DPRD_PROV':
-      return 3;
-    case 'DPRD_KABKOTA':
-      return 4;
-    default:
-      return -1;
-  }
-}
-const PARENT_LENGTH: Readonly<Record<number, number>> = { 4: 2, 6: 4, 10: 6, 13: 10 };
-
 /**
  * Desa code → desa ordinal, as an open-addressing hash table over typed arrays.
  * A desa code is split into two small integers (its first 6 and last 4 digits) so
@@ -269,12 +255,14 @@ function buildState(data: ElectionData): State {
   const ballotOf = new Int32Array(desa.length * N_CONTESTS).fill(-1);
   for (let i = 0; i < desa.length; i++) {
     const code = desa[i]!;
+    const up = areaAncestors(code); // kecamatan, kab/kota, provinsi, ID
     ballotOf[i * N_CONTESTS] = 0;
     for (let c = 1; c < N_CONTESTS; c++) {
       const contest = CONTEST_IDS[c]!;
       if (contest === 'DPRD_KABKOTA' && code.startsWith(NO_DPRD_KABKOTA_PROVINCE)) continue;
       const m = members.get(contest)!;
-      const id = m.get(code.slice(0, 6)) ?? m.get(code.slice(0, 4)) ?? m.get(code.slice(0, 2));
+      let id: string | undefined;
+      for (let k = 0; id === undefined && k < up.length; k++) id = m.get(up[k]!);
       if (id !== undefined) ballotOf[i * N_CONTESTS + c] = ballotIndex.get(id)!;
     }
   }
@@ -410,7 +398,7 @@ export class Registry {
     if (typeof code !== 'string') return undefined;
     if (code.length === 13) {
       if (!this.hasTps(code)) return undefined;
-      return { code, level: 'tps', name: `TPS ${code.slice(10)}`, parent: code.slice(0, 10) };
+      return { code, level: 'tps', name: tpsName(code), parent: parentArea(code) };
     }
     return this.#s.areas.get(code);
   }
@@ -457,7 +445,8 @@ export class Registry {
   #inside(contest: ContestId, code: string): string | null {
     const s = this.#s;
     const m = s.members.get(contest)!;
-    for (let c: string | undefined = code; c !== undefined && c !== 'ID'; c = parentOf(c)) {
+    // Codes here are the registry's own (dapilOf looks the area up first).
+    for (let c: string | null = code; c !== null && c !== NATIONAL_CODE; c = parentArea(c)) {
       const id = m.get(c);
       if (id !== undefined) return id;
     }
@@ -475,11 +464,6 @@ export class Registry {
     s.insideMemo.set(key, out);
     return out;
   }
-}
-
-function parentOf(code: string): string | undefined {
-  const n = PARENT_LENGTH[code.length];
-  return n === undefined ? (code.length === 2 ? 'ID' : undefined) : code.slice(0, n);
 }
 
 // ---------------------------------------------------------------------------

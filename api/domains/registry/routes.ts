@@ -6,21 +6,25 @@
  */
 import type { Hono } from 'hono';
 import type { Db } from '../../../ledger/index.ts';
+import {
+  AREA_CODE_PATTERN,
+  isAreaCode,
+  isTpsCode,
+  TPS_CODE_PATTERN,
+  tpsName,
+} from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { registerRoute } from '../../schemas.ts';
-import { CONTEST_IDS, CONTESTS, type ContestId, isContestId } from './model.ts';
+import { CONTEST_IDS, CONTESTS, type ContestId, DAPIL_CONTESTS, isContestId } from './contests.ts';
 import type { Registry } from './registry.ts';
 import { registryFor } from './shared.ts';
-
-const AREA_CODE = /^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$/;
-const TPS_CODE = /^[0-9]{13}$/;
 
 const areaParam = {
   name: 'code',
   in: 'path' as const,
   required: true,
-  schema: { type: 'string', pattern: AREA_CODE.source },
+  schema: { type: 'string', pattern: AREA_CODE_PATTERN },
   description:
     "Area code: 'ID', or 2 (provinsi), 4 (kab/kota), 6 (kecamatan), 10 (desa) or 13 (TPS) digits",
 };
@@ -61,13 +65,13 @@ export function registryRoutes(app: Hono<{ Variables: AppVariables }>, db: Db): 
   });
   app.get('/v1/areas/:code', async (c) => {
     const code = c.req.param('code');
-    if (!AREA_CODE.test(code)) throw badRequest('BAD_PARAMETER', areaParam.description);
+    if (!isAreaCode(code)) throw badRequest('BAD_PARAMETER', areaParam.description);
     const r = await registryFor(db);
     const area = r.area(code);
     if (!area) throw notFound(`no area ${code}`);
     const parent = area.parent === null ? null : r.area(area.parent);
     const dapil = Object.fromEntries(
-      CONTEST_IDS.filter((k) => k !== 'PPWP').map((k) => [k, dapilSummary(r, r.dapilOf(k, code))]),
+      DAPIL_CONTESTS.map((k) => [k, dapilSummary(r, r.dapilOf(k, code))]),
     );
     const base = {
       code: area.code,
@@ -82,7 +86,7 @@ export function registryRoutes(app: Hono<{ Variables: AppVariables }>, db: Db): 
       .children(code)
       .map((k) =>
         area.level === 'desa'
-          ? { code: k, name: `TPS ${k.slice(10)}`, dpt: r.dptOf(k) }
+          ? { code: k, name: tpsName(k), dpt: r.dptOf(k) }
           : { code: k, name: r.area(k)!.name },
       );
     return c.json({ ...base, children });
@@ -151,7 +155,7 @@ export function registryRoutes(app: Hono<{ Variables: AppVariables }>, db: Db): 
         name: 'tps',
         in: 'query',
         required: true,
-        schema: { type: 'string', pattern: TPS_CODE.source },
+        schema: { type: 'string', pattern: TPS_CODE_PATTERN },
         description: 'TPS code (13 digits)',
       },
     ],
@@ -167,7 +171,7 @@ export function registryRoutes(app: Hono<{ Variables: AppVariables }>, db: Db): 
     if (all.length > 1) throw badRequest('BAD_PARAMETER', 'tps must be given once');
     const tps = all[0];
     if (tps === undefined) throw badRequest('MISSING_PARAMETER', 'tps is required');
-    if (!TPS_CODE.test(tps)) throw badRequest('BAD_PARAMETER', 'tps must be a 13-digit TPS code');
+    if (!isTpsCode(tps)) throw badRequest('BAD_PARAMETER', 'tps must be a 13-digit TPS code');
     const r = await registryFor(db);
     if (!r.hasTps(tps)) throw notFound(`no TPS ${tps}`);
     const ballot = r.ballotFor(contest, tps);

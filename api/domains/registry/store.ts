@@ -14,7 +14,7 @@ import {
   type PartyRow,
   type TpsRow,
   type TpsTable,
-} from './model.ts';
+} from './schemas.ts';
 
 export const CHUNK = 10_000;
 

@@ -6,19 +6,27 @@
  */
 import type { Hono } from 'hono';
 import type { Db, LogReader } from '../../../ledger/index.ts';
-import { type AREA_LEVELS, isAreaCode, NATIONAL } from '../../../policies/areas.ts';
+import { areaLevelOf, NATIONAL } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, badRequest } from '../../errors.ts';
 import { registerRoute } from '../../schemas.ts';
 import type { WriteServices } from '../../write/ledgered-write.ts';
 import { mountWrite } from '../../write/routes.ts';
-import type { Registry } from '../registry/index.ts';
-import { countFormDefinition } from './count/definitions.ts';
-import { CONTESTS, type Contest } from './forms/index.ts';
+import { CONTEST_IDS, type Registry } from '../registry/index.ts';
+import { countFormDefinition } from './definitions.ts';
 import { proofChain } from './proof/chain.ts';
 import { exportCsv } from './read/export.ts';
 import { areaResults, tpsHistory } from './read/results.ts';
 import { RecapTree } from './recap/parts.ts';
+import {
+  AREA_PARAM,
+  CONTEST_PARAM,
+  contestParam,
+  LEVEL_PARAM,
+  levelParam,
+  TPS_PARAM,
+  tpsParam,
+} from './schemas.ts';
 
 type App = Hono<{ Variables: AppVariables }>;
 
@@ -29,34 +37,8 @@ export interface ResultsDeps {
   registry: Registry;
 }
 
-const CONTEST_PARAM = {
-  name: 'contest',
-  in: 'path' as const,
-  required: true,
-  schema: { enum: [...CONTESTS] },
-  description: 'PPWP, DPR, DPD, DPRD_PROV or DPRD_KABKOTA',
-};
-const TPS_PARAM = {
-  name: 'tps',
-  in: 'path' as const,
-  required: true,
-  schema: { type: 'string', pattern: '^[0-9]{13}$' },
-  description: 'TPS code: desa (10 digits) + TPS number (3)',
-};
-
-export function contestParam(s: string | undefined): Contest {
-  if (!(CONTESTS as readonly string[]).includes(s ?? ''))
-    throw badRequest('BAD_PARAMETER', `contest must be one of ${CONTESTS.join(', ')}`);
-  return s as Contest;
-}
-
-function tpsParam(s: string | undefined): string {
-  if (!s || !/^[0-9]{13}$/.test(s)) throw badRequest('BAD_PARAMETER', 'tps must be 13 digits');
-  return s;
-}
-
 export function resultsRoutes(app: App, deps: ResultsDeps): void {
-  const trees = new Map(CONTESTS.map((c) => [c, RecapTree.of(deps.registry, c)]));
+  const trees = new Map(CONTEST_IDS.map((c) => [c, RecapTree.of(deps.registry, c)]));
   const { writes, registry } = deps;
   mountWrite(app, writes, '/v1/results/forms/read', countFormDefinition('read', registry), {
     operationId: 'submitMachineReading',
@@ -89,22 +71,14 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
       'The current recap of an area and its children, each number with the log entry it comes from',
     tags: ['results'],
     security: 'public',
-    parameters: [
-      CONTEST_PARAM,
-      {
-        name: 'area',
-        in: 'path',
-        required: true,
-        schema: { type: 'string', pattern: '^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10})$' },
-        description: 'ID for the nation, or a province/kabkota/kecamatan/desa code',
-      },
-    ],
+    parameters: [CONTEST_PARAM, AREA_PARAM],
     responses: { '200': { description: 'recap and children' }, '404': { description: 'none' } },
   });
   app.get('/v1/results/:contest/areas/:area', async (c) => {
     const contest = contestParam(c.req.param('contest'));
     const area = c.req.param('area');
-    if (!isAreaCode(area) || area.length === 13)
+    const level = areaLevelOf(area);
+    if (level === undefined || level === 'tps')
       throw badRequest('BAD_PARAMETER', 'area must be ID or a 2/4/6/10-digit area code');
     const r = await areaResults(deps.db, deps.store, registry, contest, area);
     if (!r) throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${area} yet`);
@@ -162,23 +136,12 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
       'Open data: area_code,tps,choice,votes,status,entry_index,entry_hash at one level (KIP 2024)',
     tags: ['results'],
     security: 'public',
-    parameters: [
-      CONTEST_PARAM,
-      {
-        name: 'level',
-        in: 'query',
-        required: true,
-        schema: { enum: ['tps', 'kelurahan', 'kecamatan', 'kabkota', 'provinsi', 'nasional'] },
-        description: 'the level whose rows to export',
-      },
-    ],
+    parameters: [CONTEST_PARAM, LEVEL_PARAM],
     responses: { '200': { description: 'text/csv' } },
   });
   app.get('/v1/results/:contest/export.csv', (c) => {
     const contest = contestParam(c.req.param('contest'));
-    const level = LEVEL_OF[c.req.query('level') ?? ''];
-    if (!level)
-      throw badRequest('BAD_PARAMETER', `level must be one of ${Object.keys(LEVEL_OF).join(', ')}`);
+    const level = levelParam(c.req.query('level'));
     return c.body(exportCsv(deps.db, deps.store, contest, level), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${contest}-${c.req.query('level')}.csv"`,
@@ -186,15 +149,5 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
     });
   });
 }
-
-/** The export's level names (issue #4) and the area levels they are. */
-const LEVEL_OF: Readonly<Record<string, (typeof AREA_LEVELS)[number]>> = {
-  tps: 'tps',
-  kelurahan: 'desa',
-  kecamatan: 'kecamatan',
-  kabkota: 'kabkota',
-  provinsi: 'provinsi',
-  nasional: 'nasional',
-};
 
 export { NATIONAL };

@@ -6,9 +6,9 @@
 import { type KeyObject, sign } from 'node:crypto';
 import type { JsonObject } from '../../../ledger/index.ts';
 import { submissionMessage } from '../../write/device-signature.ts';
-import type { Ballot } from '../registry/index.ts';
-import { FORM_KINDS, type FormStage, formSubject } from './count/definitions.ts';
-import type { Contest, CountForm } from './forms/index.ts';
+import type { Ballot, ContestId } from '../registry/index.ts';
+import type { CountForm } from './forms/index.ts';
+import { FORM_KINDS, type FormStage, formSubject } from './rules.ts';
 
 export interface SigningDevice {
   privateKey: KeyObject;
@@ -40,7 +40,7 @@ export function signedForm(
  * spread over the choices by a deterministic pseudo-random `seed`.
  */
 export function consistentForm(
-  contest: Contest,
+  contest: ContestId,
   tps: string,
   ballot: Ballot,
   dpt: number,

@@ -1,12 +1,35 @@
-/** Election-day TPS reports: device-signed submissions, corrections, public reads. */
+/**
+ * Election-day TPS reports over HTTP: device-signed submissions and corrections
+ * as ledgered writes (schemas.ts, rules.ts and store.ts wired into the one write
+ * path), and the public history of a TPS.
+ */
 import type { Hono } from 'hono';
-import type { Db } from '../../../ledger/index.ts';
+import { base64, type Db } from '../../../ledger/index.ts';
+import { isTpsCode, TPS_CODE_PATTERN } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { badRequest } from '../../errors.ts';
 import { registerRoute } from '../../schemas.ts';
-import type { WriteServices } from '../../write/ledgered-write.ts';
+import type { WriteDefinition, WriteServices } from '../../write/ledgered-write.ts';
 import { mountWrite } from '../../write/routes.ts';
-import { correctReport, submitReport } from './definition.ts';
+import { reportRules, reportSubject, versionRules } from './rules.ts';
+import { PAYLOAD_SCHEMA, type TpsReportPayload } from './schemas.ts';
+import { reportRow, reportsOf } from './store.ts';
+
+function definition(correction: boolean): WriteDefinition<TpsReportPayload> {
+  return {
+    kind: correction ? 'tps.report.corrected' : 'tps.report.submitted',
+    action: correction ? 'results.correct' : 'results.submit',
+    payloadSchema: PAYLOAD_SCHEMA,
+    resource: (p) => ({ type: 'Area', code: p.tps }),
+    deviceSigned: true,
+    subjectMatches: (subject, p) => subject === reportSubject(p),
+    rules: (p, seq) => [...reportRules(p), ...versionRules(correction, seq)],
+    rows: (w) => [reportRow(w)],
+  };
+}
+
+export const submitReport = definition(false);
+export const correctReport = definition(true);
 
 export function tpsReportRoutes(
   app: Hono<{ Variables: AppVariables }>,
@@ -36,7 +59,7 @@ export function tpsReportRoutes(
         name: 'tps',
         in: 'query',
         required: true,
-        schema: { type: 'string', pattern: '^[0-9]{13}$' },
+        schema: { type: 'string', pattern: TPS_CODE_PATTERN },
         description: 'TPS code',
       },
     ],
@@ -44,20 +67,8 @@ export function tpsReportRoutes(
   });
   app.get('/v1/tps-reports', async (c) => {
     const tps = c.req.query('tps');
-    if (!tps || !/^[0-9]{13}$/.test(tps))
-      throw badRequest('BAD_PARAMETER', 'tps must be a 13-digit TPS code');
-    const rows = await db.query<{
-      subject: string;
-      seq: number;
-      type: string;
-      occurred_at: Date | string;
-      description: string;
-      officer_id: string;
-      entry_hash: Uint8Array;
-    }>(
-      'SELECT subject, seq, type, occurred_at, description, officer_id, entry_hash FROM tps_reports WHERE tps = $1 ORDER BY subject, seq',
-      [tps],
-    );
+    if (!isTpsCode(tps)) throw badRequest('BAD_PARAMETER', 'tps must be a 13-digit TPS code');
+    const rows = await reportsOf(db, tps);
     return c.json({
       tps,
       reports: rows.map((r) => ({
@@ -67,7 +78,7 @@ export function tpsReportRoutes(
         occurredAt: new Date(r.occurred_at).toISOString(),
         description: r.description,
         officer: r.officer_id,
-        entryHash: Buffer.from(r.entry_hash).toString('base64'),
+        entryHash: base64(r.entry_hash),
       })),
     });
   });

@@ -20,7 +20,7 @@ import {
   NO_DPRD_KABKOTA_PROVINCE,
   type PartyRow,
   RegistryError,
-} from '../model.ts';
+} from '../schemas.ts';
 import { apportion, contiguousGroups } from './apportion.ts';
 import { personName, placeName, roman, uniquePlaceName } from './names.ts';
 import {

@@ -10,17 +10,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TPS_CODE_PATTERN } from '../../../../policies/areas.ts';
 import { validate } from '../../../schemas.ts';
+import { CONTEST_IDS, type ContestId, PARTY_CONTESTS } from '../../registry/contests.ts';
 import { CHECK_IDS, checkForm, formWarnings, WARNING_IDS } from './checks.ts';
-import {
-  CONTESTS,
-  COUNT_FORM_SCHEMA,
-  type Contest,
-  type CountForm,
-  MAX_CHOICES,
-  MAX_COUNT,
-  PARTY_CONTESTS,
-} from './payload.ts';
+import { COUNT_FORM_SCHEMA, type CountForm, MAX_CHOICES, MAX_COUNT } from './payload.ts';
 
 const num = (max: number) => fc.integer({ min: 1, max });
 const plainChoice = num(999).map(String);
@@ -28,7 +22,7 @@ const partyChoice = fc.oneof(
   num(999).map(String),
   fc.tuple(num(999), num(999)).map(([p, c]) => `${p}.${c}`),
 );
-const choicesOf = (contest: Contest, maxKeys: number) =>
+const choicesOf = (contest: ContestId, maxKeys: number) =>
   fc.uniqueArray(PARTY_CONTESTS.includes(contest) ? partyChoice : plainChoice, {
     minLength: 1,
     maxLength: maxKeys,
@@ -37,7 +31,13 @@ const choicesOf = (contest: Contest, maxKeys: number) =>
 const photo = fc
   .uint8Array({ minLength: 32, maxLength: 32 })
   .map((b) => Buffer.from(b).toString('hex'));
-const tps = fc.stringMatching(/^[0-9]{13}$/);
+// A TPS code (policies/areas.ts): no segment of zeros, TPS number 001–999.
+const segment = (digits: number, min = 1) =>
+  fc.integer({ min, max: 10 ** digits - 1 }).map((n) => String(n).padStart(digits, '0'));
+const tps = fc
+  .tuple(segment(2, 10), segment(2), segment(2), segment(4), segment(3))
+  .map((s) => s.join(''))
+  .filter((code) => new RegExp(TPS_CODE_PATTERN).test(code));
 
 /** Splits `total` into three non-negative parts. */
 const split3 = (total: number) =>
@@ -49,7 +49,7 @@ const split3 = (total: number) =>
 
 /** A form that adds up: built from the votes upward. Every figure ≤ MAX_COUNT. */
 const consistentForm: fc.Arbitrary<CountForm> = fc
-  .record({ contest: fc.constantFrom(...CONTESTS), tps, photo })
+  .record({ contest: fc.constantFrom(...CONTEST_IDS), tps, photo })
   .chain(({ contest, tps, photo }) =>
     fc
       .record({
@@ -91,7 +91,7 @@ const consistentForm: fc.Arbitrary<CountForm> = fc
 
 /** Any schema-valid form: every figure anywhere in 0…MAX_COUNT, up to MAX_CHOICES choices. */
 const anyForm: fc.Arbitrary<CountForm> = fc
-  .record({ contest: fc.constantFrom(...CONTESTS), tps, photo })
+  .record({ contest: fc.constantFrom(...CONTEST_IDS), tps, photo })
   .chain(({ contest, tps, photo }) => {
     const n = fc.nat(MAX_COUNT);
     const voters = fc.record({ dpt: n, dptb: n, dpk: n });

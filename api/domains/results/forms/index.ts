@@ -21,13 +21,10 @@ export {
 } from './checks.ts';
 export {
   CHOICE_ID,
-  CONTESTS,
   COUNT_FORM_SCHEMA,
-  type Contest,
   type CountForm,
   MAX_CHOICES,
   MAX_COUNT,
-  PARTY_CONTESTS,
   PLAIN_CHOICE_ID,
   type VoterCounts,
 } from './payload.ts';

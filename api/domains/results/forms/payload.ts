@@ -9,10 +9,8 @@
  * `checks.ts`: a form that does not add up is still evidence and is recorded
  * (flagged), whereas a form that fails this schema is refused with a 400.
  */
-
-/** The five contests (DOMAIN.md glossary); Jakarta has no DPRD_KABKOTA. */
-export const CONTESTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KABKOTA'] as const;
-export type Contest = (typeof CONTESTS)[number];
+import { TPS_CODE_PATTERN } from '../../../../policies/areas.ts';
+import { CONTEST_IDS, type ContestId, PLAIN_CHOICE_CONTESTS } from '../../registry/contests.ts';
 
 /**
  * The largest figure any one field may hold. A TPS has at most 300 DPT voters
@@ -43,9 +41,6 @@ export const CHOICE_ID = /^[1-9][0-9]{0,2}(\.[1-9][0-9]{0,2})?$/;
 /** A choice without a party: presidential pairs and DPD candidates. */
 export const PLAIN_CHOICE_ID = /^[1-9][0-9]{0,2}$/;
 
-/** Contests voted by party list, whose votes go to a party or to one of its candidates. */
-export const PARTY_CONTESTS: readonly Contest[] = ['DPR', 'DPRD_PROV', 'DPRD_KABKOTA'];
-
 /** Voter figures of one kind: the final list, transfers (form A), and ID-card voters. */
 export type VoterCounts = { dpt: number; dptb: number; dpk: number };
 
@@ -56,7 +51,7 @@ export type VoterCounts = { dpt: number; dptb: number; dpk: number };
 export type CountForm = {
   /** 13 digits: desa code (10) + TPS number (3). */
   tps: string;
-  contest: Contest;
+  contest: ContestId;
   voters: {
     /** Voters on each list for this TPS (DPK: those who came with an ID card). */
     registered: VoterCounts;
@@ -91,10 +86,10 @@ export const COUNT_FORM_SCHEMA = {
   properties: {
     tps: {
       type: 'string',
-      pattern: '^[0-9]{13}$',
+      pattern: TPS_CODE_PATTERN,
       description: 'desa code (10 digits) + TPS number (3 digits)',
     },
-    contest: { enum: [...CONTESTS] },
+    contest: { enum: [...CONTEST_IDS] },
     voters: {
       type: 'object',
       additionalProperties: false,
@@ -135,7 +130,7 @@ export const COUNT_FORM_SCHEMA = {
   if: {
     type: 'object',
     required: ['contest'],
-    properties: { contest: { enum: ['PPWP', 'DPD'] } },
+    properties: { contest: { enum: [...PLAIN_CHOICE_CONTESTS] } },
   },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
   then: {

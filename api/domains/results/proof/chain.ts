@@ -17,7 +17,7 @@
 import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
 import { ApiError } from '../../../errors.ts';
-import type { Contest } from '../forms/index.ts';
+import type { ContestId } from '../../registry/index.ts';
 
 export interface ProvenEntry {
   index: number;
@@ -49,7 +49,7 @@ export async function proofChain(
   db: Db,
   log: LogReader,
   path: readonly string[],
-  contest: Contest,
+  contest: ContestId,
   tps: string,
 ): Promise<ResultsProof> {
   // Two round trips: which log entries (the counted form, area '', and the current

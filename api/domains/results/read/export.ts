@@ -12,7 +12,7 @@
  */
 import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import type { AreaLevel } from '../../../../policies/areas.ts';
-import type { Contest } from '../forms/index.ts';
+import type { ContestId } from '../../registry/index.ts';
 import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 export const CSV_HEADER = 'area_code,tps,choice,votes,status,entry_index,entry_hash\n';
@@ -21,7 +21,7 @@ const PAGE = 2000;
 export function exportCsv(
   db: Db,
   log: LogReader,
-  contest: Contest,
+  contest: ContestId,
   level: AreaLevel,
 ): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
@@ -47,7 +47,7 @@ export function exportCsv(
   });
 }
 
-async function tpsPage(db: Db, contest: Contest, after: string) {
+async function tpsPage(db: Db, contest: ContestId, after: string) {
   const rows = await db.query<{
     tps: string;
     status: string;
@@ -69,7 +69,7 @@ async function tpsPage(db: Db, contest: Contest, after: string) {
   return { text, last: rows.length < PAGE ? null : rows[rows.length - 1]!.tps };
 }
 
-async function areaPage(db: Db, log: LogReader, contest: Contest, level: AreaLevel, after: string) {
+async function areaPage(db: Db, log: LogReader, contest: ContestId, level: AreaLevel, after: string) {
   const rows = await db.query<{
     area: string;
     totals: RecapTotals;

@@ -4,8 +4,7 @@
  */
 import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import { areaLevel } from '../../../../policies/areas.ts';
-import type { Registry } from '../../registry/index.ts';
-import type { Contest } from '../forms/index.ts';
+import type { ContestId, Registry } from '../../registry/index.ts';
 import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -14,7 +13,7 @@ export async function areaResults(
   db: Db,
   log: LogReader,
   registry: Registry,
-  contest: Contest,
+  contest: ContestId,
   area: string,
 ) {
   const [recap] = await db.query<{
@@ -113,7 +112,7 @@ export async function areaResults(
 }
 
 /** Every version of a TPS's form for one contest, oldest first. */
-export async function tpsHistory(db: Db, log: LogReader, contest: Contest, tps: string) {
+export async function tpsHistory(db: Db, log: LogReader, contest: ContestId, tps: string) {
   const forms = await db.query<{
     seq: number;
     stage: string;

@@ -30,6 +30,7 @@ import {
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
 import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
+import { COUNTED_STAGES } from '../rules.ts';
 import {
   areaChild,
   type ChildFigures,
@@ -181,9 +182,10 @@ export class RecapPublisher {
                 (f.form->>'invalid')::int AS invalid
            FROM unnest($1::int8[], $2::int8[]) AS u(idx, pending_id)
            JOIN count_forms f ON f.pending_id = u.pending_id
-          WHERE f.stage <> 'read'
+          WHERE f.stage = ANY($3::text[])
           ORDER BY u.idx`,
-        [positions.map((p) => p.index), positions.map((p) => p.pendingId)],
+        // Machine readings never count (../rules.ts countsTowardTotals).
+        [positions.map((p) => p.index), positions.map((p) => p.pendingId), COUNTED_STAGES],
       );
       const dirty = await this.countForms(tx, forms);
       let recaps = 0;

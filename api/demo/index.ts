@@ -28,7 +28,6 @@ export {
   type DemoSeeding,
   type DemoSeedSize,
   defaultDemoTps,
-  demoSeedTps,
   loadDemoElection,
   startDemoSeeding,
 } from './startup.ts';

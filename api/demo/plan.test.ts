@@ -3,12 +3,11 @@
 // every form photo is a real PNG of its own.
 import { crc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type Choice, generateElection } from '../../registry/index.ts';
-import { checkForm } from '../forms/index.ts';
-import { consistentForm } from '../testing.ts';
+import { type Choice, generateElection } from '../domains/registry/index.ts';
+import { checkForm } from '../domains/results/forms/index.ts';
+import { consistentForm } from '../domains/results/testing.ts';
 import { formPhoto } from './photo.ts';
 import { misread, scriptFor } from './plan.ts';
-import { demoSeedTps } from './startup.ts';
 import { demoVotes } from './votes.ts';
 
 describe('scriptFor', () => {
@@ -106,18 +105,6 @@ describe('formPhoto', () => {
     );
     expect(hashes.size).toBe(6);
     expect(formPhoto('3171011001001', 'DPR').sha256).toBe(formPhoto('3171011001001', 'DPR').sha256);
-  });
-});
-
-describe('demoSeedTps (SAKSI_DEMO_SEED)', () => {
-  it('is the default subset unless set to all, a number, or 0 for none; anything else is refused', () => {
-    expect(demoSeedTps({})).toBe('default');
-    expect(demoSeedTps({ SAKSI_DEMO_SEED: 'default' })).toBe('default');
-    expect(demoSeedTps({ SAKSI_DEMO_SEED: 'all' })).toBe(Number.POSITIVE_INFINITY);
-    expect(demoSeedTps({ SAKSI_DEMO_SEED: '40' })).toBe(40);
-    expect(demoSeedTps({ SAKSI_DEMO_SEED: '0' })).toBe(0);
-    expect(() => demoSeedTps({ SAKSI_DEMO_SEED: '-1' })).toThrow(/SAKSI_DEMO_SEED/);
-    expect(() => demoSeedTps({ SAKSI_DEMO_SEED: 'lots' })).toThrow(/SAKSI_DEMO_SEED/);
   });
 });
 

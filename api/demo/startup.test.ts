@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FreshDb, freshDb, TEST_DB_KIND } from '../../../../test/fresh-db.ts';
-import { type Config, loadConfig, startServer } from '../../../index.ts';
-import { generateElection } from '../../registry/index.ts';
+import { type FreshDb, freshDb, TEST_DB_KIND } from '../../test/fresh-db.ts';
+import { generateElection } from '../domains/registry/index.ts';
+import { type Config, loadConfig, startServer } from '../index.ts';
 import { seedDemo } from './seed.ts';
 import { DEMO_ELECTION_SEED, defaultDemoTps } from './startup.ts';
 

@@ -11,7 +11,7 @@
  * the PPK of the kecamatan corrects with a new version, a reason, and for every
  * other correction the case it follows.
  */
-import type { CountForm } from '../forms/index.ts';
+import type { CountForm } from '../domains/results/forms/index.ts';
 import type { DemoClient } from './client.ts';
 
 /** The demo province (DKI Jakarta) and its demo TPS (api/identity/demo.ts). */

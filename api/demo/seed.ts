@@ -15,11 +15,17 @@
  * seeder again extends the demo rather than failing on the first replay.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { deviceSubject, enrolmentMessage } from '../../devices/definitions.ts';
-import type { Ballot, Choice } from '../../registry/index.ts';
-import type { FormStage } from '../count/definitions.ts';
-import { CONTESTS, type Contest, type CountForm } from '../forms/index.ts';
-import { consistentForm, type SigningDevice, signedForm } from '../testing.ts';
+import { base64 } from '../../ledger/index.ts';
+import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
+import {
+  type Ballot,
+  type Choice,
+  CONTEST_IDS,
+  type ContestId,
+} from '../domains/registry/index.ts';
+import type { CountForm } from '../domains/results/forms/index.ts';
+import type { FormStage } from '../domains/results/rules.ts';
+import { consistentForm, type SigningDevice, signedForm } from '../domains/results/testing.ts';
 import { DemoClient, SeedError, sleep } from './client.ts';
 import { formPhoto } from './photo.ts';
 import {
@@ -115,7 +121,7 @@ interface TpsPlan {
   dpt: number;
   dapil: AreaAnswer['dapil'];
   /** Contests held here that have no form yet, in ballot order. */
-  todo: Contest[];
+  todo: ContestId[];
   script: TpsScript;
 }
 
@@ -142,7 +148,7 @@ const FORM_PATHS: Readonly<Record<FormStage, string>> = {
 const TOKEN_REFRESH_MS = 5 * 60_000;
 const POLL_MS = 250;
 
-const isContest = (s: string): s is Contest => (CONTESTS as readonly string[]).includes(s);
+const isContest = (s: string): s is ContestId => (CONTEST_IDS as readonly string[]).includes(s);
 const hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** A stable seed for a form's figures: the same TPS and contest give the same numbers. */
@@ -153,7 +159,7 @@ function newDevice(): SigningDevice {
   const pair = generateKeyPairSync('ed25519');
   // The raw 32-byte key, standard base64 (the JWK's x is its base64url).
   const x = pair.publicKey.export({ format: 'jwk' }).x!;
-  return { privateKey: pair.privateKey, keyB64: Buffer.from(x, 'base64url').toString('base64') };
+  return { privateKey: pair.privateKey, keyB64: base64(Buffer.from(x, 'base64url')) };
 }
 
 export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
@@ -193,11 +199,11 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
     );
 
   // What the national recap counted before, so the wait knows when it has counted ours.
-  const baseline = new Map<Contest, number>();
+  const baseline = new Map<ContestId, number>();
   await Promise.all(
-    CONTESTS.map(async (c) => baseline.set(c, (await national(client, c))?.tps.accepted ?? 0)),
+    CONTEST_IDS.map(async (c) => baseline.set(c, (await national(client, c))?.tps.accepted ?? 0)),
   );
-  const seededPerContest = new Map<Contest, number>();
+  const seededPerContest = new Map<ContestId, number>();
 
   // --- officers and their devices ------------------------------------------
   const officers = new Map<string, Promise<Officer>>();
@@ -214,7 +220,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
           officer: id,
           key: device.keyB64,
           label: 'saksi demo seed',
-          proof: proof.toString('base64'),
+          proof: base64(proof),
         },
       },
       idempotencyKey: `seed-${hex(`enrol:${device.keyB64}`).slice(0, 40)}`,
@@ -242,7 +248,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
   // --- ballots, shared by every TPS of a dapil -------------------------------
   const ballots = new Map<string, Promise<Ballot>>();
   const names = new Map<string, Map<string, string>>();
-  function ballotAt(contest: Contest, plan: TpsPlan): Promise<Ballot> {
+  function ballotAt(contest: ContestId, plan: TpsPlan): Promise<Ballot> {
     const key = `${contest}:${plan.dapil?.[contest]?.id ?? '-'}`;
     let p = ballots.get(key);
     if (!p) {
@@ -347,7 +353,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
     options.onProgress?.({ tps: report.tps, target, forms: report.forms });
   }
 
-  async function seedForm(plan: TpsPlan, kpps: Officer, contest: Contest): Promise<void> {
+  async function seedForm(plan: TpsPlan, kpps: Officer, contest: ContestId): Promise<void> {
     const { tps, script } = plan;
     {
       const ballot = await ballotAt(contest, plan);
@@ -439,7 +445,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedReport> {
   report.submitMs = performance.now() - t0;
 
   // --- until the log and the national recap have it all ---------------------
-  const seeded = CONTESTS.filter((c) => seededPerContest.has(c));
+  const seeded = CONTEST_IDS.filter((c) => seededPerContest.has(c));
   const deadline = Date.now() + (options.waitTimeoutMs ?? 120_000);
   for (const contest of seeded) {
     const want = baseline.get(contest)! + seededPerContest.get(contest)!;
@@ -484,7 +490,7 @@ interface NationalAnswer {
   recap: { index: number | null };
 }
 
-async function national(client: DemoClient, contest: Contest): Promise<NationalAnswer | null> {
+async function national(client: DemoClient, contest: ContestId): Promise<NationalAnswer | null> {
   const r = await client.get<NationalAnswer>(`/v1/results/${contest}/areas/ID`, [200, 404]);
   return r.status === 200 ? r.body : null;
 }

@@ -9,20 +9,21 @@
  * 2. once the server listens, if no count form exists yet, the seeder
  *    (./seed.ts) runs against the server's own URL in the background — over HTTP,
  *    as devices would — while the server answers requests: by default for three
- *    of the six kabupaten/kota (defaultDemoTps), SAKSI_DEMO_SEED to change it.
+ *    of the six kabupaten/kota (defaultDemoTps), SAKSI_DEMO_SEED (Config.demoSeed) to change it.
  *
  * Both steps look at the database, not at a marker file, so a second start on
  * the same data loads and seeds nothing, and a cluster's workers agree (the load
  * takes the registry lock; only one worker is asked to seed).
  */
-import type { Db } from '../../../../ledger/index.ts';
+import type { Db } from '../../ledger/index.ts';
+import type { DemoSeedSize } from '../config.ts';
 import {
   generateElection,
   loadElection,
   RegistryError,
   registryFor,
   registryIsEmpty,
-} from '../../registry/index.ts';
+} from '../domains/registry/index.ts';
 import { SeedError } from './client.ts';
 import { DEMO_PROVINCE, DEMO_TPS } from './plan.ts';
 import { type SeedReport, seedDemo } from './seed.ts';
@@ -48,28 +49,8 @@ export async function loadDemoElection(db: Db, log: (m: string) => void): Promis
   return true;
 }
 
-/**
- * How many TPS `saksi serve --demo` seeds: a number, Infinity for the whole
- * province, or `default` — the demo TPS's kabupaten/kota and the next two in
- * code order (see defaultDemoTps).
- */
-export type DemoSeedSize = number | 'default';
-
-/**
- * The start-up seeding size from SAKSI_DEMO_SEED: unset or `default`, `all`, or
- * a number of TPS; 0 turns start-up seeding off (for benchmarks and tests that
- * need a quiet log).
- */
-export function demoSeedTps(env: NodeJS.ProcessEnv = process.env): DemoSeedSize {
-  const v = env.SAKSI_DEMO_SEED?.trim() || 'default';
-  if (v === 'default') return 'default';
-  if (v === 'all') return Number.POSITIVE_INFINITY;
-  if (!/^[0-9]{1,7}$/.test(v))
-    throw new RangeError(
-      `SAKSI_DEMO_SEED must be "default", "all" or a number of TPS, not ${JSON.stringify(v)}`,
-    );
-  return Number(v);
-}
+/** How many TPS `saksi serve --demo` seeds (Config.demoSeed, from SAKSI_DEMO_SEED). */
+export type { DemoSeedSize };
 
 /** Kabupaten/kota seeded at start-up by default, from the demo TPS's on. */
 const DEFAULT_KABKOTA = 3;

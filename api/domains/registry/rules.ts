@@ -5,13 +5,14 @@
  * enforce the row-local rules again; the relational ones (coverage, overlaps,
  * list lengths, contiguous ballot numbers) live only here.
  */
+import { areaAncestors, areaLevelOf, isTpsCode, parentArea } from '../../../policies/areas.ts';
+import { CONTESTS, DAPIL_CONTESTS, isDapilContest } from './contests.ts';
+import type { Registry } from './registry.ts';
 import {
   ACEH,
   type AreaRow,
   type CandidateRow,
-  CONTESTS,
   type DapilRow,
-  isContestId,
   NO_DPRD_KABKOTA_PROVINCE,
   NO_TPS,
   type PairRow,
@@ -19,25 +20,11 @@ import {
   type RegistryIssue,
   type StoredAreaLevel,
   type TpsTable,
-} from './model.ts';
-import type { Registry } from './registry.ts';
+} from './schemas.ts';
 
 /** A row and the CSV line it came from, if any. */
 export type Lined<T> = T & { line?: number | undefined };
 
-const LEVEL_OF_LENGTH: Readonly<Record<number, StoredAreaLevel>> = {
-  2: 'provinsi',
-  4: 'kabkota',
-  6: 'kecamatan',
-  10: 'desa',
-};
-const CODE_OF_LEVEL: Readonly<Record<StoredAreaLevel, RegExp>> = {
-  provinsi: /^[1-9][0-9]$/,
-  kabkota: /^[0-9]{2}(?!00)[0-9]{2}$/,
-  kecamatan: /^[0-9]{4}(?!00)[0-9]{2}$/,
-  desa: /^[0-9]{6}(?!0000)[0-9]{4}$/,
-};
-export const TPS_CODE = /^[0-9]{10}(?!000)[0-9]{3}$/;
 export const DAPIL_ID = /^[A-Z0-9][A-Z0-9_.-]{0,39}$/;
 export const MAX_DPT = 300;
 const MAX_NAME = 200;
@@ -52,13 +39,14 @@ export function nameProblem(name: unknown, what = 'name'): string | null {
   return null;
 }
 
-export function levelOfCode(code: string): StoredAreaLevel | undefined {
-  const level = LEVEL_OF_LENGTH[code.length];
-  return level && CODE_OF_LEVEL[level].test(code) ? level : undefined;
-}
-
-export function parentOfCode(code: string): string {
-  return code.length === 2 ? 'ID' : code.slice(0, { 4: 2, 6: 4, 10: 6, 13: 10 }[code.length]);
+/**
+ * The level of an area code a dataset row may hold (neither 'ID', which is part
+ * of the schema, nor a TPS, which has a file section of its own). The code's rules
+ * are policies/areas.ts's, the one definition.
+ */
+export function storedLevelOf(code: string): StoredAreaLevel | undefined {
+  const level = areaLevelOf(code);
+  return level === 'nasional' || level === 'tps' ? undefined : level;
 }
 
 const issue = (line: number | undefined, message: string): RegistryIssue =>
@@ -78,13 +66,13 @@ export function checkAreas(
   const seen = new Map<string, number | undefined>();
   const newLevel = new Map<string, StoredAreaLevel>();
   for (const a of areas) {
-    const level = levelOfCode(a.code);
+    const level = storedLevelOf(a.code);
     if (!level || level !== a.level) {
       out.push(issue(a.line, `${JSON.stringify(a.code)} is not a well-formed ${a.level} code`));
       continue;
     }
-    if (a.parent !== parentOfCode(a.code))
-      out.push(issue(a.line, `${a.code}: parent must be ${parentOfCode(a.code)}`));
+    if (a.parent !== parentArea(a.code))
+      out.push(issue(a.line, `${a.code}: parent must be ${parentArea(a.code)}`));
     const n = nameProblem(a.name);
     if (n) out.push(issue(a.line, `${a.code}: ${n}`));
     if (seen.has(a.code))
@@ -98,11 +86,11 @@ export function checkAreas(
     if (newLevel.has(a.code) && !exists(a.parent))
       out.push(issue(a.line, `${a.code}: parent ${a.parent} does not exist`));
   for (const t of tps) {
-    if (!TPS_CODE.test(t.code)) {
+    if (!isTpsCode(t.code)) {
       out.push(issue(t.line, `${JSON.stringify(t.code)} is not a TPS code (desa + 001–999)`));
       continue;
     }
-    const desa = t.code.slice(0, 10);
+    const desa = parentArea(t.code)!;
     if (newLevel.get(desa) !== 'desa' && base?.area(desa)?.level !== 'desa')
       out.push(issue(t.line, `${t.code}: desa ${desa} does not exist`));
     if (!Number.isSafeInteger(t.dpt) || t.dpt < 0 || t.dpt > MAX_DPT)
@@ -155,7 +143,7 @@ export function checkDapil(
   const names = new Set<string>();
   const members = new Map<string, Map<string, string>>(); // contest → area → dapil
   const touched = new Map<string, Set<string>>(); // contest → regions
-  for (const contest of ['DPR', 'DPD', 'DPRD_PROV', 'DPRD_KABKOTA'] as const) {
+  for (const contest of DAPIL_CONTESTS) {
     const m = new Map<string, string>();
     for (const d of base.dapils(contest)) {
       for (const a of d.areas) m.set(a, d.id);
@@ -171,8 +159,8 @@ export function checkDapil(
     if (ids.has(d.id) || base.dapil(d.id)) out.push(issue(line, `dapil ${d.id} already exists`));
     ids.add(d.id);
     // Rows may come from outside TypeScript (a parsed file): check the union anyway.
-    if (!isContestId(d.contest) || (d.contest as string) === 'PPWP') {
-      out.push(issue(line, `${d.id}: contest must be DPR, DPD, DPRD_PROV or DPRD_KABKOTA`));
+    if (!isDapilContest(d.contest)) {
+      out.push(issue(line, `${d.id}: contest must be ${DAPIL_CONTESTS.join(', ')}`));
       continue;
     }
     const info = CONTESTS[d.contest];
@@ -187,8 +175,7 @@ export function checkDapil(
     if (!Number.isSafeInteger(d.seats) || d.seats < min || d.seats > max)
       out.push(issue(line, `${d.id}: ${d.contest} dapil have ${min}–${max} seats, not ${d.seats}`));
     if (d.areas.length === 0) out.push(issue(line, `${d.id}: no member areas`));
-    const regionLength = info.region === 'kabkota' ? 4 : 2;
-    const regionOk = d.region.length === regionLength && base.area(d.region)?.level === info.region;
+    const regionOk = areaLevelOf(d.region) === info.region && base.area(d.region) !== undefined;
     if (!regionOk) out.push(issue(line, `${d.id}: region ${d.region} is not a ${info.region}`));
     if (d.contest === 'DPRD_KABKOTA' && d.region.startsWith(NO_DPRD_KABKOTA_PROVINCE))
       out.push(issue(line, `${d.id}: DKI Jakarta has no DPRD Kabupaten/Kota`));
@@ -219,7 +206,7 @@ export function checkDapil(
   // No member may lie inside another member of the same contest.
   for (const [contest, m] of members) {
     for (const [a, id] of m) {
-      for (let p = parentOfCode(a); p !== 'ID'; p = parentOfCode(p)) {
+      for (const p of areaAncestors(a).slice(0, -1)) {
         const outer = m.get(p);
         if (outer !== undefined)
           out.push(
@@ -233,7 +220,7 @@ export function checkDapil(
     // Coverage: every kecamatan of a touched region is in exactly one dapil.
     for (const region of touched.get(contest)!) {
       for (const kec of kecamatanIn(base, region)) {
-        if (!m.has(kec) && !m.has(kec.slice(0, 4)) && !m.has(kec.slice(0, 2)))
+        if (!m.has(kec) && !areaAncestors(kec).some((a) => m.has(a)))
           out.push({ message: `${contest}: kecamatan ${kec} of ${region} is in no dapil` });
       }
     }

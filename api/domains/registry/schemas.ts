@@ -1,82 +1,20 @@
 /**
- * The registry's data model: contests, the ballot format count forms are coded
+ * The registry's data model: the ballot format count forms are coded
  * against (fixed; see README.md "Choice IDs"), and the rows of each dataset as
  * they are loaded, hashed into the log and stored.
  */
-import {
-  DPD_SEATS_PER_PROVINCE,
-  DPR_DAPIL_SEATS,
-  DPRD_DAPIL_SEATS,
-} from '../results/determination/index.ts';
+import type { AreaLevel } from '../../../policies/areas.ts';
+import type { ContestId, DapilContestId } from './contests.ts';
 
-export type ContestId = 'PPWP' | 'DPR' | 'DPD' | 'DPRD_PROV' | 'DPRD_KABKOTA';
-
-/** In ballot order (the order of the five ballot papers). */
-export const CONTEST_IDS: readonly ContestId[] = [
-  'PPWP',
-  'DPR',
-  'DPD',
-  'DPRD_PROV',
-  'DPRD_KABKOTA',
-];
-
-export function isContestId(s: unknown): s is ContestId {
-  return typeof s === 'string' && (CONTEST_IDS as readonly string[]).includes(s);
-}
-
-export interface ContestInfo {
-  id: ContestId;
-  name: string;
-  /** Seats per dapil (UU 7/2017 Art. 187, 189, 192, 196); null: PPWP has no dapil. */
-  seats: { min: number; max: number } | null;
-  /** Area levels a member of one of its dapil may have. */
-  memberLevels: readonly ('provinsi' | 'kabkota' | 'kecamatan')[];
-  /** The area a dapil lies within: the province, or the kab/kota for DPRD_KABKOTA. */
-  region: 'provinsi' | 'kabkota' | null;
-}
-
-export const CONTESTS: Readonly<Record<ContestId, ContestInfo>> = {
-  PPWP: {
-    id: 'PPWP',
-    name: 'Presiden dan Wakil Presiden',
-    seats: null,
-    memberLevels: [],
-    region: null,
-  },
-  DPR: {
-    id: 'DPR',
-    name: 'Dewan Perwakilan Rakyat',
-    seats: DPR_DAPIL_SEATS,
-    // Art. 187(1): a province, a kab/kota, or a group of kab/kota.
-    memberLevels: ['provinsi', 'kabkota'],
-    region: 'provinsi',
-  },
-  DPD: {
-    id: 'DPD',
-    name: 'Dewan Perwakilan Daerah',
-    seats: { min: DPD_SEATS_PER_PROVINCE, max: DPD_SEATS_PER_PROVINCE },
-    // Art. 196: each province is one DPD electoral district.
-    memberLevels: ['provinsi'],
-    region: 'provinsi',
-  },
-  DPRD_PROV: {
-    id: 'DPRD_PROV',
-    name: 'DPRD Provinsi',
-    seats: DPRD_DAPIL_SEATS,
-    // Art. 189: kab/kota or groups of them; kecamatan where a kab/kota is split
-    // (Jakarta's kota administrasi are split into groups of kecamatan).
-    memberLevels: ['provinsi', 'kabkota', 'kecamatan'],
-    region: 'provinsi',
-  },
-  DPRD_KABKOTA: {
-    id: 'DPRD_KABKOTA',
-    name: 'DPRD Kabupaten/Kota',
-    seats: DPRD_DAPIL_SEATS,
-    // Art. 192: a kecamatan or a group of kecamatan.
-    memberLevels: ['kecamatan'],
-    region: 'kabkota',
-  },
-};
+// The contests are defined once, in contests.ts; re-exported for the registry's files.
+export {
+  CONTEST_IDS,
+  CONTESTS,
+  type ContestId,
+  type ContestInfo,
+  type DapilContestId,
+  isContestId,
+} from './contests.ts';
 
 /**
  * DKI Jakarta's kab/kota are administrative, without a council of their own
@@ -115,7 +53,8 @@ export interface Ballot {
 // ---------------------------------------------------------------------------
 // Dataset rows
 
-export type AreaLevel = 'nasional' | 'provinsi' | 'kabkota' | 'kecamatan' | 'desa' | 'tps';
+/** The area levels (policies/areas.ts, the one definition of area codes). */
+export type { AreaLevel };
 export type StoredAreaLevel = Exclude<AreaLevel, 'nasional' | 'tps'>;
 
 /** An area above TPS level ('ID' itself is part of the schema, not of a dataset). */
@@ -134,7 +73,7 @@ export interface TpsRow {
 
 export interface DapilRow {
   id: string;
-  contest: Exclude<ContestId, 'PPWP'>;
+  contest: DapilContestId;
   name: string;
   seats: number;
   /** The province (the kab/kota for DPRD_KABKOTA) every member lies in. */
@@ -152,7 +91,7 @@ export interface PartyRow {
 }
 
 export interface CandidateRow {
-  contest: Exclude<ContestId, 'PPWP'>;
+  contest: DapilContestId;
   dapil: string;
   /** null for DPD candidates (they stand as individuals). */
   party: number | null;

@@ -10,7 +10,7 @@
  * Only the votes change; their sum stays `valid`, so every arithmetic check
  * that held still holds (../forms/checks.ts compares sums only).
  */
-import type { Choice } from '../../registry/index.ts';
+import type { Choice } from '../domains/registry/index.ts';
 
 /** Presidential pairs by number (Jakarta 2024: two close leaders, a distant third). */
 const PAIR_WEIGHT: Readonly<Record<number, number>> = { 1: 41, 2: 42, 3: 17 };

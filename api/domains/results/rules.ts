@@ -1,0 +1,118 @@
+/**
+ * The rules of counting (DOMAIN.md application 8; issue #4), as pure functions
+ * named for what they decide, each tested in rules.test.ts. The write definition
+ * (definitions.ts), the recap publisher and the stored rows call these;
+ * none of them restates a rule in SQL or in a storage hook (docs/rules.md).
+ *
+ * The arithmetic checks themselves are `checkForm` (forms/checks.ts); this module
+ * decides what their outcome means.
+ */
+import type { Violation } from '../../write/ledgered-write.ts';
+import type { Registry } from '../registry/index.ts';
+import { type CountForm, checkForm, type FailedCheck } from './forms/index.ts';
+
+/**
+ * The versions of a C.Hasil subject (`chasil:<contest>:<tps>`):
+ *
+ *   read       the machine reading of the photo (version 1 only), by the TPS's KPPS device;
+ *   verified   the numbers the KPPS checked against the sheet: version 1, or
+ *              version 2 right after a machine reading;
+ *   corrected  a later version by PPK or above, with a reason and an optional case.
+ */
+export const FORM_STAGES = ['read', 'verified', 'corrected'] as const;
+export type FormStage = (typeof FORM_STAGES)[number];
+
+export const FORM_KINDS: Readonly<Record<FormStage, string>> = {
+  read: 'results.chasil.read',
+  verified: 'results.chasil.verified',
+  corrected: 'results.chasil.corrected',
+};
+
+export const formSubject = (p: { contest: string; tps: string }) => `chasil:${p.contest}:${p.tps}`;
+
+export type FormStatus = 'accepted' | 'flagged';
+
+/**
+ * Rule "a form that does not add up is flagged": a version failing any
+ * arithmetic check is kept — it is evidence (2024 failure 1) — with status
+ * `flagged` and exactly the checks it failed; otherwise it is `accepted`.
+ */
+export function formStatus(failed: readonly FailedCheck[]): FormStatus {
+  return failed.length === 0 ? 'accepted' : 'flagged';
+}
+
+/** A form's status and failed checks, as stored with it and shown to observers. */
+export function judgeForm(form: CountForm): { status: FormStatus; failed: FailedCheck[] } {
+  const failed = checkForm(form);
+  return { status: formStatus(failed), failed };
+}
+
+/**
+ * Rule "machine readings never count": a photo reading is kept as its own signed
+ * entry so a misread can be seen (2024 failure 1), but only numbers a person
+ * signed — the KPPS's verification or a correction — reach the totals.
+ */
+export function countsTowardTotals(stage: FormStage): boolean {
+  return stage !== 'read';
+}
+
+/** The stages whose versions the recapitulation reads (countsTowardTotals). */
+export const COUNTED_STAGES: readonly FormStage[] = FORM_STAGES.filter(countsTowardTotals);
+
+/**
+ * Rule "the photo must exist": a form cites the SHA-256 of a photo uploaded
+ * beforehand (PUT /v1/photos/<sha256>). The database checks it — the foreign key
+ * `count_forms_photo_uploaded` (infra/db/migrations), in the write's own
+ * transaction, so no upload can race it and no extra round trip is needed — and
+ * this is the request's error when that check refuses a form.
+ */
+export const PHOTO_MUST_EXIST = {
+  rule: 'photo-uploaded',
+  constraint: 'count_forms_photo_uploaded',
+  status: 422,
+  code: 'PHOTO_NOT_UPLOADED',
+  message: 'the form photo must be uploaded (PUT /v1/photos/<sha256>) before a form cites it',
+} as const;
+
+/**
+ * Rules of a subject's versions: the machine reading is version 1; the KPPS
+ * verifies once (version 1, or 2 after a reading); a correction is version 2 or
+ * later; only a correction cites a case. (Which kind may follow which is the
+ * write definition's `after` state machine.)
+ */
+export function versionViolations(stage: FormStage, seq: number, p: CountForm): Violation[] {
+  const v: Violation[] = [];
+  if (stage === 'read' && seq !== 1)
+    v.push({ rule: 'read-first', message: 'the machine reading is version 1' });
+  if (stage === 'verified' && seq > 2)
+    v.push({
+      rule: 'verify-once',
+      message:
+        'the KPPS verifies once (version 1, or 2 after a machine reading); later changes are corrections',
+    });
+  if (stage === 'corrected' && seq < 2)
+    v.push({ rule: 'correction-is-new-version', message: 'a correction is version 2 or later' });
+  if (stage !== 'corrected' && p.caseRef !== undefined)
+    v.push({ rule: 'case-ref-on-corrections', message: 'only a correction cites a case' });
+  return v;
+}
+
+/** The choices a form names that its TPS's ballot for that contest does not have. */
+export function ballotViolations(registry: Registry, p: CountForm): Violation[] {
+  const ballot = registry.ballotFor(p.contest, p.tps);
+  if (ballot === null)
+    return [
+      registry.hasTps(p.tps)
+        ? { rule: 'contest-held', message: `${p.contest} is not contested at TPS ${p.tps}` }
+        : { rule: 'known-tps', message: `TPS ${p.tps} is not in the registry` },
+    ];
+  const unknown = Object.keys(p.votes).filter((id) => !ballot.choiceIds.has(id));
+  return unknown.length === 0
+    ? []
+    : [
+        {
+          rule: 'choice-on-ballot',
+          message: `not on the ${p.contest} ballot at TPS ${p.tps}: ${unknown.slice(0, 10).join(', ')}`,
+        },
+      ];
+}

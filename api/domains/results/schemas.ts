@@ -1,0 +1,76 @@
+/**
+ * The results domain's request shapes: the C.Hasil payload and its JSON Schema
+ * (forms/payload.ts, pure and shared with observers), and the path and query
+ * parameters of the results routes with their parsers (attacker-controlled: each
+ * is checked here before it is used, 400 otherwise).
+ */
+import {
+  type AreaLevel,
+  isTpsCode,
+  RECAP_AREA_CODE_PATTERN,
+  TPS_CODE_PATTERN,
+} from '../../../policies/areas.ts';
+import { badRequest } from '../../errors.ts';
+import { CONTEST_IDS, type ContestId, isContestId } from '../registry/index.ts';
+
+export { COUNT_FORM_SCHEMA, type CountForm } from './forms/index.ts';
+
+export const CONTEST_PARAM = {
+  name: 'contest',
+  in: 'path' as const,
+  required: true,
+  schema: { enum: [...CONTEST_IDS] },
+  description: CONTEST_IDS.join(', '),
+};
+export const TPS_PARAM = {
+  name: 'tps',
+  in: 'path' as const,
+  required: true,
+  schema: { type: 'string', pattern: TPS_CODE_PATTERN },
+  description: 'TPS code: desa (10 digits) + TPS number (3)',
+};
+
+export function contestParam(s: string | undefined): ContestId {
+  if (!isContestId(s))
+    throw badRequest('BAD_PARAMETER', `contest must be one of ${CONTEST_IDS.join(', ')}`);
+  return s;
+}
+
+export function tpsParam(s: string | undefined): string {
+  if (!isTpsCode(s))
+    throw badRequest('BAD_PARAMETER', 'tps must be a TPS code: 13 digits, desa + TPS 001–999');
+  return s;
+}
+
+export const AREA_PARAM = {
+  name: 'area',
+  in: 'path' as const,
+  required: true,
+  schema: { type: 'string', pattern: RECAP_AREA_CODE_PATTERN },
+  description: 'ID for the nation, or a province/kabkota/kecamatan/desa code',
+};
+
+/** The export's level names (issue #4) and the area levels they are. */
+export const LEVEL_OF: Readonly<Record<string, AreaLevel>> = {
+  tps: 'tps',
+  kelurahan: 'desa',
+  kecamatan: 'kecamatan',
+  kabkota: 'kabkota',
+  provinsi: 'provinsi',
+  nasional: 'nasional',
+};
+
+export const LEVEL_PARAM = {
+  name: 'level',
+  in: 'query' as const,
+  required: true,
+  schema: { enum: Object.keys(LEVEL_OF) },
+  description: 'the level whose rows to export',
+};
+
+export function levelParam(s: string | undefined): AreaLevel {
+  const level = LEVEL_OF[s ?? ''];
+  if (!level)
+    throw badRequest('BAD_PARAMETER', `level must be one of ${Object.keys(LEVEL_OF).join(', ')}`);
+  return level;
+}

@@ -1,0 +1,33 @@
+/**
+ * What the results domain stores (infra/db/migrations/008_results.sql): one
+ * `count_forms` row per version of a C.Hasil, written in the ledgered write's
+ * transaction, with the status and failed checks the rules give it. The reads are
+ * in read/ (results per area, TPS history, the CSV export); the recap tables are
+ * the publisher's (recap/publisher.ts).
+ */
+import type { WriteContext } from '../../write/ledgered-write.ts';
+import type { DomainRow } from '../../write/write-batch.ts';
+import type { CountForm } from './forms/index.ts';
+import { type FormStage, judgeForm } from './rules.ts';
+
+export function countFormRow(w: WriteContext<CountForm>, stage: FormStage): DomainRow {
+  const { status, failed } = judgeForm(w.payload);
+  return {
+    table: 'count_forms',
+    values: {
+      subject: w.subject,
+      seq: w.seq,
+      contest: w.payload.contest,
+      tps: w.payload.tps,
+      stage,
+      status,
+      failed_checks: failed,
+      form: w.payload,
+      photo: Buffer.from(w.payload.photo, 'hex'),
+      officer_id: w.principal.id,
+      reason: w.reason ?? null,
+      entry_hash: w.entryHash,
+      pending_id: w.pendingId,
+    },
+  };
+}
