@@ -57,13 +57,13 @@ import { pino } from 'pino';
 import { TokenService } from '../../api/auth/tokens.ts';
 import { deviceSubject, enrolmentMessage } from '../../api/domains/devices/definitions.ts';
 import { DbDeviceRegistry } from '../../api/domains/devices/registry.ts';
+import { OfficerDirectory } from '../../api/domains/identity/directory.ts';
 import {
   reportRules,
   reportSubject,
   submitReport,
   type TpsReportPayload,
 } from '../../api/domains/tps-reports/definition.ts';
-import { OfficerDirectory } from '../../api/identity/directory.ts';
 import { createLogger } from '../../api/platform/logger.ts';
 import { validate } from '../../api/schemas.ts';
 import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
