@@ -77,7 +77,7 @@ export const UNDECIDED_ROUTES = {
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,
   'GET /openapi.json': `${OPERATIONS} (the description of the API)`,
-  'OPTIONS *': 'CORS pre-flight of public reads: answers headers only',
+  'OPTIONS /*': 'CORS pre-flight of public reads: answers headers only',
 } as const satisfies Record<string, string>;
 
 export type DecidedRoute = keyof typeof ROUTE_ACTIONS;
