@@ -10,6 +10,7 @@
 // being asked at all.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,6 +24,7 @@ import { newDevice, type PlatformApp, platformApp } from '../../test/platform-ap
 import { deviceSubject } from '../domains/devices/definitions.ts';
 import { demoOfficerId } from '../domains/identity/index.ts';
 import { CLEAN_PPWP } from '../domains/results/forms/fixtures.ts';
+import { submitReport } from '../domains/tps-reports/definition.ts';
 import {
   actionOf,
   ROUTE_ACTIONS,
@@ -30,6 +32,8 @@ import {
   UNDECIDED_ROUTES,
   undecidedReason,
 } from '../route-actions.ts';
+import type { WriteServices } from '../write/ledgered-write.ts';
+import { mountWrite, RouteActionError } from '../write/routes.ts';
 
 const TPS = '3171011001001';
 const OTHER_TPS = '3171011001002';
@@ -365,6 +369,14 @@ describe('the route map covers the app and the policy set', () => {
     expect(extra.filter((t) => !(ACTIONS as readonly string[]).includes(t))).toEqual([]);
     for (const row of allRows)
       expect(ACTIONS as readonly string[], JSON.stringify(row)).toContain(row.action);
+  });
+
+  it('refuses to mount a ledgered write whose action is not the one the map states', () => {
+    const doc = { operationId: 'x', summary: 'x', tag: 'x' };
+    const mount = (path: string, action: string) => () =>
+      mountWrite(new Hono(), {} as WriteServices, path, { ...submitReport, action }, doc);
+    expect(mount('/v1/tps-reports', 'results.correct')).toThrow(RouteActionError);
+    expect(mount('/v1/tps-reports/unmapped', 'results.submit')).toThrow(RouteActionError);
   });
 
   it('has a case below for every route of the map', () => {
