@@ -1,4 +1,10 @@
-/** `GET /openapi.json`: OpenAPI 3.1 of every /v1 route, from the registered schemas. */
+/**
+ * `GET /openapi.json`: OpenAPI 3.1 of every /v1 route, from the registered
+ * schemas. Each operation also says how it is authorised, from the one route map
+ * (api/route-actions.ts): `x-saksi-action`, the policy action that decides it, or
+ * `x-saksi-public`, why it asks none.
+ */
+import { actionOf, routeKey, undecidedReason } from './route-actions.ts';
 import { registeredRoutes } from './schemas.ts';
 
 export function openApiDocument(version: string): Record<string, unknown> {
@@ -6,10 +12,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
   for (const r of registeredRoutes()) {
     if (!r.path.startsWith('/v1/')) continue;
     paths[r.path] ??= {};
+    const key = routeKey(r.method, r.path);
+    const action = actionOf(key);
+    const reason = undecidedReason(key);
     paths[r.path]![r.method] = {
       operationId: r.operationId,
       summary: r.summary,
       tags: r.tags,
+      ...(action ? { 'x-saksi-action': action } : {}),
+      ...(reason ? { 'x-saksi-public': reason } : {}),
       ...(r.security === 'bearer' ? { security: [{ bearer: [] }] } : { security: [] }),
       ...(r.parameters ? { parameters: r.parameters.map((p) => ({ ...p })) } : {}),
       ...(r.requestMediaTypes

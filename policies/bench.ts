@@ -59,7 +59,7 @@ function tps(r: () => number): string {
   return `${p}${pad(1 + Math.floor(r() * 10), 2)}${pad(1 + Math.floor(r() * 10), 2)}${pad(1001 + Math.floor(r() * 10), 4)}${pad(1 + Math.floor(r() * 20), 3)}`;
 }
 
-/** The mix: mostly KPPS submissions, then reads, corrections, recaps, enrolments and refusals. */
+/** The mix: mostly KPPS submissions, then reads, corrections, PPS photo uploads, enrolments and refusals. */
 function workload(n: number, seed = 1): AuthorizationRequest[] {
   const r = rng(seed);
   const out: AuthorizationRequest[] = [];
@@ -96,11 +96,7 @@ function workload(n: number, seed = 1): AuthorizationRequest[] {
       });
     } else if (x < 0.95) {
       const pps = { id: `pps-${t.slice(0, 10)}`, role: 'PPS', area: t.slice(0, 10) } as const;
-      out.push({
-        principal: pps,
-        action: 'recap.publish',
-        resource: { type: 'Area', code: t.slice(0, 10) },
-      });
+      out.push({ principal: pps, action: 'photo.upload', resource: { type: 'Area', code: t } });
     } else
       out.push({
         principal: kpps,

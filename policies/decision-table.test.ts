@@ -21,7 +21,7 @@ import {
 } from './model.ts';
 
 const DIR = join(import.meta.dirname, 'decisions');
-const LOG_WIDE: readonly ActionName[] = ['ledger.append', 'policy.activate', 'key.rotate'];
+const LOG_WIDE: readonly ActionName[] = ['key.rotate'];
 
 interface Row {
   role: string;

@@ -262,11 +262,10 @@ describe('authorize', () => {
     });
     expect(write).toMatchObject({ allowed: false, policies: ['suspension.reads-only'] });
     const admin = { id: 'adm-1', role: 'ADMIN', area: 'ID', suspended: true } as const;
-    for (const action of ['policy.activate', 'key.rotate', 'ledger.append'] as const) {
-      expect(
-        engine.authorize({ principal: admin, action, resource: { type: 'Log' } }).allowed,
-      ).toBe(false);
-    }
+    expect(
+      engine.authorize({ principal: admin, action: 'key.rotate', resource: { type: 'Log' } })
+        .allowed,
+    ).toBe(false);
     expect(
       engine.authorize({ principal: suspended, action: 'results.read', resource: ownTps }).allowed,
     ).toBe(true);

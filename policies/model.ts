@@ -28,13 +28,9 @@ export const ACTIONS = [
   'results.correct',
   'photo.upload',
   'results.read',
-  'recap.publish',
   'device.enroll',
   'officer.manage',
-  'ledger.append',
-  'policy.activate',
   'key.rotate',
-  'audit.read_private',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 

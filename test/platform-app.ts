@@ -15,6 +15,7 @@ import { openPlatform, type Platform } from '../api/platform/open.ts';
 import type { Runtime } from '../api/runtime.ts';
 import { openLocalKeystore } from '../keys/index.ts';
 import { LedgerStore, Sequencer, verifierKeyOf } from '../ledger/index.ts';
+import type { PolicyEngine } from '../policies/index.ts';
 import { type FreshDb, freshDb } from './fresh-db.ts';
 
 export interface TestDevice {
@@ -42,7 +43,8 @@ export function newDevice(): TestDevice {
   return { privateKey: pair.privateKey, keyB64 };
 }
 
-export async function platformApp(): Promise<PlatformApp> {
+/** `engine`: the policy engine to use instead of loading one (a test may wrap the real one). */
+export async function platformApp(options: { engine?: PolicyEngine } = {}): Promise<PlatformApp> {
   const fresh = await freshDb();
   const dir = mkdtempSync(join(tmpdir(), 'saksi-app-'));
   const config = loadConfig({ dataDir: dir, origin: 'app.test/log', demo: true });
@@ -67,7 +69,7 @@ export async function platformApp(): Promise<PlatformApp> {
     close: async () => undefined,
   };
   const { pino } = await import('pino');
-  const platform = await openPlatform(rt, pino({ level: 'silent' }));
+  const platform = await openPlatform(rt, pino({ level: 'silent' }), { engine: options.engine });
   const app = createApp({
     platform: platform.deps,
     store,

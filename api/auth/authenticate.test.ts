@@ -5,9 +5,15 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyError, type KeyService } from '../../keys/index.ts';
+import { OfficerDirectory } from '../domains/identity/directory.ts';
+import {
+  call,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type Testbed,
+  testbed,
+} from '../domains/identity/testbed.ts';
 import { ApiError, respondError } from '../errors.ts';
-import { OfficerDirectory } from '../identity/directory.ts';
-import { call, TEST_AUDIENCE, TEST_ISSUER, type Testbed, testbed } from '../identity/testbed.ts';
 import { type AuthEnv, authenticate } from './authenticate.ts';
 import { TokenService } from './tokens.ts';
 

@@ -10,8 +10,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { KeyError } from '../../keys/index.ts';
+import type { OfficerDirectory } from '../domains/identity/directory.ts';
 import { ApiError, unavailable } from '../errors.ts';
-import type { OfficerDirectory } from '../identity/directory.ts';
 import type { OidcVerifier } from './oidc.ts';
 import type {
   AppVariables,

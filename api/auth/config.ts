@@ -12,7 +12,7 @@
  *                             its claims for role and area (default saksi_role, saksi_area)
  */
 import { ConfigError } from '../config-error.ts';
-import { MAX_OFFICER_CACHE_MS } from '../identity/directory.ts';
+import { MAX_OFFICER_CACHE_MS } from '../domains/identity/directory.ts';
 import type { OidcConfig } from './oidc.ts';
 import type { TokenConfig } from './tokens.ts';
 

@@ -4,7 +4,7 @@
 // too; parallel guesses cannot overshoot), suspended officers, and bad input that
 // is refused with a 4xx and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Testbed, testbed } from '../identity/testbed.ts';
+import { call, type Testbed, testbed } from '../domains/identity/testbed.ts';
 
 let tb: Testbed;
 beforeAll(async () => {

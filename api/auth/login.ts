@@ -9,8 +9,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../ledger/index.ts';
-import { MAX_PASSWORD_CHARS, type Officer, passwordLength, USERNAME } from '../identity/officer.ts';
-import { findCredentials } from '../identity/store.ts';
+import {
+  MAX_PASSWORD_CHARS,
+  type Officer,
+  passwordLength,
+  USERNAME,
+} from '../domains/identity/rules.ts';
+import { findCredentials } from '../domains/identity/store.ts';
 import { beginAttempt, clearAttempts, LOCKOUT, type LockoutPolicy } from './lockout.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';

@@ -16,9 +16,9 @@ import {
   UnsecuredJWT,
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OfficerDirectory } from '../domains/identity/directory.ts';
+import { call, type Testbed, testbed } from '../domains/identity/testbed.ts';
 import { ApiError, respondError } from '../errors.ts';
-import { OfficerDirectory } from '../identity/directory.ts';
-import { call, type Testbed, testbed } from '../identity/testbed.ts';
 import { type AuthEnv, authenticate } from './authenticate.ts';
 import { type OidcConfig, OidcVerifier } from './oidc.ts';
 

@@ -8,7 +8,7 @@
  */
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { isAreaCode, isRole } from '../../policies/index.ts';
-import { OFFICER_ID } from '../identity/officer.ts';
+import { OFFICER_ID } from '../domains/identity/rules.ts';
 import type { Role } from './principal.ts';
 import { CLOCK_SKEW_SECONDS } from './tokens.ts';
 

@@ -10,8 +10,8 @@ import type { KeyObject } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import type { KeyService, RotatingKeyService } from '../../keys/index.ts';
 import { isAreaCode, isRole } from '../../policies/index.ts';
-import { OFFICER_ID } from '../identity/officer.ts';
-import { rfc3339 } from '../identity/store.ts';
+import { OFFICER_ID } from '../domains/identity/rules.ts';
+import { rfc3339 } from '../domains/identity/store.ts';
 import { ed25519PublicKey, type JwtFailure, keyId, signJwt, verifyJwt } from './jwt.ts';
 import type { Role } from './principal.ts';
 

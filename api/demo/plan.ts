@@ -14,7 +14,7 @@
 import type { CountForm } from '../domains/results/forms/index.ts';
 import type { DemoClient } from './client.ts';
 
-/** The demo province (DKI Jakarta) and its demo TPS (api/identity/demo.ts). */
+/** The demo province (DKI Jakarta) and its demo TPS (api/domains/identity/demo.ts). */
 export const DEMO_PROVINCE = '31';
 export const DEMO_TPS = '3171011001001';
 

@@ -1,5 +1,5 @@
 /**
- * `POST /v1/keys/rotate` (ADMIN; policy action `key.rotate`): rotates the token or
+ * `POST /v1/keys/rotate` (policy action `key.rotate`: ADMIN): rotates the token or
  * the log key in the key service and makes the rotation a log entry.
  *
  * For the log key the order matters: the entry announcing the new verifier key
@@ -13,10 +13,10 @@ import type { RotatingKeyService } from '../../keys/index.ts';
 import { verifierKeyOf } from '../../ledger/index.ts';
 import type { AppVariables } from '../auth/principal.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
+import { authorizeRoute, type Decisions } from '../authorize.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { ERROR_SCHEMA, registerRoute, validate } from '../schemas.ts';
-import type { Authorizer } from '../write/authorizer.ts';
 import { recordActivations } from './activation.ts';
 
 const BODY = {
@@ -29,7 +29,7 @@ const BODY = {
 export function keyRotationRoutes(
   app: Hono<{ Variables: AppVariables }>,
   rt: Runtime,
-  authorizer: Authorizer,
+  decisions: Decisions,
 ): void {
   registerRoute({
     method: 'post',
@@ -66,8 +66,7 @@ export function keyRotationRoutes(
       throw badRequest('MALFORMED_JSON', 'request body is not JSON');
     }
     const { label } = validate<{ label: 'log' | 'token' }>(BODY, body);
-    if (!authorizer.authorize(principal, 'key.rotate', { type: 'Log' }).allowed)
-      throw new ApiError(403, 'FORBIDDEN', `${principal.role} may not rotate keys`);
+    authorizeRoute(decisions, 'POST /v1/keys/rotate', principal, { type: 'Log' });
     const keys = rt.keys as Partial<RotatingKeyService>;
     if (typeof keys.rotate !== 'function')
       throw new ApiError(409, 'NOT_ROTATABLE', 'this key service cannot rotate keys');

@@ -9,8 +9,8 @@ import { verifierKeyOf } from '../../ledger/index.ts';
 import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
 import { DbDeviceRegistry } from '../domains/devices/index.ts';
+import { createIdentity, type Identity, seedDemoOfficers } from '../domains/identity/index.ts';
 import { registryFor } from '../domains/registry/index.ts';
-import { createIdentity, type Identity, seedDemoOfficers } from '../identity/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
 import { ledgerCommitter } from '../write/ledgered-write.ts';
@@ -30,20 +30,30 @@ export interface Platform {
 
 export const VERSION = '0.1.0';
 
+export interface PlatformOptions {
+  /** The policy engine; loaded from policies/ unless given (tests wrap a real one to watch it). */
+  engine?: PolicyEngine;
+}
+
 export async function openPlatform(
   rt: Runtime,
   logger: Logger = createLogger({ level: rt.config.logLevel }),
+  options: PlatformOptions = {},
 ): Promise<Platform> {
   const { write, rateLimits } = rt.config;
-  const engine = await loadPolicyEngine({ logger });
+  const engine = options.engine ?? (await loadPolicyEngine({ logger }));
+  const metrics = new Metrics();
+  const authorizer = cedarAuthorizer(engine);
+  const onDecision = (d: { action: string; allowed: boolean }) =>
+    metrics.decisions.inc({ action: d.action, outcome: d.allowed ? 'allow' : 'deny' });
   const identity = createIdentity({
     db: rt.db,
     keys: rt.keys,
     config: rt.config.auth,
+    decisions: { authorizer, onDecision },
     demo: rt.config.demo,
   });
   if (rt.config.demo) await seedDemoOfficers(rt.db);
-  const metrics = new Metrics();
   const committer = ledgerCommitter(rt.db, {
     maxBatch: write.maxBatch,
     concurrency: write.concurrency,
@@ -70,7 +80,6 @@ export async function openPlatform(
     },
   ]);
   rt.sequencer.poke();
-  const authorizer = cedarAuthorizer(engine);
   const deps: PlatformDeps = {
     db: rt.db,
     authenticate: identity.authenticate,
@@ -81,8 +90,7 @@ export async function openPlatform(
       authorizer,
       devices,
       poke: () => rt.sequencer.poke(),
-      onDecision: (d) =>
-        metrics.decisions.inc({ action: d.action, outcome: d.allowed ? 'allow' : 'deny' }),
+      onDecision,
     },
     registry,
     devices,
@@ -95,7 +103,7 @@ export async function openPlatform(
     },
     version: VERSION,
     logger,
-    extraRoutes: [(app) => keyRotationRoutes(app, rt, authorizer)],
+    extraRoutes: [(app) => keyRotationRoutes(app, rt, { authorizer, onDecision })],
   };
   return { deps, engine, identity, metrics };
 }

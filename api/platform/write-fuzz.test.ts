@@ -24,6 +24,7 @@ import { type PlatformApp, platformApp, type TestDevice } from '../../test/platf
 import type { Role } from '../auth/principal.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
+import { demoOfficerId } from '../domains/identity/index.ts';
 import { testPhoto } from '../domains/photos/testing.ts';
 import {
   type ContestId,
@@ -35,7 +36,6 @@ import {
 import type { CountForm } from '../domains/results/forms/index.ts';
 import { consistentForm, signedForm } from '../domains/results/testing.ts';
 import { reportSubject, type TpsReportPayload } from '../domains/tps-reports/index.ts';
-import { demoOfficerId } from '../identity/index.ts';
 import { submissionMessage } from '../write/device-signature.ts';
 
 // More runs: SAKSI_FUZZ_RUNS=10 multiplies every numRuns by 10.

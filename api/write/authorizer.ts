@@ -1,8 +1,9 @@
 /**
- * What the write path needs from the policy engine (policies/): a decision with
- * the IDs of the policies that made it. Deny by default lives in the engine.
+ * What the API needs from the policy engine (policies/): a decision with the IDs
+ * of the policies that made it. Deny by default lives in the engine. The public
+ * (no token) is a principal too: the engine decides what it may do.
  */
-import type { OfficerPrincipal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 
 export type PolicyResource = { type: 'Area'; code: string } | { type: 'Log' };
 
@@ -14,7 +15,7 @@ export interface Decision {
 
 export interface Authorizer {
   authorize(
-    principal: OfficerPrincipal,
+    principal: Principal,
     action: string,
     resource: PolicyResource,
     context?: Record<string, boolean | string | number>,

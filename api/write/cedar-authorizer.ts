@@ -1,5 +1,10 @@
-/** The write path's Authorizer on the Cedar policy engine (policies/). */
-import { type ActionName, isActionName, type PolicyEngine } from '../../policies/index.ts';
+/** The API's Authorizer on the Cedar policy engine (policies/). */
+import {
+  type ActionName,
+  ANONYMOUS,
+  isActionName,
+  type PolicyEngine,
+} from '../../policies/index.ts';
 import type { Authorizer } from './authorizer.ts';
 
 export function cedarAuthorizer(engine: PolicyEngine): Authorizer {
@@ -7,12 +12,15 @@ export function cedarAuthorizer(engine: PolicyEngine): Authorizer {
     authorize(principal, action, resource, context) {
       if (!isActionName(action)) return { allowed: false, policies: [] }; // fail closed
       const d = engine.authorize({
-        principal: {
-          id: principal.id,
-          role: principal.role,
-          area: principal.area,
-          suspended: principal.suspended,
-        },
+        principal:
+          principal.kind === 'officer'
+            ? {
+                id: principal.id,
+                role: principal.role,
+                area: principal.area,
+                suspended: principal.suspended,
+              }
+            : ANONYMOUS,
         action: action as ActionName,
         resource,
         ...(context ? { context } : {}),

@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import type { JsonObject } from '../../ledger/index.ts';
 import type { AppVariables } from '../auth/principal.ts';
 import { badRequest } from '../errors.ts';
+import { actionOf, routeKey } from '../route-actions.ts';
 import { ERROR_SCHEMA, registerRoute } from '../schemas.ts';
 import {
   performWrite,
@@ -14,6 +15,11 @@ import {
   type WriteServices,
   waitIntegrated,
 } from './ledgered-write.ts';
+
+/** A route mounted with an action that api/route-actions.ts does not state: a programming error. */
+export class RouteActionError extends Error {
+  readonly code = 'ROUTE_ACTION_MISMATCH' as const;
+}
 
 export const RECEIPT_SCHEMA = {
   type: 'object',
@@ -41,6 +47,13 @@ export function mountWrite<P extends JsonObject>(
   def: WriteDefinition<P>,
   doc: { operationId: string; summary: string; tag: string },
 ): void {
+  // The definition's action must be the one api/route-actions.ts states for this
+  // route: the map is what /openapi.json and the route tests read.
+  const stated = actionOf(routeKey('POST', path));
+  if (stated !== def.action)
+    throw new RouteActionError(
+      `POST ${path} performs ${def.action}, but api/route-actions.ts states ${stated ?? 'nothing'}`,
+    );
   const schema = submissionSchema(def.payloadSchema, def.deviceSigned);
   registerRoute({
     method: 'post',

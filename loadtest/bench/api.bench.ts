@@ -60,13 +60,13 @@ import {
   deviceSubject,
   enrolmentMessage,
 } from '../../api/domains/devices/index.ts';
+import { OfficerDirectory } from '../../api/domains/identity/directory.ts';
 import {
   reportRules,
   reportSubject,
   submitReport,
   type TpsReportPayload,
 } from '../../api/domains/tps-reports/index.ts';
-import { OfficerDirectory } from '../../api/identity/directory.ts';
 import { createLogger } from '../../api/platform/logger.ts';
 import { validate } from '../../api/schemas.ts';
 import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';

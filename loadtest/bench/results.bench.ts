@@ -91,6 +91,8 @@ import {
   enrolDevice,
   enrolmentMessage,
 } from '../../api/domains/devices/index.ts';
+import { DEMO_ACTOR, demoOfficerId } from '../../api/domains/identity/index.ts';
+import { insertOfficer } from '../../api/domains/identity/store.ts';
 import { storePhoto } from '../../api/domains/photos/store.ts';
 import { type TestPhoto, testPhoto } from '../../api/domains/photos/testing.ts';
 import {
@@ -103,8 +105,6 @@ import {
 import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
 import { verifyResultsProof } from '../../api/domains/results/proof/verify-chain.ts';
 import { consistentForm, signedForm } from '../../api/domains/results/testing.ts';
-import { DEMO_ACTOR, demoOfficerId } from '../../api/identity/index.ts';
-import { insertOfficer } from '../../api/identity/store.ts';
 import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
 import { ledgerCommitter, performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
 import { type Db, LedgerStore, migrate, openDb } from '../../ledger/index.ts';

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import type { Sql } from '../../../ledger/index.ts';
 import type { AppVariables } from '../../auth/principal.ts';
+import { authorizeRoute } from '../../authorize.ts';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
 import type { RateLimiter } from '../../platform/rate-limit.ts';
 import { ERROR_SCHEMA, registerRoute } from '../../schemas.ts';
@@ -178,20 +179,10 @@ export function photoRoutes(app: Hono<{ Variables: AppVariables }>, deps: PhotoD
         'Retry-After': String(wait),
       });
 
-    const resource = { type: 'Area', code: tps } as const;
-    const decision = deps.writes.authorizer.authorize(principal, 'photo.upload', resource);
-    deps.writes.onDecision?.({
-      principal: principal.id,
-      action: 'photo.upload',
-      resource,
-      ...decision,
+    authorizeRoute(deps.writes, 'PUT /v1/photos/{sha256}', principal, {
+      type: 'Area',
+      code: tps,
     });
-    if (!decision.allowed)
-      throw new ApiError(
-        403,
-        'FORBIDDEN',
-        `${principal.role} ${principal.id} may not upload photos for TPS ${tps}`,
-      );
 
     const declared = declaredMediaType(c.req.header('content-type'));
     if (declared === null || !isPhotoMediaType(declared))

@@ -8,6 +8,7 @@ import type { Hono } from 'hono';
 import type { Db, LogReader } from '../../../ledger/index.ts';
 import { areaLevelOf, NATIONAL } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
+import { authorizeRoute } from '../../authorize.ts';
 import { ApiError, badRequest } from '../../errors.ts';
 import { registerRoute } from '../../schemas.ts';
 import type { WriteServices } from '../../write/ledgered-write.ts';
@@ -80,6 +81,10 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
     const level = areaLevelOf(area);
     if (level === undefined || level === 'tps')
       throw badRequest('BAD_PARAMETER', 'area must be ID or a 2/4/6/10-digit area code');
+    authorizeRoute(writes, 'GET /v1/results/{contest}/areas/{area}', c.get('principal'), {
+      type: 'Area',
+      code: area,
+    });
     const r = await areaResults(deps.db, deps.store, registry, contest, area);
     if (!r) throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${area} yet`);
     return c.json(r);
@@ -99,6 +104,10 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   app.get('/v1/results/:contest/tps/:tps', async (c) => {
     const contest = contestParam(c.req.param('contest'));
     const tps = tpsParam(c.req.param('tps'));
+    authorizeRoute(writes, 'GET /v1/results/{contest}/tps/{tps}', c.get('principal'), {
+      type: 'Area',
+      code: tps,
+    });
     const r = await tpsHistory(deps.db, deps.store, contest, tps);
     if (r.versions.length === 0)
       throw new ApiError(404, 'NOT_FOUND', `no ${contest} form for TPS ${tps}`);
@@ -123,6 +132,10 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   app.get('/v1/results/:contest/proof/:tps', async (c) => {
     const contest = contestParam(c.req.param('contest'));
     const tps = tpsParam(c.req.param('tps'));
+    authorizeRoute(writes, 'GET /v1/results/{contest}/proof/{tps}', c.get('principal'), {
+      type: 'Area',
+      code: tps,
+    });
     return c.json(
       await proofChain(deps.db, deps.store, trees.get(contest)!.pathOf(tps), contest, tps),
     );
@@ -142,6 +155,11 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   app.get('/v1/results/:contest/export.csv', (c) => {
     const contest = contestParam(c.req.param('contest'));
     const level = levelParam(c.req.query('level'));
+    // The export covers the whole nation at one level.
+    authorizeRoute(writes, 'GET /v1/results/{contest}/export.csv', c.get('principal'), {
+      type: 'Area',
+      code: NATIONAL,
+    });
     return c.body(exportCsv(deps.db, deps.store, contest, level), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${contest}-${c.req.query('level')}.csv"`,

@@ -16,9 +16,9 @@ import {
   type JsonObject,
   latestVersions,
   type Sql,
-} from '../../ledger/index.ts';
-import type { Role } from '../auth/principal.ts';
-import type { Officer } from './officer.ts';
+} from '../../../ledger/index.ts';
+import type { Role } from '../../auth/principal.ts';
+import type { Officer } from './rules.ts';
 
 /** What a ledgered write answers (ARCHITECTURE.md: 201 with a receipt). */
 export interface Receipt {

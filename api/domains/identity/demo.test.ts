@@ -4,10 +4,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../cli/args.ts';
-import { demoTokenCommand } from '../../cli/commands/demo-token.ts';
-import { parseEntryBytes } from '../../ledger/index.ts';
-import { ROLES } from '../auth/principal.ts';
+import { UsageError } from '../../../cli/args.ts';
+import { demoTokenCommand } from '../../../cli/commands/demo-token.ts';
+import { parseEntryBytes } from '../../../ledger/index.ts';
+import { ROLES } from '../../auth/principal.ts';
 import { DEMO_AREAS, seedDemoOfficers } from './demo.ts';
 import { createIdentity } from './identity.ts';
 import { call, TEST_AUDIENCE, TEST_ISSUER, type Testbed, testbed } from './testbed.ts';
@@ -205,6 +205,7 @@ function notDemo() {
       officerCacheMs: 5000,
       oidc: undefined,
     },
+    decisions: tb.decisions,
     demo: false,
   });
 }

@@ -5,11 +5,11 @@
  * are real officers: their creation goes through the same ledgered insert.
  */
 import { randomBytes } from 'node:crypto';
-import { type Db, type EntryActor, systemActor } from '../../ledger/index.ts';
-import { ROLES, type Role } from '../auth/principal.ts';
-import type { IssuedToken, TokenService } from '../auth/tokens.ts';
+import { type Db, type EntryActor, systemActor } from '../../../ledger/index.ts';
+import { ROLES, type Role } from '../../auth/principal.ts';
+import type { IssuedToken, TokenService } from '../../auth/tokens.ts';
 import { createOfficer } from './manage.ts';
-import { type Officer, roleFitsArea } from './officer.ts';
+import { type Officer, roleFitsArea } from './rules.ts';
 import { findOfficer } from './store.ts';
 
 /** Where each role's demo officer works: Jakarta Pusat, Gambir, Gambir, TPS 001. */

@@ -4,14 +4,15 @@
  * from the database, the key service and the auth configuration.
  */
 import type { Hono, MiddlewareHandler } from 'hono';
-import type { KeyService } from '../../keys/index.ts';
-import type { Db } from '../../ledger/index.ts';
-import { type AuthEnv, authenticate } from '../auth/authenticate.ts';
-import type { AuthConfig } from '../auth/config.ts';
-import type { LockoutPolicy } from '../auth/lockout.ts';
-import { LoginService } from '../auth/login.ts';
-import { OidcVerifier } from '../auth/oidc.ts';
-import { TokenService } from '../auth/tokens.ts';
+import type { KeyService } from '../../../keys/index.ts';
+import type { Db } from '../../../ledger/index.ts';
+import { type AuthEnv, authenticate } from '../../auth/authenticate.ts';
+import type { AuthConfig } from '../../auth/config.ts';
+import type { LockoutPolicy } from '../../auth/lockout.ts';
+import { LoginService } from '../../auth/login.ts';
+import { OidcVerifier } from '../../auth/oidc.ts';
+import { TokenService } from '../../auth/tokens.ts';
+import type { Decisions } from '../../authorize.ts';
 import { OfficerDirectory } from './directory.ts';
 import { identityRoutes } from './routes.ts';
 
@@ -19,6 +20,8 @@ export interface IdentityDeps {
   db: Db;
   keys: KeyService;
   config: AuthConfig;
+  /** The policy engine, which decides officer management (`officer.manage`). */
+  decisions: Decisions;
   /** Demo mode: enables POST /v1/demo/token. */
   demo: boolean;
   /** Clock (ms since the epoch), for tests. */
@@ -45,7 +48,15 @@ export function createIdentity(deps: IdentityDeps): Identity {
   const login = new LoginService({ db, tokens, now, lockout: deps.lockout });
   return {
     authenticate: authenticate({ tokens, officers, oidc }),
-    routes: identityRoutes({ db, tokens, login, officers, demo: deps.demo, now }),
+    routes: identityRoutes({
+      db,
+      tokens,
+      login,
+      officers,
+      decisions: deps.decisions,
+      demo: deps.demo,
+      now,
+    }),
     tokens,
     officers,
     login,

@@ -1,5 +1,4 @@
-/** The identity area's public surface: officers, their storage, demo mode, routes. */
-export { canManageOfficers } from './authorize.ts';
+/** The identity domain's public surface: officers, their rules and storage, demo mode, routes. */
 export {
   DEMO_ACTOR,
   DEMO_AREAS,
@@ -15,14 +14,12 @@ export {
   type OfficerDirectoryOptions,
 } from './directory.ts';
 export { createIdentity, type Identity, type IdentityDeps } from './identity.ts';
+export { type CreateOfficerResult, createOfficer, newOfficerId } from './manage.ts';
+export { BODY_LIMIT, type IdentityRoutesDeps, identityRoutes } from './routes.ts';
 export {
   type CreateOfficerInput,
-  type CreateOfficerResult,
+  type CreateOfficerRefusal,
   checkNewOfficer,
-  createOfficer,
-  newOfficerId,
-} from './manage.ts';
-export {
   MAX_PASSWORD_CHARS,
   MIN_PASSWORD_CHARS,
   OFFICER_ID,
@@ -30,6 +27,5 @@ export {
   ROLE_LEVEL,
   roleFitsArea,
   USERNAME,
-} from './officer.ts';
-export { BODY_LIMIT, type IdentityRoutesDeps, identityRoutes } from './routes.ts';
+} from './rules.ts';
 export { findOfficer, type Receipt, setSuspended } from './store.ts';

@@ -7,19 +7,27 @@
  */
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Db } from '../../ledger/index.ts';
-import { type AuthEnv, requireOfficer } from '../auth/authenticate.ts';
-import type { LoginService } from '../auth/login.ts';
-import { ROLES } from '../auth/principal.ts';
-import type { IssuedToken, TokenService } from '../auth/tokens.ts';
-import { ApiError, badRequest, errorBody, notFound } from '../errors.ts';
-import { ERROR_SCHEMA, type JsonSchema, registerRoute, validate } from '../schemas.ts';
-import { RECEIPT_SCHEMA } from '../write/routes.ts';
-import { canManageOfficers } from './authorize.ts';
+import type { Db } from '../../../ledger/index.ts';
+import { type AuthEnv, requireOfficer } from '../../auth/authenticate.ts';
+import type { LoginService } from '../../auth/login.ts';
+import type { ROLES } from '../../auth/principal.ts';
+import type { IssuedToken, TokenService } from '../../auth/tokens.ts';
+import { authorizeRoute, type Decisions } from '../../authorize.ts';
+import { ApiError, badRequest, errorBody, notFound } from '../../errors.ts';
+import { ERROR_SCHEMA, type JsonSchema, registerRoute, validate } from '../../schemas.ts';
 import { demoToken } from './demo.ts';
 import type { OfficerDirectory } from './directory.ts';
-import { type CreateOfficerInput, createOfficer } from './manage.ts';
-import { MAX_PASSWORD_CHARS, OFFICER_ID, type Officer, USERNAME } from './officer.ts';
+import { createOfficer } from './manage.ts';
+import { type CreateOfficerInput, checkNewOfficer, OFFICER_ID, type Officer } from './rules.ts';
+import {
+  CREATE_BODY,
+  DEMO_BODY,
+  LOGIN_BODY,
+  OFFICER,
+  REASON_BODY,
+  TOKEN,
+  WRITTEN,
+} from './schemas.ts';
 import { findOfficer, setSuspended } from './store.ts';
 
 export interface IdentityRoutesDeps {
@@ -27,6 +35,8 @@ export interface IdentityRoutesDeps {
   tokens: TokenService;
   login: LoginService;
   officers: OfficerDirectory;
+  /** The policy engine: officer management is `officer.manage` (policies/officers.cedar). */
+  decisions: Decisions;
   /** Mounts POST /v1/demo/token; without it that route does not exist (404). */
   demo: boolean;
   now?: () => number;
@@ -34,72 +44,6 @@ export interface IdentityRoutesDeps {
 
 /** Identity bodies are a few hundred bytes; refuse anything much larger unread. */
 export const BODY_LIMIT = 16 * 1024;
-
-const AREA = { type: 'string', pattern: '^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$' };
-const ROLE = { enum: [...ROLES] };
-const OFFICER_REF = {
-  type: 'object',
-  required: ['id', 'role', 'area'],
-  properties: { id: { type: 'string' }, role: ROLE, area: AREA },
-};
-const OFFICER = {
-  type: 'object',
-  required: ['id', 'username', 'role', 'area', 'suspended', 'createdAt'],
-  properties: {
-    ...OFFICER_REF.properties,
-    username: { type: 'string' },
-    suspended: { type: 'boolean' },
-    createdAt: { type: 'string', format: 'date-time' },
-  },
-};
-const TOKEN = {
-  type: 'object',
-  required: ['token', 'expiresAt', 'officer'],
-  properties: {
-    token: { type: 'string', description: 'EdDSA JWT for Authorization: Bearer' },
-    expiresAt: { type: 'string', format: 'date-time' },
-    officer: OFFICER_REF,
-  },
-};
-const WRITTEN = {
-  type: 'object',
-  required: ['officer', 'receipt'],
-  properties: { officer: OFFICER, receipt: RECEIPT_SCHEMA },
-};
-
-const LOGIN_BODY: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['username', 'password'],
-  properties: {
-    username: { type: 'string', minLength: 1, maxLength: 64 },
-    password: { type: 'string', minLength: 1, maxLength: MAX_PASSWORD_CHARS },
-  },
-};
-const CREATE_BODY: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['username', 'password', 'role', 'area'],
-  properties: {
-    id: { type: 'string', pattern: OFFICER_ID.source },
-    username: { type: 'string', pattern: USERNAME.source },
-    password: { type: 'string', minLength: 1, maxLength: MAX_PASSWORD_CHARS },
-    role: ROLE,
-    area: AREA,
-  },
-};
-const REASON_BODY: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
-};
-const DEMO_BODY: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['role'],
-  properties: { role: ROLE, area: AREA },
-};
 
 const err = (description: string) => ({ description, schema: ERROR_SCHEMA });
 const BAD_INPUT = {
@@ -109,7 +53,7 @@ const BAD_INPUT = {
 };
 const AUTH_ERRORS = {
   '401': err('no token, or an invalid one'),
-  '403': err('not allowed to manage officers'),
+  '403': err('not allowed by policy officer.manage'),
 };
 
 registerRoute({
@@ -132,7 +76,8 @@ registerRoute({
   method: 'post',
   path: '/v1/officers',
   operationId: 'createOfficer',
-  summary: 'Create an officer (ADMIN); logged as identity.officer.created',
+  summary:
+    'Create an officer (policy officer.manage: ADMIN, or KPU provinsi/kab/kota for the levels below them in their area); logged as identity.officer.created',
   tags: ['identity'],
   security: 'bearer',
   requestBody: CREATE_BODY,
@@ -167,7 +112,7 @@ for (const action of ['suspend', 'reinstate'] as const)
     method: 'post',
     path: `/v1/officers/{id}/${action}`,
     operationId: `${action}Officer`,
-    summary: `${action === 'suspend' ? 'Suspend' : 'Reinstate'} an officer (ADMIN); logged with the reason`,
+    summary: `${action === 'suspend' ? 'Suspend' : 'Reinstate'} an officer (policy officer.manage); logged with the reason`,
     tags: ['identity'],
     security: 'bearer',
     parameters: [
@@ -250,12 +195,19 @@ export function identityRoutes(deps: IdentityRoutesDeps): Hono<AuthEnv> {
   app.post('/v1/officers', limit, async (c) => {
     const principal = requireOfficer(c);
     const body = await readBody<CreateOfficerInput>(c, CREATE_BODY);
-    if (!canManageOfficers(principal, body.area, body.role))
-      throw new ApiError(
-        403,
-        'FORBIDDEN',
-        `${principal.role} ${principal.id} may not manage officers`,
-      );
+    // The request's own rules first (pure, nothing read): a role that does not fit
+    // the area is named as such (422) rather than refused by the policy's guard
+    // for the same thing (officer.manage.role-must-fit-area-level), which stays.
+    const checked = checkNewOfficer(body);
+    if (!checked.ok) throw new ApiError(422, checked.code, checked.message);
+    // Who may appoint whom is the policy's: the new officer's area and role.
+    authorizeRoute(
+      deps.decisions,
+      'POST /v1/officers',
+      principal,
+      { type: 'Area', code: body.area },
+      { targetRole: body.role },
+    );
     const r = await createOfficer(db, body, { id: principal.id, role: principal.role }, now());
     if (r.ok) return c.json({ officer: r.officer, receipt: r.receipt }, 201);
     switch (r.code) {
@@ -284,12 +236,15 @@ export function identityRoutes(deps: IdentityRoutesDeps): Hono<AuthEnv> {
       const { reason } = await readBody<{ reason: string }>(c, REASON_BODY);
       const target = await findOfficer(db, id);
       if (!target) throw notFound(`no officer ${id}`);
-      if (!canManageOfficers(principal, target.area, target.role))
-        throw new ApiError(
-          403,
-          'FORBIDDEN',
-          `${principal.role} ${principal.id} may not manage officers`,
-        );
+      // The target officer's current area and role are the policy's resource and
+      // context: a KPU provinsi suspends the levels below it in its province.
+      authorizeRoute(
+        deps.decisions,
+        `POST /v1/officers/{id}/${action}`,
+        principal,
+        { type: 'Area', code: target.area },
+        { targetRole: target.role },
+      );
       if (action === 'suspend' && id === principal.id)
         throw new ApiError(422, 'SELF_SUSPENSION', 'an officer cannot suspend themselves');
       const actor = { id: principal.id, role: principal.role };

@@ -1,25 +1,29 @@
 /**
  * For tests of identity and authentication: a fresh database (PGlite or
  * PostgreSQL, test/fresh-db.ts), a real local keystore in a temporary directory,
- * and a small Hono app made of the identity routes and middleware with the API's
+ * the real policy engine, and a small Hono app made of the identity routes and middleware with the API's
  * error mapping, driven in-process with app.request(). The clock is the test's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { type LocalKeystore, openLocalKeystore } from '../../keys/index.ts';
-import { type Db, systemActor } from '../../ledger/index.ts';
-import { freshDb } from '../../test/fresh-db.ts';
-import type { AuthEnv } from '../auth/authenticate.ts';
-import type { AuthConfig } from '../auth/config.ts';
-import type { LockoutPolicy } from '../auth/lockout.ts';
-import type { OidcConfig } from '../auth/oidc.ts';
-import type { Role } from '../auth/principal.ts';
-import { ApiError, errorBody, respondError } from '../errors.ts';
+import { pino } from 'pino';
+import { type LocalKeystore, openLocalKeystore } from '../../../keys/index.ts';
+import { type Db, systemActor } from '../../../ledger/index.ts';
+import { loadPolicyEngine } from '../../../policies/index.ts';
+import { freshDb } from '../../../test/fresh-db.ts';
+import type { AuthEnv } from '../../auth/authenticate.ts';
+import type { AuthConfig } from '../../auth/config.ts';
+import type { LockoutPolicy } from '../../auth/lockout.ts';
+import type { OidcConfig } from '../../auth/oidc.ts';
+import type { Role } from '../../auth/principal.ts';
+import type { Decisions } from '../../authorize.ts';
+import { ApiError, errorBody, respondError } from '../../errors.ts';
+import { cedarAuthorizer } from '../../write/cedar-authorizer.ts';
 import { createIdentity, type Identity } from './identity.ts';
 import { createOfficer } from './manage.ts';
-import type { Officer } from './officer.ts';
+import type { Officer } from './rules.ts';
 
 export const TEST_ISSUER = 'saksi.test/log';
 export const TEST_AUDIENCE = 'saksi-api';
@@ -29,6 +33,8 @@ export interface Testbed {
   db: Db;
   keys: LocalKeystore;
   identity: Identity;
+  /** The real policy engine (policies/), as the API uses it. */
+  decisions: Decisions;
   app: Hono<AuthEnv>;
   /** The test's clock in ms; move it forward to expire things. */
   clock: { t: number };
@@ -52,10 +58,13 @@ export async function testbed(
     officerCacheMs: options.cacheMs ?? 5000,
     oidc: options.oidc,
   };
+  const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }) });
+  const decisions: Decisions = { authorizer: cedarAuthorizer(engine) };
   const identity = createIdentity({
     db: fresh.db,
     keys,
     config,
+    decisions,
     demo: options.demo ?? false,
     now,
     lockout: options.lockout,
@@ -73,6 +82,7 @@ export async function testbed(
     db: fresh.db,
     keys,
     identity,
+    decisions,
     app,
     clock,
     async officer(role, area, id) {

@@ -1,13 +1,13 @@
-// Officer management over HTTP on a fresh database: ADMIN creates officers whose
-// role fits their area; each creation, suspension and reinstatement is an officer
-// row change and a pending log entry in one transaction (the entry chained by seq
-// and prev, without username or password hash); everyone else is refused; bad
-// input is a 4xx and changes nothing; the database refuses what the API would.
+// Officer management over HTTP on a fresh database: officers whose role fits
+// their area are created by whom the policy allows (officer.manage: ADMIN here;
+// the KPU hierarchy in appointment.test.ts); each creation, suspension and
+// reinstatement is an officer row change and a pending log entry in one
+// transaction (the entry chained by seq and prev, without username or password
+// hash); everyone else is refused; bad input is a 4xx and changes nothing; the
+// database refuses what the API would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EntryEnvelope, leafHash, parseEntryBytes } from '../../ledger/index.ts';
-import type { Role } from '../auth/principal.ts';
-import { canManageOfficers } from './authorize.ts';
-import { roleFitsArea } from './officer.ts';
+import { type EntryEnvelope, leafHash, parseEntryBytes } from '../../../ledger/index.ts';
+import type { Role } from '../../auth/principal.ts';
 import { call, type Testbed, testbed } from './testbed.ts';
 
 let tb: Testbed;
@@ -53,58 +53,6 @@ const newOfficer = (role: Role, area: string, extra: Record<string, unknown> = {
   role,
   area,
   ...extra,
-});
-
-describe('role and area', () => {
-  it('fits each role to its level of the area tree', () => {
-    const areas = {
-      ID: 'ID',
-      prov: '31',
-      kab: '3171',
-      kec: '317101',
-      desa: '3171011001',
-      tps: '3171011001001',
-    };
-    const fits: Record<Role, (keyof typeof areas)[]> = {
-      KPPS: ['tps'],
-      PPS: ['desa'],
-      PPK: ['kec'],
-      KPU_KABKOTA: ['kab'],
-      KPU_PROVINSI: ['prov'],
-      KPU_RI: ['ID'],
-      BAWASLU: ['ID'],
-      AUDITOR: ['ID'],
-      ADMIN: ['ID'],
-      PARTY: ['ID', 'prov', 'kab', 'kec', 'desa', 'tps'],
-      OBSERVER: ['ID', 'prov', 'kab', 'kec', 'desa', 'tps'],
-    };
-    for (const [role, ok] of Object.entries(fits))
-      for (const [name, code] of Object.entries(areas))
-        expect(roleFitsArea(role, code), `${role} ${code}`).toBe(ok.includes(name as never));
-    for (const bad of [
-      'id',
-      '3',
-      '317',
-      '31710',
-      '31710110010',
-      '31710110010011',
-      '３１',
-      ' 31',
-      31,
-      null,
-    ])
-      expect(roleFitsArea('PARTY', bad)).toBe(false);
-    expect(roleFitsArea('admin', 'ID')).toBe(false);
-  });
-
-  it('lets only an active ADMIN manage officers (for now)', () => {
-    const officer = (role: Role, suspended = false) =>
-      ({ kind: 'officer', id: 'x', role, area: 'ID', suspended, via: 'token' }) as const;
-    expect(canManageOfficers(officer('ADMIN'), '31', 'KPU_PROVINSI')).toBe(true);
-    expect(canManageOfficers(officer('ADMIN', true), '31', 'KPU_PROVINSI')).toBe(false);
-    expect(canManageOfficers(officer('KPU_RI'), '31', 'KPU_PROVINSI')).toBe(false);
-    expect(canManageOfficers({ kind: 'public' }, '31', 'KPU_PROVINSI')).toBe(false);
-  });
 });
 
 describe('POST /v1/officers', () => {
@@ -204,14 +152,16 @@ describe('POST /v1/officers', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('refuses the public (401) and officers other than ADMIN (403)', async () => {
+  // KPU_PROVINSI is in another province: since officer.manage is decided by the
+  // policy, a KPU provinsi may appoint a KPPS inside its own (appointment.test.ts).
+  it('refuses the public (401) and officers the policy does not allow (403)', async () => {
     const before = await snapshot();
     const body = newOfficer('KPPS', '3171011001001');
     const anon = await create(body, null);
     expect(anon.status).toBe(401);
     for (const [role, area] of [
       ['KPU_RI', 'ID'],
-      ['KPU_PROVINSI', '31'],
+      ['KPU_PROVINSI', '32'],
       ['AUDITOR', 'ID'],
     ] as const) {
       const o = await tb.officer(role, area);
@@ -308,7 +258,7 @@ describe('suspension', () => {
     expect((await call(tb.app, 'GET', '/v1/officers/me', { token })).status).toBe(200);
   });
 
-  it('refuses non-ADMINs, unknown officers, self-suspension and bad input, changing nothing', async () => {
+  it('refuses officers the policy does not allow, unknown officers, self-suspension and bad input, changing nothing', async () => {
     const o = await tb.officer('PPK', '317101');
     const other = await tb.officer('KPU_RI', 'ID');
     const otherToken = await tb.login(other.username, other.password);

@@ -5,8 +5,8 @@
  * takes effect here within that time, and at once on the node that made it
  * (`forget`).
  */
-import type { Sql } from '../../ledger/index.ts';
-import type { Officer } from './officer.ts';
+import type { Sql } from '../../../ledger/index.ts';
+import type { Officer } from './rules.ts';
 import { findOfficer } from './store.ts';
 
 export const MAX_OFFICER_CACHE_MS = 5_000;

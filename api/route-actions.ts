@@ -1,0 +1,99 @@
+/**
+ * Which policy action decides each route: the one map that the routes, the
+ * OpenAPI description (`x-saksi-action` / `x-saksi-public` on every operation)
+ * and the tests read (api/platform/route-policy.test.ts walks every route of the
+ * app against it, and checks it against the decision tables in policies/decisions).
+ *
+ * ARCHITECTURE.md: "Cedar decides every authorisation: no route checks a role in
+ * code." A route is either decided by a Cedar action, or listed in
+ * UNDECIDED_ROUTES with the reason nothing needs deciding. A route in neither
+ * makes the tests fail; so does an action of the policy set that no route asks.
+ *
+ * Keys are `METHOD /path` with OpenAPI path parameters (`{id}`); Hono's `:id` and
+ * `*` patterns are converted by `routeKey`.
+ */
+import type { ActionName } from '../policies/index.ts';
+
+/** Routes whose answer depends on a policy decision, and the action asked. */
+export const ROUTE_ACTIONS = {
+  // Officer management (api/domains/identity): the resource is the managed
+  // officer's area and `context.targetRole` their role (policies/officers.cedar).
+  'POST /v1/officers': 'officer.manage',
+  'POST /v1/officers/{id}/suspend': 'officer.manage',
+  'POST /v1/officers/{id}/reinstate': 'officer.manage',
+  // Devices: enrolling and revoking a key are one permission (policies/devices.cedar).
+  'POST /v1/devices': 'device.enroll',
+  'POST /v1/devices/revoke': 'device.enroll',
+  // Election-day reports follow the count form's rules: the KPPS of the TPS
+  // submits, a supervising level corrects.
+  'POST /v1/tps-reports': 'results.submit',
+  'POST /v1/tps-reports/corrections': 'results.correct',
+  'POST /v1/results/forms/read': 'results.read_machine',
+  'POST /v1/results/forms': 'results.submit',
+  'POST /v1/results/forms/corrections': 'results.correct',
+  'PUT /v1/photos/{sha256}': 'photo.upload',
+  // Published results: open to everyone (policies/reads.cedar), and still decided
+  // by the engine, so that a rule about publication is one policy away.
+  'GET /v1/results/{contest}/areas/{area}': 'results.read',
+  'GET /v1/results/{contest}/tps/{tps}': 'results.read',
+  'GET /v1/results/{contest}/proof/{tps}': 'results.read',
+  'GET /v1/results/{contest}/export.csv': 'results.read',
+  'POST /v1/keys/rotate': 'key.rotate',
+} as const satisfies Record<string, ActionName>;
+
+const LOG =
+  'the log is public by design (ARCHITECTURE.md): anyone must be able to read and verify it, so no policy may hide any part of it';
+const REGISTRY =
+  'the election registry (areas, contests, dapil, ballots) is published reference data, and is itself in the public log';
+const OPERATIONS = 'operational: answers nothing about any record';
+
+/**
+ * Routes that ask no policy, each with the reason. Public reads here are public
+ * by construction (what they serve is already in the public log or published by
+ * KPU); none of them writes anything.
+ */
+export const UNDECIDED_ROUTES = {
+  'POST /v1/auth/login':
+    'authentication itself: there is no principal yet (failures are rate-limited and lock the username)',
+  'GET /v1/officers/me':
+    'needs a token and answers only the caller’s own record, which the token already proves',
+  'POST /v1/demo/token':
+    'demo mode only (`saksi serve --demo`): the route does not exist otherwise; it issues demo tokens, which are then decided like any other',
+  'GET /v1/proofs/inclusion': LOG,
+  'GET /v1/proofs/consistency': LOG,
+  'GET /v1/ledger/entries/{index}': LOG,
+  'GET /log/checkpoint': LOG,
+  'GET /log/key': LOG,
+  'GET /log/tile/*': LOG,
+  'GET /v1/areas/{code}': REGISTRY,
+  'GET /v1/contests': REGISTRY,
+  'GET /v1/contests/{contest}/dapil': REGISTRY,
+  'GET /v1/contests/{contest}/ballot': REGISTRY,
+  'GET /v1/photos/{sha256}':
+    'a count-form photo is public evidence, content-addressed: only someone who already has its hash (from a public log entry) can ask for it',
+  'GET /v1/tps-reports':
+    'election-day reports are public entries of the log; this lists what the log already shows',
+  'GET /healthz': OPERATIONS,
+  'GET /readyz': OPERATIONS,
+  'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,
+  'GET /openapi.json': `${OPERATIONS} (the description of the API)`,
+  'OPTIONS /*': 'CORS pre-flight of public reads: answers headers only',
+} as const satisfies Record<string, string>;
+
+export type DecidedRoute = keyof typeof ROUTE_ACTIONS;
+export type UndecidedRoute = keyof typeof UNDECIDED_ROUTES;
+
+/** `POST /v1/officers/{id}/suspend` from a method and a Hono or OpenAPI path. */
+export function routeKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+}
+
+/** The action that decides `key`, or undefined when the route asks none (or is unknown). */
+export function actionOf(key: string): ActionName | undefined {
+  return (ROUTE_ACTIONS as Record<string, ActionName>)[key];
+}
+
+/** Why `key` asks no policy, or undefined. */
+export function undecidedReason(key: string): string | undefined {
+  return (UNDECIDED_ROUTES as Record<string, string>)[key];
+}
