@@ -21,7 +21,7 @@
  */
 import type { Violation, WriteDefinition } from '../../../write/ledgered-write.ts';
 import type { Registry } from '../../registry/index.ts';
-import { COUNT_FORM_SCHEMA, type CountForm, checkForm } from '../forms/index.ts';
+import { CHECKS_VERSION, COUNT_FORM_SCHEMA, type CountForm, checkForm } from '../forms/index.ts';
 
 export const FORM_KINDS = {
   read: 'results.chasil.read',
@@ -101,7 +101,9 @@ export function countFormDefinition(
       },
     },
     rows(w) {
-      const failed = checkForm(w.payload);
+      // Judged by the current check set; its version is kept with the verdict so
+      // the recap can tell observers which rules gave it (ledger/verifier/results/checks.ts).
+      const failed = checkForm(w.payload, CHECKS_VERSION);
       return [
         {
           table: 'count_forms',
@@ -113,6 +115,7 @@ export function countFormDefinition(
             stage,
             status: failed.length === 0 ? 'accepted' : 'flagged',
             failed_checks: failed,
+            checks: CHECKS_VERSION,
             form: w.payload,
             photo: Buffer.from(w.payload.photo, 'hex'),
             officer_id: w.principal.id,

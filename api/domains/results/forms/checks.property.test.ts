@@ -11,16 +11,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../../schemas.ts';
-import { CHECK_IDS, checkForm, formWarnings, WARNING_IDS } from './checks.ts';
 import {
+  CHECK_IDS,
   CONTESTS,
   COUNT_FORM_SCHEMA,
   type Contest,
   type CountForm,
+  checkForm,
+  formWarnings,
   MAX_CHOICES,
   MAX_COUNT,
   PARTY_CONTESTS,
-} from './payload.ts';
+  WARNING_IDS,
+} from './index.ts';
 
 const num = (max: number) => fc.integer({ min: 1, max });
 const plainChoice = num(999).map(String);

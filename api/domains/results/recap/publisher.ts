@@ -10,7 +10,7 @@
  * `recap:<contest>:<area>`) that lists the exact child entries it sums by code,
  * version and leaf hash — flagged forms listed but not summed — so an observer
  * can check from the log alone that every published total is the sum of signed
- * TPS numbers (../proof/verify-chain.ts). An area whose totals and children did
+ * TPS numbers (ledger/verifier/results/verify.ts). An area whose totals and children did
  * not change gets no new entry.
  *
  * One transaction per tick: the recap entries, the tables they come from and the
@@ -19,8 +19,6 @@
  */
 import { base64, type Db, Lru, type Sql } from '../../../../ledger/index.ts';
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
-import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
-import type { ContestId, Registry } from '../../registry/index.ts';
 import {
   areaChild,
   type ChildFigures,
@@ -30,7 +28,9 @@ import {
   type RecapTotals,
   sumChildren,
   type Votes,
-} from './aggregate.ts';
+} from '../../../../ledger/verifier/results/index.ts';
+import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
+import type { ContestId, Registry } from '../../registry/index.ts';
 import { areaOf, nodeDepth, nodeLevel, RecapTree } from './parts.ts';
 
 export const RECAP_KIND = 'results.recap.computed';
@@ -71,6 +71,8 @@ interface FormRow {
   tps: string;
   seq: number;
   status: 'accepted' | 'flagged';
+  /** The check-set version that gave `status` (count_forms.checks). */
+  checks: number;
   entry_hash: Uint8Array;
   votes: Votes;
   valid: number;
@@ -163,7 +165,7 @@ export class RecapPublisher {
       if (upto <= from) return { forms: 0, recaps: 0, nextIndex: from, more: false };
 
       const forms = await tx.query<FormRow>(
-        `SELECT e.idx, f.contest, f.tps, f.seq, f.status, f.entry_hash,
+        `SELECT e.idx, f.contest, f.tps, f.seq, f.status, f.checks, f.entry_hash,
                 f.form->'votes' AS votes, (f.form->>'valid')::int AS valid,
                 (f.form->>'invalid')::int AS invalid
            FROM ledger_entries e JOIN count_forms f ON f.pending_id = e.pending_id
@@ -224,7 +226,9 @@ export class RecapPublisher {
       const node = this.tree(c.contest).parentOf(c.tps)!;
       const within = this.dapilOf(c.contest, node) !== null;
       const list = byNode.get(node) ?? [];
-      list.push(formChild(f.contest, f.tps, f.seq, base64(f.entry_hash), f.status, f, within));
+      list.push(
+        formChild(f.contest, f.tps, f.seq, base64(f.entry_hash), f.status, f.checks, f, within),
+      );
       byNode.set(node, list);
       dirty.set(c.contest, byNode);
     }

@@ -6,13 +6,13 @@
  * refuses anything it does not name (`additionalProperties: false` at every level).
  *
  * The schema checks shape and bounds only. Whether the numbers add up is the job of
- * `checks.ts`: a form that does not add up is still evidence and is recorded
+ * `./checks.ts`: a form that does not add up is still evidence and is recorded
  * (flagged), whereas a form that fails this schema is refused with a 400.
+ *
+ * The same schema is read by two validators: ajv on the server's write path,
+ * and the observer's verifier (./schema.ts) on every form it reads from the log.
  */
-
-/** The five contests (DOMAIN.md glossary); Jakarta has no DPRD_KABKOTA. */
-export const CONTESTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KABKOTA'] as const;
-export type Contest = (typeof CONTESTS)[number];
+import { CHOICE_ID, CONTESTS, type Contest, PLAIN_CHOICE_ID } from './contests.ts';
 
 /**
  * The largest figure any one field may hold. A TPS has at most 300 DPT voters
@@ -33,18 +33,6 @@ export const MAX_COUNT = 10_000;
  * list is at most as long as the dapil's seats): 24 × 13 = 312.
  */
 export const MAX_CHOICES = 400;
-
-/**
- * A choice: a pair or DPD candidate number ("1"…"999"), a party number for a
- * party-only vote ("7"), or a party's candidate ("7.3": party 7, list number 3).
- * No leading zeros, so every choice has exactly one spelling.
- */
-export const CHOICE_ID = /^[1-9][0-9]{0,2}(\.[1-9][0-9]{0,2})?$/;
-/** A choice without a party: presidential pairs and DPD candidates. */
-export const PLAIN_CHOICE_ID = /^[1-9][0-9]{0,2}$/;
-
-/** Contests voted by party list, whose votes go to a party or to one of its candidates. */
-export const PARTY_CONTESTS: readonly Contest[] = ['DPR', 'DPRD_PROV', 'DPRD_KABKOTA'];
 
 /** Voter figures of one kind: the final list, transfers (form A), and ID-card voters. */
 export type VoterCounts = { dpt: number; dptb: number; dpk: number };
