@@ -4,23 +4,23 @@
  * it imports the log verifier, noble's Ed25519 and the pure count-form and recap
  * arithmetic of this folder — no Node built-ins, no database, no writer code.
  *
- * Every input is untrusted JSON and is validated against its schema
- * (./proof-schema.ts, ./count-form.ts) before anything reads it. Then it checks,
- * and reports every failure with its code (./errors.ts), not just the first:
- *   1. the checkpoint is signed by the log key;
- *   2. the form entry and every recap entry are in the tree of that checkpoint,
- *      as canonical (RFC 8785) JSON, so no other reader parses other values;
- *   3. the form is a human-verified or corrected version (a machine reading
- *      never counts), for this contest and TPS, signed by the device named in
- *      it over exactly its contents;
- *   4. the desa recap lists the form by its leaf hash and version, with exactly
+ * Every input is untrusted JSON. It checks, and reports every failure with its
+ * code (./errors.ts), not just the first (docs/results-verifier.md, step by step):
+ *   1. the proof has the shape of its schema (./proof-schema.ts), or nothing
+ *      else is read;
+ *   2. the checkpoint is signed by the log key;
+ *   3. the form entry and every recap entry are in the tree of that checkpoint;
+ *   4. each entry is an envelope of the kind the chain needs, in canonical
+ *      (RFC 8785) JSON, so no other reader parses other values;
+ *   5. the form is a human-verified or corrected version (a machine reading
+ *      never counts) of its schema (./count-form.ts), for this contest and TPS,
+ *      signed by the device named in it over exactly its contents;
+ *   6. the desa recap lists the form by its leaf hash and version, with exactly
  *      its signed numbers and the status that the check-set version named on the
  *      row gives (./checks.ts: old rows are judged by their own version's rules);
- *   5. at every level, the recap's valid, invalid, per-choice votes and TPS
- *      counts are exactly the sum of the children it lists (flagged forms listed,
- *      not summed), no child is listed twice or in the wrong shape, every listed
- *      child lies in that area, and the level above lists this recap with its
- *      hash, version and totals; up to the nation.
+ *   7. at every level, the recap is well formed and its totals are exactly the
+ *      sum of the rows it lists (./listing.ts), and the level above lists it
+ *      with its hash, version and totals; up to the nation.
  *
  * What it does not check is every sibling's listing against the sibling's own
  * entry: that is each sibling's own proof.
@@ -116,7 +116,7 @@ export function verifyResultsProof(
   );
   if (!shaped) return verdict();
 
-  // 1. The checkpoint.
+  // 2. The checkpoint.
   let root: Uint8Array | undefined;
   try {
     const cp = openCheckpoint(proof.checkpoint, verifierKey);
@@ -131,7 +131,7 @@ export function verifyResultsProof(
     fail('BAD_CHECKPOINT', `the checkpoint does not open with the log key (${why})`);
   }
 
-  // 2. Inclusion, and the entry as data.
+  // 3–4. Inclusion, and the entry as data.
   const included = (what: string, p: ProvenEntry): Uint8Array => {
     const h = leafHash(utf8(p.entry));
     if (root)
@@ -170,7 +170,7 @@ export function verifyResultsProof(
     return value;
   };
 
-  // 3. The form.
+  // 5. The form.
   const formHash = included('the form entry', proof.form);
   const formEntry = read('the form entry', proof.form.entry, COUNTED_FORM_KINDS);
   let counted: CountForm | null = null;
@@ -199,7 +199,7 @@ export function verifyResultsProof(
       );
   }
 
-  // 4–5. Level by level: how the level above must list the level below.
+  // 6–7. Level by level: how the level above must list the level below.
   const registry = opts.checks ?? CHECK_SETS;
   let below: ((listed: ChildFigures, parentWithinDapil: boolean) => ChildFigures | null) | null =
     null;
