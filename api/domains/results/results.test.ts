@@ -16,7 +16,7 @@ import {
   type Registry,
   refreshRegistry,
 } from '../registry/index.ts';
-import type { CountForm } from './forms/index.ts';
+import { CHECKS_VERSION, type CountForm } from './forms/index.ts';
 import type { ResultsProof } from './proof/chain.ts';
 import { RecapPublisher } from './recap/publisher.ts';
 import { consistentForm, signedForm } from './testing.ts';
@@ -177,6 +177,8 @@ describe('count forms and the recapitulation', () => {
       expect.objectContaining({
         code: TPS,
         status: 'accepted',
+        // The check-set version that gave the status (docs/results-verifier.md).
+        checks: CHECKS_VERSION,
         valid: f.valid,
         votes: Object.values(f.votes),
       }),
