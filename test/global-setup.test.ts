@@ -19,7 +19,10 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 const exists = (name: string) =>
-  admin(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+  admin(
+    async (c) =>
+      (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1,
+  );
 
 describe.skipIf(TEST_DB_KIND !== 'postgres')('test databases are cleaned up', () => {
   const run = process.env.SAKSI_TEST_RUN;

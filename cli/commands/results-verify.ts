@@ -1,31 +1,47 @@
 /**
  * `saksi results verify --url URL --contest C --tps CODE [--key VKEY]`: the
  * observer's check of one TPS's numbers in the published totals (issue #4). It
- * fetches `GET /v1/results/<C>/proof/<CODE>` and checks it with
- * verifyResultsProof — the checkpoint signature, every inclusion proof, the
- * device signature over the form, every sum from the desa to the nation — trusting
- * nothing but the log key.
+ * fetches `GET /v1/results/<C>/proof/<CODE>` and checks it with the browser-safe
+ * results verifier (ledger/verifier/results/, docs/results-verifier.md) — the
+ * checkpoint signature, every inclusion proof, the device signature over the
+ * form, the checks that judged it, every sum from the desa to the nation —
+ * trusting nothing but the log key.
  *
- * Exit codes: 0 everything holds; 1 a check, the network or the server failed
- * (printed); 2 usage error.
+ * What it prints is what the proof shows (issue #10): a TPS whose form is flagged
+ * is listed in every recap but counted in none, and the command says so rather
+ * than "counted"; a counted correction is named as one.
+ *
+ * Exit codes: 0 the proof holds and the TPS is counted; 3 the proof holds but the
+ * TPS's form is flagged, so it is counted in no total; 1 a check, the network or
+ * the server failed (printed, with each failure's code); 2 usage error.
  */
-import { CONTEST_IDS, isContestId } from '../../api/domains/registry/contests.ts';
-import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
-import { verifyResultsProof } from '../../api/domains/results/proof/verify-chain.ts';
 import { parseVerifierKey } from '../../ledger/verifier/index.ts';
+import {
+  type ChainVerdict,
+  CONTESTS,
+  isContest,
+  type ProvenForm,
+  verifyResultsProof,
+} from '../../ledger/verifier/results/index.ts';
 import { isTpsCode } from '../../policies/areas.ts';
 import { type Io, parseArgs, str, UsageError } from '../args.ts';
 
 const USAGE = `usage: saksi results verify --url URL --contest C --tps CODE [--key VKEY]
 
   --url URL       the Saksi API, e.g. https://saksi.example
-  --contest C     ${CONTEST_IDS.join(', ')}
+  --contest C     ${CONTESTS.join(', ')}
   --tps CODE      13-digit TPS code (desa code + TPS number)
   --key VKEY      the log's verifier key <name>+<key id>+<key>; if absent it is
                   fetched from URL/log/key and trusted on first use (say so)
+
+exit 0 the proof holds and the TPS is counted; 3 the proof holds but the TPS's
+form is flagged (it fails the arithmetic checks), so no total counts it;
+1 a check, the network or the server failed; 2 usage error
 `;
 
 const TIMEOUT_MS = 30_000;
+/** A proof is a few KiB (api/domains/results/proof/chain.ts); refuse a server that sends far more. */
+const MAX_PROOF_BYTES = 4 * 1024 * 1024;
 
 export async function resultsVerifyCommand(args: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(args, {
@@ -42,9 +58,9 @@ export async function resultsVerifyCommand(args: string[], io: Io): Promise<numb
   const tps = str(flags, 'tps');
   let key = str(flags, 'key');
   if (!url) throw new UsageError('--url is required');
-  if (!isContestId(contest))
-    throw new UsageError(`--contest must be one of ${CONTEST_IDS.join(', ')}`);
-  if (!isTpsCode(tps))
+  if (!contest || !isContest(contest))
+    throw new UsageError(`--contest must be one of ${CONTESTS.join(', ')}`);
+  if (!tps || !isTpsCode(tps))
     throw new UsageError('--tps must be a 13-digit TPS code (desa code + TPS number 001–999)');
   let base: URL;
   try {
@@ -73,30 +89,61 @@ export async function resultsVerifyCommand(args: string[], io: Io): Promise<numb
     }
     return res;
   };
-  let proof: ResultsProof;
+  let proof: unknown;
   try {
     if (key === undefined) {
       key = (await (await get('log/key')).text()).trim();
       io.stderr(`trusting the log key fetched from the server (first use): ${key}`);
     }
-    proof = (await (await get(`v1/results/${contest}/proof/${tps}`)).json()) as ResultsProof;
+    const text = await (await get(`v1/results/${contest}/proof/${tps}`)).text();
+    if (text.length > MAX_PROOF_BYTES)
+      throw new Error(`the proof is ${text.length} bytes, more than ${MAX_PROOF_BYTES}`);
+    try {
+      proof = JSON.parse(text);
+    } catch {
+      throw new Error('the proof is not JSON');
+    }
   } catch (e) {
     io.stderr(`saksi results verify: ${(e as Error).message}`);
     return 1;
   }
   const verdict = verifyResultsProof(proof, key);
-  if (!verdict.ok) {
+  if (!verdict.ok || verdict.form === null) {
     io.stderr(`FAILED: ${contest} TPS ${tps}`);
-    for (const e of verdict.errors) io.stderr(`  ${e}`);
+    for (const e of verdict.errors) io.stderr(`  ${e.code}: ${e.message}`);
     return 1;
   }
-  const nation = JSON.parse(proof.levels.at(-1)!.recap.entry) as {
-    payload: { valid: number; tps: { accepted: number; flagged: number } };
-  };
-  io.stdout(
-    `OK: ${contest} TPS ${tps} is counted in ${verdict.checked.levels.join(' → ')} ` +
-      `(checkpoint size ${proof.treeSize}); every sum on the way holds; national valid votes ` +
-      `${nation.payload.valid} from ${nation.payload.tps.accepted} TPS (${nation.payload.tps.flagged} flagged, not counted)`,
+  io.stdout(verdictText(contest, tps, verdict, verdict.form));
+  return verdict.form.status === 'accepted' ? 0 : 3;
+}
+
+/** What a verified proof shows, in words that say no more than it does. */
+export function verdictText(
+  contest: string,
+  tps: string,
+  verdict: ChainVerdict,
+  form: ProvenForm,
+): string {
+  const path = verdict.checked.levels.join(' → ');
+  const nation = verdict.nation
+    ? `national valid votes ${verdict.nation.valid} from ${verdict.nation.tps.accepted} TPS ` +
+      `(${verdict.nation.tps.flagged} flagged, not counted)`
+    : '';
+  const holds = `checkpoint size ${verdict.checked.treeSize}; every sum on the way holds; ${nation}`;
+  const correction = form.kind === 'results.chasil.corrected';
+  const version = `version ${form.seq}${correction ? `, a correction by ${form.role}` : ''}`;
+  const why = form.reason === null ? '' : ` (reason: ${JSON.stringify(form.reason)})`;
+  if (form.status === 'accepted')
+    return (
+      `OK: ${contest} TPS ${tps} is counted in ${path}` +
+      (correction ? ` through its correction (${version})${why}` : '') +
+      ` (${holds})`
+    );
+  const failed = form.failedChecks.map((c) => `${c.check} (${c.message})`).join('; ');
+  return (
+    `FLAGGED: ${contest} TPS ${tps}'s form (${version})${why} fails checks version ` +
+    `${form.checks}: ${failed}. It is listed in ${path} but counted in no total; ` +
+    `${correction ? 'this correction is itself flagged, and ' : ''}no correction that adds up ` +
+    `counts yet (${holds})`
   );
-  return 0;
 }

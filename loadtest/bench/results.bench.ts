@@ -103,12 +103,12 @@ import {
   Registry,
 } from '../../api/domains/registry/index.ts';
 import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
-import { verifyResultsProof } from '../../api/domains/results/proof/verify-chain.ts';
 import { consistentForm, signedForm } from '../../api/domains/results/testing.ts';
 import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
 import { ledgerCommitter, performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
 import { type Db, LedgerStore, migrate, openDb } from '../../ledger/index.ts';
 import { verifyLog } from '../../ledger/verifier/index.ts';
+import { verifyResultsProof } from '../../ledger/verifier/results/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
 import {
   benchArgs,
@@ -1187,7 +1187,12 @@ async function main(): Promise<void> {
       const proof = JSON.parse(b.toString('utf8')) as ResultsProof;
       const v = verifyResultsProof(proof, vkey);
       if (!v.ok)
-        badProofs.push(`${proof.contest}/${proof.tps}: ${v.errors.slice(0, 3).join('; ')}`);
+        badProofs.push(
+          `${proof.contest}/${proof.tps}: ${v.errors
+            .slice(0, 3)
+            .map((e) => `${e.code}: ${e.message}`)
+            .join('; ')}`,
+        );
     }
     const verifyMs = (now() - t) / Math.max(1, kept.length);
     httpConn.close();

@@ -7,14 +7,20 @@
  * DOMAIN.md glossary: PPWP (president/vice-president), DPR, DPD, DPRD provinsi,
  * DPRD kabupaten/kota; Jakarta votes four of them (no DPRD_KABKOTA, schemas.ts).
  */
+
+import { CONTESTS as VERIFIER_CONTESTS } from '../../../ledger/verifier/results/contests.ts';
 import {
   DPD_SEATS_PER_PROVINCE,
   DPR_DAPIL_SEATS,
   DPRD_DAPIL_SEATS,
 } from '../results/determination/index.ts';
 
-/** In ballot order (the order of the five ballot papers). */
-export const CONTEST_IDS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KABKOTA'] as const;
+/**
+ * In ballot order (the order of the five ballot papers). The ids themselves come
+ * from the observer's verifier, which must stay browser-safe and cannot import
+ * the API: one list, read by both.
+ */
+export const CONTEST_IDS = VERIFIER_CONTESTS;
 export type ContestId = (typeof CONTEST_IDS)[number];
 /** Contests elected in electoral districts (dapil): all but the president. */
 export type DapilContestId = Exclude<ContestId, 'PPWP'>;

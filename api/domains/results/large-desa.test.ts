@@ -3,6 +3,7 @@
 // TPS in any part verifies through the part, and the totals still add up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ENTRY_BYTES } from '../../../ledger/entry.ts';
+import { verifyResultsProof } from '../../../ledger/verifier/results/index.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
 import { testPhoto } from '../photos/testing.ts';
 import {
@@ -13,7 +14,6 @@ import {
   refreshRegistry,
 } from '../registry/index.ts';
 import type { ResultsProof } from './proof/chain.ts';
-import { verifyResultsProof } from './proof/verify-chain.ts';
 import { listingWidth, RecapTree, rowsPerEntry } from './recap/parts.ts';
 import { RecapPublisher } from './recap/publisher.ts';
 import { consistentForm, signedForm } from './testing.ts';

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsVerifyCommand } from '../../../cli/commands/results-verify.ts';
-import { ed25519Signer, verifierKeyOf } from '../../../ledger/index.ts';
+import { canonicalize, ed25519Signer, verifierKeyOf } from '../../../ledger/index.ts';
+import { verifyResultsProof } from '../../../ledger/verifier/results/index.ts';
 import { type PlatformApp, platformApp, type TestDevice } from '../../../test/platform-app.ts';
 import { testPhoto } from '../photos/testing.ts';
 import {
@@ -15,13 +16,15 @@ import {
   type Registry,
   refreshRegistry,
 } from '../registry/index.ts';
-import type { CountForm } from './forms/index.ts';
+import { CHECKS_VERSION, type CountForm } from './forms/index.ts';
 import type { ResultsProof } from './proof/chain.ts';
-import { verifyResultsProof } from './proof/verify-chain.ts';
 import { RecapPublisher } from './recap/publisher.ts';
 import { consistentForm, signedForm } from './testing.ts';
 
 const TPS = '3171011001001';
+/** The distinct error codes of a verdict, sorted. */
+const codes = (v: { errors: { code: string }[] }) =>
+  [...new Set(v.errors.map((e) => e.code))].sort();
 const TPS2 = '3171011001002';
 const TPS3 = '3171011001003';
 let p: PlatformApp;
@@ -152,13 +155,18 @@ describe('count forms and the recapitulation', () => {
     expect(verdict.errors).toEqual([]);
     expect(verdict.checked.levels).toEqual(['3171011001', '317101', '3171', '31', 'ID']);
 
-    // Tampering with any number breaks the proof.
+    // Tampering with any number breaks the proof: the entry is no longer the
+    // logged one, and the nation's total is no longer its children's sum.
     const forged = structuredClone(proof);
     forged.levels[4]!.recap.entry = forged.levels[4]!.recap.entry.replace(
       `"valid":${f.valid}`,
       `"valid":${f.valid + 100}`,
     );
-    expect(verifyResultsProof(forged, p.rt.verifierKey).ok).toBe(false);
+    const broken = verifyResultsProof(forged, p.rt.verifierKey);
+    expect(broken.ok).toBe(false);
+    // (The first "valid" in the nation's canonical entry is province 31's row: the
+    // row is no longer 31's own totals, and the rows no longer sum to the total.)
+    expect(codes(broken)).toEqual(['CHILD_MISMATCH', 'NOT_INCLUDED', 'SUM_MISMATCH']);
 
     // The proof is the path only — a few KiB, one recap entry per level, each
     // listing its children with their figures.
@@ -169,47 +177,56 @@ describe('count forms and the recapitulation', () => {
       expect.objectContaining({
         code: TPS,
         status: 'accepted',
+        // The check-set version that gave the status (docs/results-verifier.md).
+        checks: CHECKS_VERSION,
         valid: f.valid,
         votes: Object.values(f.votes),
       }),
     ]);
-    const errorsOf = (mutate: (p: ResultsProof) => void) => {
+    const codesOf = (mutate: (p: ResultsProof) => void) => {
       const copy = structuredClone(proof);
       mutate(copy);
-      return verifyResultsProof(copy, p.rt.verifierKey).errors.join('\n');
+      return codes(verifyResultsProof(copy, p.rt.verifierKey));
     };
-    // Another form than the one the desa lists.
+    // Another form than the one the desa lists: its numbers no longer add up, so
+    // it would be flagged, yet the desa lists it as accepted.
     expect(
-      errorsOf((x) => {
+      codesOf((x) => {
         x.form.entry = x.form.entry.replace(`"valid":${f.valid}`, `"valid":${f.valid - 1}`);
       }),
-    ).toMatch(/device signature[\s\S]*lists 3171011001001 with a hash, version, status or figures/);
+    ).toEqual(['BAD_DEVICE_SIGNATURE', 'NOT_INCLUDED', 'STATUS_MISMATCH']);
     // A level taken out, or levels out of order: the chain breaks.
-    expect(errorsOf((x) => x.levels.splice(1, 1))).toMatch(/317101's recap|does not list/);
-    expect(errorsOf((x) => x.levels.pop())).toMatch(/does not reach the national recap/);
+    expect(codesOf((x) => x.levels.splice(1, 1))).toEqual(['CHILD_MISSING']);
+    expect(codesOf((x) => x.levels.pop())).toEqual(['CHAIN_INCOMPLETE']);
     expect(
-      errorsOf((x) => {
+      codesOf((x) => {
         [x.levels[1], x.levels[2]] = [x.levels[2]!, x.levels[1]!];
       }),
-    ).toMatch(/does not list/);
+    ).toEqual(['CHILD_MISSING']);
     // A listing that counts a row twice, or a TPS row dressed as an area, is refused
     // as data before any sum (the entry bytes change too, so inclusion fails as well).
     const relist = (edit: (children: Record<string, unknown>[]) => void) => (x: ResultsProof) => {
       const e = JSON.parse(x.levels[0]!.recap.entry);
       edit(e.payload.children);
-      x.levels[0]!.recap.entry = JSON.stringify(e);
+      x.levels[0]!.recap.entry = canonicalize(e);
     };
-    expect(errorsOf(relist((c) => c.push({ ...c[0]! })))).toMatch(/listed twice/);
+    expect(codesOf(relist((c) => c.push({ ...c[0]! })))).toEqual(['COUNTED_TWICE', 'NOT_INCLUDED']);
     expect(
-      errorsOf(
+      codesOf(
         relist((c) => {
           delete c[0]!.status;
           c[0]!.tps = { accepted: 50, flagged: 0 };
         }),
       ),
-    ).toMatch(/a TPS row must say accepted or flagged/);
+    ).toEqual(['NOT_INCLUDED', 'WRONG_ROW_SHAPE']);
+    // The same listing in non-canonical JSON is refused as an entry.
+    expect(
+      codesOf((x) => {
+        x.levels[0]!.recap.entry = JSON.stringify(JSON.parse(x.levels[0]!.recap.entry), null, 1);
+      }),
+    ).toEqual(['MALFORMED_ENTRY', 'NOT_INCLUDED']);
     // A proof for one TPS passed off as another's.
-    expect(errorsOf((x) => (x.tps = TPS2))).toMatch(/not PPWP TPS 3171011001002/);
+    expect(codesOf((x) => (x.tps = TPS2))).toEqual(['CHILD_MISSING', 'WRONG_SUBJECT']);
   });
 
   it('keeps a machine reading separate and uncounted until the KPPS verifies it', async () => {
@@ -318,12 +335,61 @@ describe('saksi results verify (the observer’s command, over HTTP)', () => {
       const args = ['--url', url, '--contest', 'PPWP', '--tps', TPS];
       expect(await resultsVerifyCommand([...args, '--key', p.rt.verifierKey], io)).toBe(0);
       expect(out.join('\n')).toMatch(
-        /^OK: PPWP TPS 3171011001001 is counted in 3171011001 → 317101 → 3171 → 31 → ID/m,
+        /^OK: PPWP TPS 3171011001001 is counted in 3171011001 → 317101 → 3171 → 31 → ID \(checkpoint size/m,
       );
+      out.length = 0;
       const other = verifierKeyOf(ed25519Signer(p.rt.config.origin, new Uint8Array(32).fill(3)));
       expect(await resultsVerifyCommand([...args, '--key', other], io)).toBe(1);
+      expect(out.join('\n')).toMatch(/^FAILED: PPWP TPS 3171011001001\n {2}BAD_CHECKPOINT: /);
       const none = ['--url', url, '--contest', 'PPWP', '--tps', '3171011001099'];
       expect(await resultsVerifyCommand(none, io)).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  // Issue #10: it printed "is counted" for a flagged TPS, whose numbers are in no total.
+  it('says a flagged form is flagged and counted nowhere (exit 3), and names a counted correction', async () => {
+    // Another TPS, with no form yet.
+    const TPS4 = [...registry.tpsIn('3171')].find((t) => ![TPS, TPS2, TPS3].includes(t))!;
+    const kpps4 = await officer('KPPS', TPS4);
+    const own = await upload(kpps4.token, TPS4);
+    const good = form(TPS4, 12, { photo: own });
+    const [first] = Object.keys(good.votes);
+    // A "3" read as "8": the votes no longer sum to the valid votes.
+    const bad = { ...good, votes: { ...good.votes, [first!]: good.votes[first!]! + 5 } };
+    const r = await post(
+      '/v1/results/forms',
+      signedForm(kpps4.device, 'verified', bad, 1),
+      kpps4.token,
+    );
+    expect(r.status, await r.clone().text()).toBe(201);
+    await recap();
+    const server = serve({ fetch: p.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const out: string[] = [];
+    const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s) };
+    const verify = (tps: string) =>
+      resultsVerifyCommand(
+        ['--url', url, '--contest', 'PPWP', '--tps', tps, '--key', p.rt.verifierKey],
+        io,
+      );
+    try {
+      expect(await verify(TPS4)).toBe(3);
+      const text = out.join('\n');
+      expect(text).not.toMatch(/is counted/);
+      expect(text).toMatch(
+        new RegExp(
+          `^FLAGGED: PPWP TPS ${TPS4}'s form \\(version 1\\) fails checks version 1: votes-sum-to-valid \\(votes sum to \\d+ but valid is \\d+\\)\\. It is listed in ${TPS4.slice(0, 10)} → .* → ID but counted in no total; no correction that adds up counts yet`,
+        ),
+      );
+      out.length = 0;
+      // TPS2's KPPS form was flagged and the PPK's correction counts: it says so.
+      expect(await verify(TPS2)).toBe(0);
+      expect(out.join('\n')).toMatch(
+        /^OK: PPWP TPS 3171011001002 is counted in .* → ID through its correction \(version 3, a correction by PPK\) \(reason: "recount at PPK: invalid 3 too many"\)/,
+      );
     } finally {
       await new Promise((r) => server.close(r));
     }

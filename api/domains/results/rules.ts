@@ -9,7 +9,7 @@
  */
 import type { Violation } from '../../write/ledgered-write.ts';
 import type { Registry } from '../registry/index.ts';
-import { type CountForm, checkForm, type FailedCheck } from './forms/index.ts';
+import { CHECKS_VERSION, type CountForm, checkForm, type FailedCheck } from './forms/index.ts';
 
 /**
  * The versions of a C.Hasil subject (`chasil:<contest>:<tps>`):
@@ -42,9 +42,15 @@ export function formStatus(failed: readonly FailedCheck[]): FormStatus {
 }
 
 /** A form's status and failed checks, as stored with it and shown to observers. */
-export function judgeForm(form: CountForm): { status: FormStatus; failed: FailedCheck[] } {
-  const failed = checkForm(form);
-  return { status: formStatus(failed), failed };
+export function judgeForm(form: CountForm): {
+  status: FormStatus;
+  failed: FailedCheck[];
+  checks: number;
+} {
+  // Judged by the current check set; its version is kept with the verdict so the
+  // recap can tell observers which rules gave it (ledger/verifier/results/checks.ts).
+  const failed = checkForm(form, CHECKS_VERSION);
+  return { status: formStatus(failed), failed, checks: CHECKS_VERSION };
 }
 
 /**

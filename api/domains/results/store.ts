@@ -11,7 +11,7 @@ import type { CountForm } from './forms/index.ts';
 import { type FormStage, judgeForm } from './rules.ts';
 
 export function countFormRow(w: WriteContext<CountForm>, stage: FormStage): DomainRow {
-  const { status, failed } = judgeForm(w.payload);
+  const { status, failed, checks } = judgeForm(w.payload);
   return {
     table: 'count_forms',
     values: {
@@ -22,6 +22,7 @@ export function countFormRow(w: WriteContext<CountForm>, stage: FormStage): Doma
       stage,
       status,
       failed_checks: failed,
+      checks,
       form: w.payload,
       photo: Buffer.from(w.payload.photo, 'hex'),
       officer_id: w.principal.id,

@@ -12,9 +12,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TPS_CODE_PATTERN } from '../../../../policies/areas.ts';
 import { validate } from '../../../schemas.ts';
-import { CONTEST_IDS, type ContestId, PARTY_CONTESTS } from '../../registry/contests.ts';
-import { CHECK_IDS, checkForm, formWarnings, WARNING_IDS } from './checks.ts';
-import { COUNT_FORM_SCHEMA, type CountForm, MAX_CHOICES, MAX_COUNT } from './payload.ts';
+import {
+  CHECK_IDS,
+  CONTESTS,
+  COUNT_FORM_SCHEMA,
+  type Contest,
+  type CountForm,
+  checkForm,
+  formWarnings,
+  MAX_CHOICES,
+  MAX_COUNT,
+  PARTY_CONTESTS,
+  WARNING_IDS,
+} from './index.ts';
 
 const num = (max: number) => fc.integer({ min: 1, max });
 const plainChoice = num(999).map(String);
@@ -22,7 +32,7 @@ const partyChoice = fc.oneof(
   num(999).map(String),
   fc.tuple(num(999), num(999)).map(([p, c]) => `${p}.${c}`),
 );
-const choicesOf = (contest: ContestId, maxKeys: number) =>
+const choicesOf = (contest: Contest, maxKeys: number) =>
   fc.uniqueArray(PARTY_CONTESTS.includes(contest) ? partyChoice : plainChoice, {
     minLength: 1,
     maxLength: maxKeys,
@@ -49,7 +59,7 @@ const split3 = (total: number) =>
 
 /** A form that adds up: built from the votes upward. Every figure ≤ MAX_COUNT. */
 const consistentForm: fc.Arbitrary<CountForm> = fc
-  .record({ contest: fc.constantFrom(...CONTEST_IDS), tps, photo })
+  .record({ contest: fc.constantFrom(...CONTESTS), tps, photo })
   .chain(({ contest, tps, photo }) =>
     fc
       .record({
@@ -91,7 +101,7 @@ const consistentForm: fc.Arbitrary<CountForm> = fc
 
 /** Any schema-valid form: every figure anywhere in 0…MAX_COUNT, up to MAX_CHOICES choices. */
 const anyForm: fc.Arbitrary<CountForm> = fc
-  .record({ contest: fc.constantFrom(...CONTEST_IDS), tps, photo })
+  .record({ contest: fc.constantFrom(...CONTESTS), tps, photo })
   .chain(({ contest, tps, photo }) => {
     const n = fc.nat(MAX_COUNT);
     const voters = fc.record({ dpt: n, dptb: n, dpk: n });

@@ -4,6 +4,8 @@
  * ("3" read as "8", DOMAIN.md "What went wrong in 2024", 1).
  */
 import { describe, expect, it } from 'vitest';
+import { CLEAN_DPR, CLEAN_PPWP, copy } from './fixtures.ts';
+import type { CountForm } from './index.ts';
 import {
   ballotReserve,
   CHECK_IDS,
@@ -13,9 +15,7 @@ import {
   partyTotals,
   sumVotes,
   WarningParamsError,
-} from './checks.ts';
-import { CLEAN_DPR, CLEAN_PPWP, copy } from './fixtures.ts';
-import type { CountForm } from './payload.ts';
+} from './index.ts';
 
 const edited = (edit: (f: CountForm) => void, base: CountForm = CLEAN_PPWP) => {
   const f = copy(base);

@@ -2,7 +2,7 @@
  * Shared test data: one clean PPWP form and a DPR form that add up. Not part of
  * the public surface (index.ts); imported by the tests only.
  */
-import type { CountForm } from './payload.ts';
+import type { CountForm } from './index.ts';
 
 /**
  * A presidential count at a TPS with 280 DPT voters: 231 of them voted, with 4

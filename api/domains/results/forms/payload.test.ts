@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../../../ledger/index.ts';
 import { validate } from '../../../schemas.ts';
 import { CLEAN_DPR, CLEAN_PPWP, copy } from './fixtures.ts';
-import { COUNT_FORM_SCHEMA, type CountForm, MAX_CHOICES, MAX_COUNT } from './payload.ts';
+import { COUNT_FORM_SCHEMA, type CountForm, MAX_CHOICES, MAX_COUNT } from './index.ts';
 
 const check = (value: unknown): string | null => {
   try {

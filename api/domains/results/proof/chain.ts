@@ -9,32 +9,18 @@
  *     inclusion proof (and, where an area lists parts, the part's: ../recap/parts.ts).
  *
  * A recap lists every child it sums with the child's leaf hash and figures
- * (../recap/aggregate.ts), so each recap entry checks its own sum and the chain
+ * (ledger/verifier/results/recap.ts), so each recap entry checks its own sum and the chain
  * links each level to the one below by hash and figures: a Merkle sum tree whose
- * path is a few KiB, whatever the size of the election. verify-chain.ts checks it
- * without trusting this server.
+ * path is a few KiB, whatever the size of the election. The observer's verifier
+ * (ledger/verifier/results/verify.ts) checks it without trusting this server.
  */
 import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
+import type { ProvenEntry, ResultsProof } from '../../../../ledger/verifier/results/index.ts';
 import { ApiError } from '../../../errors.ts';
 import type { ContestId } from '../../registry/index.ts';
 
-export interface ProvenEntry {
-  index: number;
-  /** The entry exactly as logged (RFC 8785 JSON). */
-  entry: string;
-  inclusionProof: string[];
-}
-
-export interface ResultsProof {
-  contest: string;
-  tps: string;
-  checkpoint: string;
-  treeSize: number;
-  form: ProvenEntry;
-  /** Desa first, nation last. */
-  levels: { area: string; recap: ProvenEntry }[];
-}
+export type { ProvenEntry, ResultsProof } from '../../../../ledger/verifier/results/index.ts';
 
 const notYet = (what: string) =>
   new ApiError(503, 'NOT_YET_INTEGRATED', `${what} is not in a signed checkpoint yet`, {

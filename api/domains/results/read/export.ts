@@ -7,13 +7,17 @@
  * desa, tps the 3-digit number; flagged forms are listed with status `flagged` and
  * are not in any total); other levels are each area's current recap (`accepted`).
  * For DPR/DPRD the party row is the party's total, so that at every level each
- * total equals the sum of the accepted rows below it (../recap/aggregate.ts).
+ * total equals the sum of the accepted rows below it (ledger/verifier/results/recap.ts).
  * entry_index is empty for a recap the log has not integrated yet (≤ a second).
  */
 import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
+import {
+  type RecapTotals,
+  recapVotes,
+  sortedVotes,
+} from '../../../../ledger/verifier/results/index.ts';
 import type { AreaLevel } from '../../../../policies/areas.ts';
 import type { ContestId } from '../../registry/index.ts';
-import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 export const CSV_HEADER = 'area_code,tps,choice,votes,status,entry_index,entry_hash\n';
 const PAGE = 2000;
@@ -69,7 +73,13 @@ async function tpsPage(db: Db, contest: ContestId, after: string) {
   return { text, last: rows.length < PAGE ? null : rows[rows.length - 1]!.tps };
 }
 
-async function areaPage(db: Db, log: LogReader, contest: ContestId, level: AreaLevel, after: string) {
+async function areaPage(
+  db: Db,
+  log: LogReader,
+  contest: ContestId,
+  level: AreaLevel,
+  after: string,
+) {
   const rows = await db.query<{
     area: string;
     totals: RecapTotals;

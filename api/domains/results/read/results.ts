@@ -3,9 +3,13 @@
  * from (index and leaf hash), so nobody has to take the API's word for it.
  */
 import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
+import {
+  type RecapTotals,
+  recapVotes,
+  sortedVotes,
+} from '../../../../ledger/verifier/results/index.ts';
 import { areaLevel } from '../../../../policies/areas.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
-import { type RecapTotals, recapVotes, sortedVotes } from '../recap/aggregate.ts';
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 

@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../../../ledger/canonical.ts';
 import { MAX_ENTRY_BYTES } from '../../../../ledger/entry.ts';
-import { type ChildFigures, type RecapPayload, sumChildren } from './aggregate.ts';
+import {
+  type ChildFigures,
+  type RecapPayload,
+  sumChildren,
+} from '../../../../ledger/verifier/results/index.ts';
 import {
   listsOwnChild,
   nodeDepth,

@@ -1,7 +1,7 @@
 /**
  * The shape of the recap tree: which recap lists which child.
  *
- * A recap lists each child with its figures (./aggregate.ts), and a log entry
+ * A recap lists each child with its figures (ledger/verifier/results/recap.ts), and a log entry
  * may not exceed 65,535 bytes (C2SP tlog-tiles entry bundles use a uint16
  * length). A DPR listing of one child inside a dapil has a number per party and
  * per candidate (~300 on the national ballot), and a kelurahan can hold hundreds
@@ -13,8 +13,11 @@
  * election's size, and a proof gains a level or two only for large areas.
  *
  * Which part a child falls in is fixed by its rank among the area's children in
- * the registry, so it never moves while the registry is unchanged.
+ * the registry, so it never moves while the registry is unchanged. The node
+ * codes' grammar and which node may list which child are the verifier's
+ * (ledger/verifier/results/nodes.ts), re-exported here.
  */
+import { areaOf, isPart, parseNode } from '../../../../ledger/verifier/results/index.ts';
 import { AREA_LEVELS, areaLevel, parentArea } from '../../../../policies/areas.ts';
 import type { ContestId, Registry } from '../../registry/index.ts';
 
@@ -22,6 +25,13 @@ import type { ContestId, Registry } from '../../registry/index.ts';
 export const ENTRY_ROWS_BUDGET = 40_000;
 /** The `level` of a part's (or super part's) recap. */
 export const PART_LEVEL = 'part';
+
+export {
+  areaOf,
+  isPart,
+  listsOwnChild,
+  parseNode,
+} from '../../../../ledger/verifier/results/index.ts';
 
 /**
  * Most rows one recap lists when each row has `width` vote columns: a row is at
@@ -32,33 +42,6 @@ export const PART_LEVEL = 'part';
 export const rowsPerEntry = (width: number): number =>
   Math.max(8, Math.min(64, Math.floor(ENTRY_ROWS_BUDGET / (96 + 8 * width))));
 
-interface Node {
-  area: string;
-  kind: 'area' | 'part' | 'super';
-  index: number;
-}
-
-const NODE = /^([0-9A-Z]+)(?:(\/\/?)(0|[1-9][0-9]*))?$/;
-
-/** A recap node's code read back: an area, a part `<area>/<i>` or a super part `<area>//<j>`. */
-export function parseNode(code: string): Node | null {
-  const m = NODE.exec(code);
-  if (!m) return null;
-  return {
-    area: m[1]!,
-    kind: m[2] === undefined ? 'area' : m[2] === '/' ? 'part' : 'super',
-    index: m[3] === undefined ? 0 : Number(m[3]),
-  };
-}
-
-export const isPart = (node: string): boolean => node.includes('/');
-
-/** The area a recap node is about: the area itself, or the area a part belongs to. */
-export const areaOf = (node: string): string => {
-  const slash = node.indexOf('/');
-  return slash === -1 ? node : node.slice(0, slash);
-};
-
 /** The area level of a node, or `part`. */
 export const nodeLevel = (node: string): string => (isPart(node) ? PART_LEVEL : areaLevel(node));
 
@@ -66,25 +49,6 @@ export const nodeLevel = (node: string): string => (isPart(node) ? PART_LEVEL : 
 export const nodeDepth = (node: string): number =>
   AREA_LEVELS.indexOf(areaLevel(areaOf(node))) +
   (node.includes('//') ? 0.25 : isPart(node) ? 0.5 : 0);
-
-/**
- * Whether recap node `node` may list `child`: an area lists its parts, super
- * parts or children; a super part lists its area's parts; a part its area's
- * children. (The observer's check: no recap sums what is not below it.)
- */
-export function listsOwnChild(node: string, child: string): boolean {
-  const n = parseNode(node);
-  const c = parseNode(child);
-  if (!n || !c) return false;
-  if (c.kind === 'super') return n.kind === 'area' && c.area === n.area;
-  if (c.kind === 'part') return n.kind !== 'part' && c.area === n.area;
-  if (n.kind === 'super') return false;
-  try {
-    return parentArea(child) === n.area;
-  } catch {
-    return false; // not an area code
-  }
-}
 
 /**
  * How many vote columns an area's listing of its children has at most: the

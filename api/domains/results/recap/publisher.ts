@@ -10,7 +10,7 @@
  * `recap:<contest>:<area>`) that lists the exact child entries it sums by code,
  * version and leaf hash — flagged forms listed but not summed — so an observer
  * can check from the log alone that every published total is the sum of signed
- * TPS numbers (../proof/verify-chain.ts). An area whose totals and children did
+ * TPS numbers (ledger/verifier/results/verify.ts). An area whose totals and children did
  * not change gets no new entry.
  *
  * One transaction per tick: the recap entries, the tables they come from and the
@@ -28,9 +28,6 @@ import {
   SYSTEM_ACTOR,
 } from '../../../../ledger/index.ts';
 import { fromUtf8 } from '../../../../ledger/verifier/encoding.ts';
-import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
-import type { ContestId, Registry } from '../../registry/index.ts';
-import { COUNTED_STAGES } from '../rules.ts';
 import {
   areaChild,
   type ChildFigures,
@@ -40,7 +37,10 @@ import {
   type RecapTotals,
   sumChildren,
   type Votes,
-} from './aggregate.ts';
+} from '../../../../ledger/verifier/results/index.ts';
+import { type LedgerJob, writeBatch } from '../../../write/write-batch.ts';
+import type { ContestId, Registry } from '../../registry/index.ts';
+import { COUNTED_STAGES } from '../rules.ts';
 import { areaOf, nodeDepth, nodeLevel, RecapTree } from './parts.ts';
 
 export const RECAP_KIND = 'results.recap.computed';
@@ -80,6 +80,8 @@ interface FormRow {
   tps: string;
   seq: number;
   status: 'accepted' | 'flagged';
+  /** The check-set version that gave `status` (count_forms.checks). */
+  checks: number;
   entry_hash: Uint8Array;
   votes: Votes;
   valid: number;
@@ -177,7 +179,7 @@ export class RecapPublisher {
       // key-range or key lookups (the pending id is count_forms' own key).
       const positions = await this.log.integratedBetween(from, upto, tx);
       const forms = await tx.query<FormRow>(
-        `SELECT u.idx, f.contest, f.tps, f.seq, f.status, f.entry_hash,
+        `SELECT u.idx, f.contest, f.tps, f.seq, f.status, f.checks, f.entry_hash,
                 f.form->'votes' AS votes, (f.form->>'valid')::int AS valid,
                 (f.form->>'invalid')::int AS invalid
            FROM unnest($1::int8[], $2::int8[]) AS u(idx, pending_id)
@@ -240,7 +242,9 @@ export class RecapPublisher {
       const node = this.tree(c.contest).parentOf(c.tps)!;
       const within = this.dapilOf(c.contest, node) !== null;
       const list = byNode.get(node) ?? [];
-      list.push(formChild(f.contest, f.tps, f.seq, base64(f.entry_hash), f.status, f, within));
+      list.push(
+        formChild(f.contest, f.tps, f.seq, base64(f.entry_hash), f.status, f.checks, f, within),
+      );
       byNode.set(node, list);
       dirty.set(c.contest, byNode);
     }

@@ -1,7 +1,6 @@
 /**
  * What a recap of an area sums, as pure functions shared by the publisher and by
- * the observer's chain check (../proof/verify-chain.ts), so both compute a total
- * the same way.
+ * the observer's chain check (./verify.ts), so both compute a total the same way.
  *
  * Choice IDs (registry README): PPWP pair "1"; DPD candidate "3"; DPR/DPRD party
  * "7" and candidate "7.2". On the C.Hasil sheet, and so in a form, "7" is the
@@ -28,12 +27,12 @@ export interface Figures {
  * hash) and the figures it contributes, so one recap entry is enough to check
  * its own sum, and a chain of them (form → desa → … → nation) proves a TPS's
  * signed numbers are in the national totals without fetching any sibling — a
- * Merkle sum tree over the log (../proof/verify-chain.ts).
+ * Merkle sum tree over the log (./verify.ts).
  *
  * Votes are listed as a column per choice (the recap's `choices`), not a map:
  * a DPR listing names up to ~300 choices, and an entry must stay under 64 KiB
  * (C2SP entry bundles), so every listing is a row of numbers, and an area with
- * more than MAX_LISTED children lists parts of them (./parts.ts).
+ * more than MAX_LISTED children lists parts of them (api/domains/results/recap/parts.ts).
  */
 export interface RecapChild {
   /** TPS code (13 digits), area code, or part code (`<area>/<n>`). */
@@ -43,6 +42,12 @@ export interface RecapChild {
   hash: string;
   /** TPS children only: a flagged form is listed (committed to) but not summed. */
   status?: 'accepted' | 'flagged';
+  /**
+   * TPS children only: the version of the arithmetic checks (./checks.ts) that
+   * gave `status`, so a verifier re-runs those checks and no later ones. Rows
+   * written before versions existed have none: version 1.
+   */
+  checks?: number;
   /** Area and part children only: TPS forms summed and left out below the child. */
   tps?: { accepted: number; flagged: number };
   valid: number;
@@ -132,6 +137,8 @@ export function formChild(
   seq: number,
   hash: string,
   status: 'accepted' | 'flagged',
+  /** The check-set version that gave `status`; undefined only for rows read back from before versions. */
+  checks: number | undefined,
   form: Figures,
   parentWithinDapil: boolean,
 ): ChildFigures {
@@ -140,6 +147,7 @@ export function formChild(
     seq,
     hash,
     status,
+    ...(checks === undefined ? {} : { checks }),
     valid: form.valid,
     invalid: form.invalid,
     votes: kept(contest, recapVotes(contest, form.votes), parentWithinDapil),
@@ -190,6 +198,7 @@ export function sameChild(a: ChildFigures, b: ChildFigures): boolean {
     a.seq !== b.seq ||
     a.hash !== b.hash ||
     a.status !== b.status ||
+    a.checks !== b.checks ||
     a.valid !== b.valid ||
     a.invalid !== b.invalid ||
     a.tps?.accepted !== b.tps?.accepted ||

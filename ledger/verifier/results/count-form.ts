@@ -6,11 +6,20 @@
  * refuses anything it does not name (`additionalProperties: false` at every level).
  *
  * The schema checks shape and bounds only. Whether the numbers add up is the job of
- * `checks.ts`: a form that does not add up is still evidence and is recorded
+ * `./checks.ts`: a form that does not add up is still evidence and is recorded
  * (flagged), whereas a form that fails this schema is refused with a 400.
+ *
+ * The same schema is read by two validators: ajv on the server's write path,
+ * and the observer's verifier (./schema.ts) on every form it reads from the log.
  */
-import { TPS_CODE_PATTERN } from '../../../../policies/areas.ts';
-import { CONTEST_IDS, type ContestId, PLAIN_CHOICE_CONTESTS } from '../../registry/contests.ts';
+import {
+  CHOICE_ID,
+  CONTESTS,
+  type Contest,
+  PLAIN_CHOICE_CONTESTS,
+  PLAIN_CHOICE_ID,
+} from './contests.ts';
+import { TPS_CODE } from './nodes.ts';
 
 /**
  * The largest figure any one field may hold. A TPS has at most 300 DPT voters
@@ -32,15 +41,6 @@ export const MAX_COUNT = 10_000;
  */
 export const MAX_CHOICES = 400;
 
-/**
- * A choice: a pair or DPD candidate number ("1"…"999"), a party number for a
- * party-only vote ("7"), or a party's candidate ("7.3": party 7, list number 3).
- * No leading zeros, so every choice has exactly one spelling.
- */
-export const CHOICE_ID = /^[1-9][0-9]{0,2}(\.[1-9][0-9]{0,2})?$/;
-/** A choice without a party: presidential pairs and DPD candidates. */
-export const PLAIN_CHOICE_ID = /^[1-9][0-9]{0,2}$/;
-
 /** Voter figures of one kind: the final list, transfers (form A), and ID-card voters. */
 export type VoterCounts = { dpt: number; dptb: number; dpk: number };
 
@@ -51,7 +51,7 @@ export type VoterCounts = { dpt: number; dptb: number; dpk: number };
 export type CountForm = {
   /** 13 digits: desa code (10) + TPS number (3). */
   tps: string;
-  contest: ContestId;
+  contest: Contest;
   voters: {
     /** Voters on each list for this TPS (DPK: those who came with an ID card). */
     registered: VoterCounts;
@@ -86,10 +86,10 @@ export const COUNT_FORM_SCHEMA = {
   properties: {
     tps: {
       type: 'string',
-      pattern: TPS_CODE_PATTERN,
+      pattern: TPS_CODE.source,
       description: 'desa code (10 digits) + TPS number (3 digits)',
     },
-    contest: { enum: [...CONTEST_IDS] },
+    contest: { enum: [...CONTESTS] },
     voters: {
       type: 'object',
       additionalProperties: false,

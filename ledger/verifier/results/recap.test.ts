@@ -1,4 +1,4 @@
-// What a recap sums (aggregate.ts): party totals that add up at every level,
+// What a recap sums (recap.ts): party totals that add up at every level,
 // candidate rows only inside one dapil, flagged children listed but not summed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import {
   recapVotes,
   sameChild,
   sumChildren,
-} from './aggregate.ts';
+} from './recap.ts';
 
 /** A TPS form as its desa lists it: the sheet's own numbers. */
 const tps = (
@@ -19,7 +19,7 @@ const tps = (
   valid: number,
   votes: Record<string, number>,
   status: 'accepted' | 'flagged' = 'accepted',
-) => formChild('DPR', code, 1, 'h', status, { valid, invalid: 1, votes }, true);
+) => formChild('DPR', code, 1, 'h', status, 1, { valid, invalid: 1, votes }, true);
 
 describe('recap arithmetic', () => {
   it('turns a form’s party-only votes into party totals for party contests', () => {
