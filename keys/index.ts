@@ -10,6 +10,7 @@ export {
   type KeyErrorCode,
   type KeyLabel,
   type KeyService,
+  type KeyVersions,
   type PublicKeyInfo,
   type RotatingKeyService,
   type VersionedSigner,
