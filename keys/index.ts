@@ -3,6 +3,7 @@
  * this. The file format and sealing helpers stay inside the folder.
  */
 export {
+  checkRetirement,
   DATA_KEY_LABEL,
   isKeyLabel,
   KEY_LABELS,

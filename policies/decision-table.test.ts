@@ -21,7 +21,12 @@ import {
 } from './model.ts';
 
 const DIR = join(import.meta.dirname, 'decisions');
-const LOG_WIDE: readonly ActionName[] = ['ledger.append', 'policy.activate', 'key.rotate'];
+const LOG_WIDE: readonly ActionName[] = [
+  'ledger.append',
+  'policy.activate',
+  'key.rotate',
+  'key.retire',
+];
 
 interface Row {
   role: string;

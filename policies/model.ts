@@ -34,6 +34,7 @@ export const ACTIONS = [
   'ledger.append',
   'policy.activate',
   'key.rotate',
+  'key.retire',
   'audit.read_private',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];

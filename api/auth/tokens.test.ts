@@ -279,4 +279,31 @@ describe('key rotation', () => {
     clock.t += 5_000;
     expect((await verifier.verify(token)).ok).toBe(true);
   });
+
+  it('refuses tokens of a retired version: at once after refreshKeys(), within 10 s on another node', async () => {
+    const old = await tokens.issue(KPPS);
+    // Another process: its own keystore instance over the same file, its own cache.
+    const elsewhere = new TokenService(await openLocalKeystore({ dir }), CONFIG, {
+      now: () => clock.t,
+    });
+    expect((await tokens.verify(old.token)).ok).toBe(true); // now cached here
+    expect((await elsewhere.verify(old.token)).ok).toBe(true);
+    await keys.rotate('token');
+    const current = await tokens.issue(KPPS);
+    expect(await keys.retire('token', 1)).toMatchObject({ retiredThrough: 1 });
+    await tokens.refreshKeys();
+    expect(await tokens.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect((await tokens.verify(current.token)).ok).toBe(true);
+    // The other node still accepts it until its key list is 10 s old, then never again.
+    clock.t += 5_000;
+    expect((await elsewhere.verify(old.token)).ok).toBe(true);
+    clock.t += 5_000;
+    expect(await elsewhere.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect((await elsewhere.verify(current.token)).ok).toBe(true);
+    // A node started after the retirement never accepts it.
+    const fresh = new TokenService(await openLocalKeystore({ dir }), CONFIG, {
+      now: () => clock.t,
+    });
+    expect(await fresh.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+  });
 });
