@@ -260,7 +260,13 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
     await keys.rotate('token');
     // Retiring a version kills every token it signed, the actors' too: they get
     // tokens of the new version first (and the retirement request carries one).
-    for (const o of Object.values(c.officers)) o.token = (await officer(o.role, o.area)).token;
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    for (const [name, o] of Object.entries(c.officers) as [ActorName, Officer][]) {
+      o.token = (await officer(o.role, o.area)).token;
+      expired.set(name, await expiredToken(o));
+      forged.set(name, forgedToken(o, stranger));
+      tampered.set(name, tamperedToken(o));
+    }
     other = await officer('KPPS', other.area);
     const { current } = await keys.versions('token');
     // Any other version is refused: older ones are retired, `current` is in use,
