@@ -23,6 +23,7 @@ import { bytesEqual, toBase64 } from './encoding.ts';
 import { VerifyError } from './errors.ts';
 import { HASH_SIZE, type Hash } from './hash.ts';
 import {
+  type FollowedKeys,
   followKeyHandOvers,
   type KeyHandOver,
   type LogKeyEvent,
@@ -74,27 +75,19 @@ export interface VerifyLogResult {
 
 export async function verifyLog(opts: VerifyLogOptions): Promise<VerifyLogResult> {
   const { reader, previous, key, follow } = startVerification(opts);
-  const note = await fetchCheckpoint(reader);
-  const signed = checkSignatures(note, key, follow);
+  const signed = checkSignatures(await fetchCheckpoint(reader), key, follow);
   if (previous) checkGrowth(signed.size, previous.size);
   const events: LogKeyEvent[] = [];
   const tree = await TreeTiles.fetch(
     reader,
     signed.size,
     previous ? [previous.size] : [],
-    follow ? noteKeyEvents(previous!.size, events) : undefined,
+    follow && previous ? noteKeyEvents(previous.size, events) : undefined,
     opts.onProgress,
   );
   await checkRoot(tree, signed.rootHash);
   if (previous) await checkConsistency(tree, previous);
-  const keys = follow
-    ? await followKeyHandOvers({
-        pinned: follow,
-        checkpoint: signed,
-        events,
-        rootAt: (s) => tree.rootAt(s),
-      })
-    : undefined;
+  const keys = follow ? await followHandOvers(follow, signed, events, tree) : undefined;
   return {
     origin: signed.origin,
     size: signed.size,
@@ -204,6 +197,16 @@ async function checkConsistency(
       'INCONSISTENT_LOG',
       `the log's tree at size ${previous.size} now has root ${toBase64(old)}, but ${toBase64(previous.rootHash)} was verified before: the log rewrote history`,
     );
+}
+
+/** Step 6: the key reached through the hand-overs since `previous`, which must sign the checkpoint. */
+function followHandOvers(
+  pinned: Ed25519NoteVerifier,
+  signed: SignedCheckpoint,
+  events: readonly LogKeyEvent[],
+  tree: TreeTiles,
+): Promise<FollowedKeys> {
+  return followKeyHandOvers({ pinned, checkpoint: signed, events, rootAt: (s) => tree.rootAt(s) });
 }
 
 function keyString(key: NoteVerifier): string | undefined {
