@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, importJWK, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalKeystore, openLocalKeystore } from '../../keys/index.ts';
+import { type LocalKeystore, openLocalKeystore, openVaultKeyService } from '../../keys/index.ts';
+import { startVaultTransitDouble } from '../../keys/testing/vault-transit-double.ts';
 import { keyId, signJwt, type TokenSigner } from './jwt.ts';
 import { type TokenConfig, TokenService } from './tokens.ts';
 
@@ -305,5 +306,33 @@ describe('key rotation', () => {
       now: () => clock.t,
     });
     expect(await fresh.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+  });
+});
+
+describe('key retirement with the Vault backend (against the Vault HTTP API contract double)', () => {
+  it('refuses tokens of a version retired in Vault Transit, on every node within 10 s', async () => {
+    const double = await startVaultTransitDouble();
+    const open = () =>
+      openVaultKeyService({ addr: double.url, token: double.rootToken, keyPrefix: 'kr-' });
+    const [a, b] = [await open(), await open()];
+    try {
+      const issuer = new TokenService(a, CONFIG, { now: () => clock.t });
+      const elsewhere = new TokenService(b, CONFIG, { now: () => clock.t });
+      const old = await issuer.issue(KPPS);
+      expect((await elsewhere.verify(old.token)).ok).toBe(true);
+      await a.rotate('token');
+      const current = await issuer.issue(KPPS);
+      await a.retire('token', 1);
+      await issuer.refreshKeys();
+      expect(await issuer.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+      expect((await issuer.verify(current.token)).ok).toBe(true);
+      clock.t += 10_000;
+      expect(await elsewhere.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+      expect((await elsewhere.verify(current.token)).ok).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await double.close();
+    }
   });
 });
