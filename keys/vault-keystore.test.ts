@@ -522,6 +522,41 @@ describe('Vault Transit backend against the Vault HTTP API contract double', () 
       });
     });
 
+    it('the saksi-api policy retires token-key versions and can change nothing else in a config', async () => {
+      const ks = await open({ approle: await role('retirer', ['saksi-api']), createKeys: false });
+      const operator = await open({ keyPrefix: 'saksi-' }); // saksi-key-admin rotates
+      await operator.rotate('token');
+      const { current } = await ks.versions('token');
+      expect(await ks.retire('token', current - 1)).toMatchObject({ retiredThrough: current - 1 });
+      expect((await ks.signer('token', 'saksi-token')).version).toBe(current);
+      // allowed_parameters: the watermarks only, and only on the token key.
+      const { token } = await (async () => {
+        const r = await fetch(`${double.url}/v1/auth/approle/login`, {
+          method: 'POST',
+          body: JSON.stringify({
+            role_id: (await role('raw', ['saksi-api'])).roleId,
+            secret_id: (await readFile(join(tmp, 'raw.secret-id'), 'utf8')).trim(),
+          }),
+        });
+        return {
+          token: ((await r.json()) as { auth: { client_token: string } }).auth.client_token,
+        };
+      })();
+      for (const [path, body] of [
+        ['transit/keys/saksi-token/config', { exportable: true }],
+        ['transit/keys/saksi-token/config', { min_decryption_version: 1, deletion_allowed: true }],
+        ['transit/keys/saksi-log/config', { min_decryption_version: 1 }],
+      ] as const) {
+        const r = await raw(double.url, token, 'POST', path, body);
+        expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(403);
+      }
+      const { json } = await raw(double.url, double.rootToken, 'GET', 'transit/keys/saksi-token');
+      expect(json.data).toMatchObject({ exportable: false, deletion_allowed: false });
+      await operator.rotate('log');
+      const log = await ks.versions('log');
+      await vaultError(ks.retire('log', log.current - 1), 'VAULT_PERMISSION_DENIED');
+    });
+
     it('the saksi-sequencer policy signs with the log key and nothing else', async () => {
       const ks = await open({ approle: await role('seq', ['saksi-sequencer']), createKeys: false });
       const log = await ks.signer('log', 'log');

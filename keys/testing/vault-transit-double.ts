@@ -368,7 +368,7 @@ export class VaultTransitDouble {
       }
       const token = this.#authenticate(req);
       const capability = capabilityFor(method, url);
-      if (!this.#allowed(token, path, capability)) throw DENIED();
+      if (!this.#allowed(token, path, capability, body)) throw DENIED();
       const result = this.#route(method, path, body, token);
       if (result === null) {
         record.status = 204;
@@ -406,10 +406,15 @@ export class VaultTransitDouble {
     return token;
   }
 
-  #allowed(token: Token, path: string, capability: Capability): boolean {
+  #allowed(
+    token: Token,
+    path: string,
+    capability: Capability,
+    body: Record<string, unknown>,
+  ): boolean {
     if (token.policies.includes('root')) return true;
     const rules = token.policies.flatMap((p) => this.#policies.get(p) ?? []);
-    return allowed(rules, path, capability);
+    return allowed(rules, path, capability, body);
   }
 
   #route(method: string, path: string, body: Record<string, unknown>, token: Token): unknown {
