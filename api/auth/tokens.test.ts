@@ -309,6 +309,33 @@ describe('key rotation', () => {
   });
 });
 
+describe('key-service outages', () => {
+  it('keeps accepting known keys when a periodic re-read fails; an unknown key is then an error, not a 401', async () => {
+    let down = false;
+    const flaky = {
+      signer: (label: 'token', name: string) =>
+        down ? Promise.reject(new Error('key service down')) : keys.signer(label, name),
+      publicKeys: (label: 'token') =>
+        down ? Promise.reject(new Error('key service down')) : keys.publicKeys(label),
+      dataKey: (label: string) => keys.dataKey(label),
+      health: () => keys.health(),
+      describe: () => 'flaky',
+    };
+    const verifier = new TokenService(flaky as never, CONFIG, { now: () => clock.t });
+    const { token } = await tokens.issue(KPPS);
+    expect((await verifier.verify(token)).ok).toBe(true);
+    down = true;
+    clock.t += 10_000;
+    expect((await verifier.verify(token)).ok).toBe(true);
+    await keys.rotate('token');
+    const unknown = await new TokenService(keys, CONFIG, { now: () => clock.t }).issue(KPPS);
+    await expect(verifier.verify(unknown.token)).rejects.toThrow(/key service down/);
+    down = false;
+    clock.t += 10_000;
+    expect((await verifier.verify(unknown.token)).ok).toBe(true);
+  });
+});
+
 describe('key retirement with the Vault backend (against the Vault HTTP API contract double)', () => {
   it('refuses tokens of a version retired in Vault Transit, on every node within 10 s', async () => {
     const double = await startVaultTransitDouble();

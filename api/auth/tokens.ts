@@ -89,6 +89,9 @@ export class TokenService {
   #refreshing: Promise<void> | undefined;
   /** Counts re-reads, so one that started before refreshKeys() cannot land after it. */
   #generation = 0;
+  /** Whether the key list was ever read, and why the last re-read failed (if it did). */
+  #loaded = false;
+  #lastError: unknown;
 
   constructor(keys: KeyService, config: TokenConfig, options: { now?: () => number } = {}) {
     this.#keys = keys;
@@ -206,6 +209,8 @@ export class TokenService {
     if (known) return known;
     if (this.#now() - this.#lastRefresh >= KEY_REFRESH_MS) await this.#refreshShared();
     else await this.#refreshing;
+    // A key we cannot look up is not a key we know is bad: the caller answers 503.
+    if (!this.#known.has(kid) && this.#lastError !== undefined) throw this.#lastError;
     return this.#known.get(kid);
   }
 
@@ -225,12 +230,25 @@ export class TokenService {
   async #refreshQuietly(): Promise<void> {
     try {
       await this.#refreshShared();
-    } catch {
-      // #lastRefresh was set before the attempt: no retry storm.
+    } catch (e) {
+      // Never read at all: nothing to keep accepting (the caller answers 503).
+      // Otherwise #lastRefresh was set before the attempt: no retry storm.
+      if (!this.#loaded) throw e;
     }
   }
 
   async #refresh(): Promise<void> {
+    try {
+      await this.#read();
+      this.#loaded = true;
+      this.#lastError = undefined;
+    } catch (e) {
+      this.#lastError = e;
+      throw e;
+    }
+  }
+
+  async #read(): Promise<void> {
     const generation = ++this.#generation;
     this.#lastRefresh = this.#now();
     const keys = this.#keys;
