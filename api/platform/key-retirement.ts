@@ -97,8 +97,8 @@ export function keyRetirementRoutes(
     if (typeof keys.retire !== 'function' || typeof keys.versions !== 'function')
       throw new ApiError(409, 'NOT_ROTATABLE', 'this key service cannot retire key versions');
     const service = keys as RotatingKeyService;
-    const before = await asApiError(service.versions(label));
-    await asApiError(Promise.resolve().then(() => checkRetirement(before, version)));
+    const before = await service.versions(label);
+    await asApiError(() => checkRetirement(before, version));
     const retiring = (await service.publicKeys(label)).filter((k) => k.version <= version);
     const [pendingId] = await recordActivations(rt.db, [
       {
@@ -112,7 +112,7 @@ export function keyRetirementRoutes(
         },
       },
     ]);
-    const after: KeyVersions = await asApiError(service.retire(label, version));
+    const after: KeyVersions = await asApiError(() => service.retire(label, version));
     await tokens.refreshKeys();
     rt.sequencer.poke();
     const index =
@@ -124,9 +124,9 @@ export function keyRetirementRoutes(
 }
 
 /** KeyError's refusals are the client's to fix; anything else stays a 500. */
-async function asApiError<T>(p: Promise<T>): Promise<T> {
+async function asApiError<T>(run: () => T | Promise<T>): Promise<T> {
   try {
-    return await p;
+    return await run();
   } catch (e) {
     if (!(e instanceof KeyError)) throw e;
     if (e.code === 'UNKNOWN_KEY_VERSION') throw new ApiError(404, e.code, e.message);
