@@ -8,9 +8,11 @@ import { openCheckpoint, openNote, parseVerifierKey } from '../../ledger/verifie
 import { type PlatformApp, platformApp } from '../../test/platform-app.ts';
 
 let p: PlatformApp;
+// The whole platform starts in well under a minute, but not on a loaded 2-core machine.
+const SETUP_MS = 180_000;
 beforeAll(async () => {
   p = await platformApp();
-});
+}, SETUP_MS);
 afterAll(async () => {
   await p.close();
 });

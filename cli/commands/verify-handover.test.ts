@@ -40,7 +40,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.once('listening', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = mkdtempSync(join(tmpdir(), 'saksi-handover-'));
-});
+}, 180_000); // the whole platform starts in well under a minute, but not on a loaded machine
 
 afterAll(async () => {
   await new Promise((r) => server.close(r));
