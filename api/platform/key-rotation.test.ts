@@ -4,6 +4,7 @@
 // over in a checkpoint signed by the old key and the new.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RotatingKeyService } from '../../keys/index.ts';
+import { Sequencer } from '../../ledger/index.ts';
 import { openCheckpoint, openNote, parseVerifierKey } from '../../ledger/verifier/index.ts';
 import { type PlatformApp, platformApp } from '../../test/platform-app.ts';
 
@@ -114,6 +115,21 @@ describe('retiring token-key versions', () => {
 });
 
 describe('rotating the log key', () => {
+  it('is refused (503, nothing rotated) on a node that does not sign checkpoints', async () => {
+    // A `serve --workers` sibling: its sequencer waits for the lock another node holds.
+    const leader = p.rt.sequencer;
+    p.rt.sequencer = new Sequencer(p.fresh.db, p.rt.logSigner, { origin: p.rt.config.origin });
+    try {
+      const before = await keys().versions('log');
+      const r = await post('/v1/keys/rotate', await p.token('ADMIN'), { label: 'log' });
+      expect(r.status).toBe(503);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('NOT_SEQUENCER');
+      expect(await keys().versions('log')).toEqual(before);
+    } finally {
+      p.rt.sequencer = leader;
+    }
+  });
+
   it('hands over in a checkpoint signed by both keys, announced and kept in the log', async () => {
     const oldKey = p.rt.verifierKey;
     const r = await post('/v1/keys/rotate', await p.token('ADMIN'), { label: 'log' });
