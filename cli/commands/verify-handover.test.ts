@@ -148,6 +148,23 @@ describe('saksi verify --state follows a log-key hand-over', () => {
     expect((await verify('--key', newKey)).code).toBe(0);
   });
 
+  it('follows two hand-overs made between two runs, in order', async () => {
+    const first = p.rt.verifierKey;
+    expect((await verify('--state', state('twice.json'), '--key', first)).code).toBe(0);
+    const second = await rotateLogKey();
+    await grow(second);
+    const third = await rotateLogKey();
+    await grow(third);
+    const r = await verify('--state', state('twice.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/hand-over /g)).toHaveLength(2);
+    expect(r.stdout.indexOf(`→  ${second}`)).toBeLessThan(r.stdout.indexOf(`→  ${third}`));
+    expect(saved('twice.json')).toMatchObject({
+      verifierKey: third,
+      previousKeys: [first, second],
+    });
+  });
+
   it('refuses a checkpoint signed only by a key the log never handed over to', async () => {
     const key = p.rt.verifierKey;
     expect((await verify('--state', state('forged.json'), '--key', key)).code).toBe(0);
