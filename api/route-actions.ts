@@ -39,6 +39,7 @@ export const ROUTE_ACTIONS = {
   'GET /v1/results/{contest}/proof/{tps}': 'results.read',
   'GET /v1/results/{contest}/export.csv': 'results.read',
   'POST /v1/keys/rotate': 'key.rotate',
+  'POST /v1/keys/retire': 'key.retire',
 } as const satisfies Record<string, ActionName>;
 
 const LOG =

@@ -3,6 +3,7 @@
  * this. The file format and sealing helpers stay inside the folder.
  */
 export {
+  checkRetirement,
   DATA_KEY_LABEL,
   isKeyLabel,
   KEY_LABELS,
@@ -10,6 +11,7 @@ export {
   type KeyErrorCode,
   type KeyLabel,
   type KeyService,
+  type KeyVersions,
   type PublicKeyInfo,
   type RotatingKeyService,
   type VersionedSigner,

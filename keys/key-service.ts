@@ -56,12 +56,68 @@ export interface KeyService {
   describe(): string;
 }
 
-/** A key service whose signing keys can be rotated (both backends support it). */
+/**
+ * Where a signing key's versions stand. Versions 1…`retiredThrough` are retired:
+ * they verify nothing and sign nothing; `current` signs. Retirement is a
+ * watermark, as Vault Transit's `min_decryption_version` is: a compromise of one
+ * version rarely spares the ones before it, and one number is a state both
+ * backends store the same way (docs/keys.md).
+ */
+export interface KeyVersions {
+  label: KeyLabel;
+  /** The version that signs now. */
+  current: number;
+  /** Every version up to and including this one is retired; 0 when none is. */
+  retiredThrough: number;
+}
+
+/** A key service whose signing keys can be rotated and retired (both backends support it). */
 export interface RotatingKeyService extends KeyService {
   /** Adds a new version of `label` and makes it current; old versions stay listed. */
   rotate(label: KeyLabel): Promise<PublicKeyInfo>;
-  /** Every version of `label`, oldest first. */
+  /**
+   * Every version of `label` that still verifies, oldest first: retired versions
+   * are not listed. Read from the key store itself (the keystore file, Vault), so
+   * a retirement made by another process is seen here too.
+   */
   publicKeys(label: KeyLabel): Promise<PublicKeyInfo[]>;
+  /** The current version and the retirement watermark of `label`, read as publicKeys() is. */
+  versions(label: KeyLabel): Promise<KeyVersions>;
+  /**
+   * Retires every version of `label` up to and including `version`. Refused, with
+   * nothing changed: the current version (KEY_VERSION_CURRENT: rotate first), a
+   * version that does not exist (UNKNOWN_KEY_VERSION), one already retired
+   * (KEY_VERSION_RETIRED).
+   */
+  retire(label: KeyLabel, version: number): Promise<KeyVersions>;
+}
+
+/**
+ * Checks a retirement request against the key's state; the one rule both backends
+ * apply before they change anything.
+ */
+export function checkRetirement(state: KeyVersions, version: unknown): asserts version is number {
+  const { label, current, retiredThrough } = state;
+  if (
+    typeof version !== 'number' ||
+    !Number.isSafeInteger(version) ||
+    version < 1 ||
+    version > current
+  )
+    throw new KeyError(
+      'UNKNOWN_KEY_VERSION',
+      `${label} has no version ${JSON.stringify(version)}; its versions are 1 to ${current}`,
+    );
+  if (version === current)
+    throw new KeyError(
+      'KEY_VERSION_CURRENT',
+      `${label} v${version} is the current version and cannot be retired: rotate first, then retire v${version}`,
+    );
+  if (version <= retiredThrough)
+    throw new KeyError(
+      'KEY_VERSION_RETIRED',
+      `${label} v${version} is already retired (every version through v${retiredThrough} is)`,
+    );
 }
 
 export type KeyErrorCode =
@@ -80,6 +136,12 @@ export type KeyErrorCode =
   /** The file system refused a read or write. */
   | 'KEYSTORE_IO'
   | 'UNKNOWN_KEY_LABEL'
+  /** A retirement named a version the key does not have. */
+  | 'UNKNOWN_KEY_VERSION'
+  /** A retirement named the version that signs now. */
+  | 'KEY_VERSION_CURRENT'
+  /** A retirement named a version that is retired already. */
+  | 'KEY_VERSION_RETIRED'
   | 'INVALID_KEY_NAME'
   | 'INVALID_DATA_KEY_LABEL';
 

@@ -28,6 +28,8 @@ export interface SigningRecord {
   createdAt: string;
   /** The PKCS#8 private key, sealed. */
   sealed: Sealed;
+  /** RFC 3339 UTC time the version was retired; absent while it may verify. */
+  retiredAt?: string;
 }
 
 export interface DataRecord {
@@ -84,9 +86,15 @@ export function parseKeystore(text: string, path: string): KeystoreDoc {
     const where = `signing.${label}`;
     if (!LABEL.test(label)) bad(`invalid signing label ${JSON.stringify(label)}`);
     if (!Array.isArray(versions) || versions.length === 0) bad(`${where} must list versions`);
-    const list = (versions as unknown[]).map((v, i) => {
+    const list = (versions as unknown[]).map((v, i): SigningRecord => {
       const r = record(v, `${where}[${i}]`, bad);
-      exactKeys(r, ['version', 'publicKey', 'createdAt', 'sealed'], `${where}[${i}]`, bad);
+      const optional = 'retiredAt' in r ? ['retiredAt'] : [];
+      exactKeys(
+        r,
+        ['version', 'publicKey', 'createdAt', 'sealed', ...optional],
+        `${where}[${i}]`,
+        bad,
+      );
       // Versions count 1, 2, 3… with no gaps: a missing one means an edited file.
       if (r.version !== i + 1) bad(`${where}[${i}] must be version ${i + 1}`);
       base64(r.publicKey, 32, `${where}[${i}].publicKey`, bad);
@@ -95,8 +103,17 @@ export function parseKeystore(text: string, path: string): KeystoreDoc {
         publicKey: r.publicKey as string,
         createdAt: timestamp(r.createdAt, `${where}[${i}].createdAt`, bad),
         sealed: sealed(r.sealed, `${where}[${i}].sealed`, bad),
+        ...(optional.length
+          ? { retiredAt: timestamp(r.retiredAt, `${where}[${i}].retiredAt`, bad) }
+          : {}),
       };
     });
+    // Retirement is a watermark (key-service.ts KeyVersions): the retired versions
+    // are the oldest ones, and the current (last) version is never among them.
+    const retired = list.filter((r) => r.retiredAt !== undefined).length;
+    if (list.slice(0, retired).some((r) => r.retiredAt === undefined))
+      bad(`${where}: only the oldest versions can be retired`);
+    if (retired === list.length) bad(`${where}: the current version is retired`);
     signing.set(label, list);
   }
   const data = new Map<string, DataRecord>();

@@ -227,6 +227,67 @@ describe('rotation', () => {
     expect((await reopened.signer('log', 'log')).version).toBe(2);
   });
 
+  it('retires old versions: unlisted, on disk, seen by another process; the rest refused with nothing changed', async () => {
+    const ks = await openLocalKeystore({ dir });
+    const other = await openLocalKeystore({ dir });
+    const v1 = await ks.signer('token', 't');
+    await ks.rotate('token');
+    await ks.rotate('token');
+    expect(await other.versions('token')).toEqual({
+      label: 'token',
+      current: 3,
+      retiredThrough: 0,
+    });
+    const text = await readFile(keystorePath(), 'utf8');
+    await expectKeyError(ks.retire('token', 3), 'KEY_VERSION_CURRENT', /rotate first/);
+    await expectKeyError(ks.retire('token', 4), 'UNKNOWN_KEY_VERSION');
+    await expectKeyError(ks.retire('token', 0), 'UNKNOWN_KEY_VERSION');
+    await expectKeyError(ks.retire('token', 1.5), 'UNKNOWN_KEY_VERSION');
+    expect(await readFile(keystorePath(), 'utf8')).toBe(text);
+
+    expect(await ks.retire('token', 2)).toEqual({ label: 'token', current: 3, retiredThrough: 2 });
+    await expectKeyError(ks.retire('token', 1), 'KEY_VERSION_RETIRED', /through v2/);
+    // The watermark: v1 and v2 retired, v3 verifies; another process sees it at once.
+    expect((await ks.publicKeys('token')).map((k) => k.version)).toEqual([3]);
+    const seen = await other.publicKeys('token');
+    expect(seen.map((k) => k.version)).toEqual([3]);
+    expect(seen[0]!.publicKey).not.toEqual(v1.publicKey);
+    expect((await other.versions('token')).retiredThrough).toBe(2);
+    expect((await other.signer('token', 't')).version).toBe(3);
+    // Other labels are untouched; the file keeps it across a restart.
+    expect((await ks.publicKeys('log')).map((k) => k.version)).toEqual([1]);
+    const doc = JSON.parse(await readFile(keystorePath(), 'utf8'));
+    expect(doc.signing.token.map((r: { retiredAt?: string }) => typeof r.retiredAt)).toEqual([
+      'string',
+      'string',
+      'undefined',
+    ]);
+    expect((await (await openLocalKeystore({ dir })).versions('token')).retiredThrough).toBe(2);
+  });
+
+  it('refuses a keystore file whose retirements are not a watermark', async () => {
+    const ks = await openLocalKeystore({ dir });
+    await ks.rotate('token');
+    const good = await readFile(keystorePath(), 'utf8');
+    const edited = async (retired: boolean[]) => {
+      const doc = JSON.parse(good);
+      doc.signing.token.forEach((r: { retiredAt?: string }, i: number) => {
+        if (retired[i]) r.retiredAt = '2026-01-01T00:00:00.000Z';
+      });
+      await writeFile(keystorePath(), JSON.stringify(doc), { mode: 0o600 });
+    };
+    await edited([true, true]);
+    await expectKeyError(
+      openLocalKeystore({ dir }),
+      'KEYSTORE_CORRUPT',
+      /current version is retired/,
+    );
+    await edited([false, true]);
+    await expectKeyError(openLocalKeystore({ dir }), 'KEYSTORE_CORRUPT', /only the oldest/);
+    await edited([true, false]);
+    expect((await (await openLocalKeystore({ dir })).versions('token')).retiredThrough).toBe(1);
+  });
+
   it('does not lose a rotation made by another process', async () => {
     const a = await openLocalKeystore({ dir });
     const b = await openLocalKeystore({ dir });

@@ -28,10 +28,12 @@ import { dirname, join, resolve } from 'node:path';
 import {
   checkKeyName,
   checkLabel,
+  checkRetirement,
   DATA_KEY_LABEL,
   KEY_LABELS,
   KeyError,
   type KeyLabel,
+  type KeyVersions,
   type PublicKeyInfo,
   type RotatingKeyService,
   type VersionedSigner,
@@ -76,6 +78,8 @@ interface SigningKey {
   createdAt: string;
   publicKey: Uint8Array;
   privateKey: KeyObject;
+  /** Retired versions verify nothing and are never handed out to sign. */
+  retired: boolean;
 }
 
 /** Opens the keystore in `dir`, creating it (and the default KEK) on first start. */
@@ -101,7 +105,8 @@ export async function openLocalKeystore(options: LocalKeystoreOptions): Promise<
         });
         return { kek: k, text: Buffer.from(serialized) };
       });
-  return new LocalKeystore(path, kekPath, kek, parseKeystore(text.toString('utf8'), path));
+  const s = text.toString('utf8');
+  return new LocalKeystore(path, kekPath, kek, parseKeystore(s, path), s);
 }
 
 export class LocalKeystore implements RotatingKeyService {
@@ -112,13 +117,18 @@ export class LocalKeystore implements RotatingKeyService {
   #data = new Map<string, Buffer>();
   /** Serialises this process's mutations; the lock file serialises processes. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** The file text last loaded: publicKeys() reloads only when the file changed. */
+  #loaded: string;
+  /** The version of the newest signer handed out per label: what health() checks. */
+  readonly #inUse = new Map<string, number>();
 
   /** Use openLocalKeystore, which finds, creates and checks the files. */
-  constructor(path: string, kekPath: string, kek: KeyObject, doc: KeystoreDoc) {
+  constructor(path: string, kekPath: string, kek: KeyObject, doc: KeystoreDoc, text = '') {
     this.#path = path;
     this.#kekPath = kekPath;
     this.#kek = kek;
     this.#load(doc);
+    this.#loaded = text;
   }
 
   describe(): string {
@@ -136,7 +146,9 @@ export class LocalKeystore implements RotatingKeyService {
       });
       versions = this.#signing.get(label)!;
     }
-    return makeSigner(label, name, versions.at(-1)!);
+    const current = versions.at(-1)!;
+    this.#inUse.set(label, Math.max(this.#inUse.get(label) ?? 0, current.version));
+    return makeSigner(label, name, current);
   }
 
   async dataKey(label: string): Promise<Uint8Array> {
@@ -165,7 +177,34 @@ export class LocalKeystore implements RotatingKeyService {
 
   async publicKeys(label: KeyLabel): Promise<PublicKeyInfo[]> {
     checkLabel(label);
-    return (this.#signing.get(label) ?? []).map(publicInfo);
+    await this.#refresh();
+    return (this.#signing.get(label) ?? []).filter((k) => !k.retired).map(publicInfo);
+  }
+
+  async versions(label: KeyLabel): Promise<KeyVersions> {
+    checkLabel(label);
+    await this.#refresh();
+    return versionsOf(label, this.#signing.get(label) ?? []);
+  }
+
+  async retire(label: KeyLabel, version: number): Promise<KeyVersions> {
+    checkLabel(label);
+    await this.#mutate((doc) => {
+      // Checked against the file as re-read under the lock, so two processes
+      // retiring at once cannot both pass on stale state.
+      const records = doc.signing.get(label) ?? [];
+      checkRetirement(
+        {
+          label,
+          current: records.length,
+          retiredThrough: records.filter((r) => r.retiredAt !== undefined).length,
+        },
+        version,
+      );
+      const at = new Date().toISOString();
+      for (const r of records.slice(0, version)) r.retiredAt ??= at;
+    });
+    return versionsOf(label, this.#signing.get(label)!);
   }
 
   /**
@@ -186,7 +225,8 @@ export class LocalKeystore implements RotatingKeyService {
       const probe = randomBytes(32);
       const parts: string[] = [];
       for (const [label, versions] of this.#signing) {
-        const key = versions.at(-1)!;
+        const inUse = this.#inUse.get(label);
+        const key = versions.find((k) => k.version === inUse) ?? versions.at(-1)!;
         const onDisk = doc.signing.get(label)?.at(-1);
         if (onDisk?.publicKey !== Buffer.from(key.publicKey).toString('base64')) {
           return {
@@ -246,7 +286,13 @@ export class LocalKeystore implements RotatingKeyService {
           ) {
             throw tampered(this.#path, `signing key ${label} v${r.version}`);
           }
-          return { version: r.version, createdAt: r.createdAt, publicKey, privateKey };
+          return {
+            version: r.version,
+            createdAt: r.createdAt,
+            publicKey,
+            privateKey,
+            retired: r.retiredAt !== undefined,
+          };
         }),
       );
     }
@@ -259,6 +305,21 @@ export class LocalKeystore implements RotatingKeyService {
     for (const old of this.#data.values()) old.fill(0);
     this.#signing = signing;
     this.#data = data;
+  }
+
+  /**
+   * Reloads the file if another process changed it (a rotation or a retirement
+   * made by `saksi serve --workers` siblings or by `saksi ledger append`). The
+   * write is an atomic rename, so the text read is one whole version of it.
+   */
+  async #refresh(): Promise<void> {
+    const text = await readPrivateFile(this.#path, 'keystore', MAX_KEYSTORE_BYTES);
+    if (text === null)
+      throw new KeyError('KEYSTORE_CORRUPT', `keystore ${this.#path} has disappeared`);
+    const s = text.toString('utf8');
+    if (s === this.#loaded) return;
+    this.#load(parseKeystore(s, this.#path));
+    this.#loaded = s;
   }
 
   /**
@@ -275,12 +336,14 @@ export class LocalKeystore implements RotatingKeyService {
         const doc = parseKeystore(text.toString('utf8'), this.#path);
         checkKek(doc, this.#kek, this.#path);
         change(doc);
+        const serialized = serializeKeystore(doc);
         try {
-          await writePrivateFileAtomic(this.#path, serializeKeystore(doc));
+          await writePrivateFileAtomic(this.#path, serialized);
         } catch (e) {
           throw asKeyError(e, `cannot write keystore ${this.#path}`);
         }
         this.#load(doc);
+        this.#loaded = serialized;
       });
     };
     const next = this.#queue.then(run, run);
@@ -370,6 +433,10 @@ function makeSigner(label: KeyLabel, name: string, key: SigningKey): VersionedSi
       return new Uint8Array(cryptoSign(null, message, privateKey));
     },
   });
+}
+
+function versionsOf(label: KeyLabel, keys: readonly SigningKey[]): KeyVersions {
+  return { label, current: keys.length, retiredThrough: keys.filter((k) => k.retired).length };
 }
 
 function publicInfo(k: SigningKey): PublicKeyInfo {

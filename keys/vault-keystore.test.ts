@@ -233,6 +233,68 @@ function contractTests(target: () => Target) {
     });
   });
 
+  it('retires old versions through min_decryption_version: Vault verifies and signs nothing with them', async () => {
+    const t = target();
+    const ks = await open();
+    const v1 = await ks.signer('token', 't');
+    const msg = new Uint8Array([7, 7, 7]);
+    const oldSig = await v1.sign(msg);
+    await ks.rotate('token');
+    await ks.rotate('token');
+    const name = `${prefix}token`;
+    const before = await raw(t.addr, t.rootToken, 'GET', `transit/keys/${name}`);
+    // Refused before anything is sent: the current version, one that does not exist.
+    await expect(ks.retire('token', 3)).rejects.toMatchObject({ code: 'KEY_VERSION_CURRENT' });
+    await expect(ks.retire('token', 9)).rejects.toMatchObject({ code: 'UNKNOWN_KEY_VERSION' });
+    expect((await raw(t.addr, t.rootToken, 'GET', `transit/keys/${name}`)).json.data).toEqual(
+      before.json.data,
+    );
+
+    expect(await ks.retire('token', 2)).toEqual({ label: 'token', current: 3, retiredThrough: 2 });
+    await expect(ks.retire('token', 1)).rejects.toMatchObject({ code: 'KEY_VERSION_RETIRED' });
+    expect((await ks.publicKeys('token')).map((k) => k.version)).toEqual([3]);
+    expect(await (await open()).versions('token')).toEqual({
+      label: 'token',
+      current: 3,
+      retiredThrough: 2,
+    });
+    const { json } = await raw(t.addr, t.rootToken, 'GET', `transit/keys/${name}`);
+    expect(json.data).toMatchObject({ min_decryption_version: 3, min_encryption_version: 3 });
+    expect(Object.keys((json.data as { keys: object }).keys)).toEqual(['3']);
+    // Vault itself refuses the retired versions: verify is a 400, signing too.
+    const verified = await raw(t.addr, t.rootToken, 'POST', `transit/verify/${name}`, {
+      input: Buffer.from(msg).toString('base64'),
+      signature: `vault:v1:${Buffer.from(oldSig).toString('base64')}`,
+    });
+    expect(verified.status).toBe(400);
+    expect(verified.json.errors).toEqual([
+      'ciphertext or signature version is disallowed by policy (too old)',
+    ]);
+    await expect(v1.sign(msg)).rejects.toBeInstanceOf(VaultError);
+    expect((await ks.signer('token', 't')).version).toBe(3);
+  });
+
+  it('Transit key config refuses min_encryption below min_decryption and changes nothing', async () => {
+    const t = target();
+    const ks = await open();
+    await ks.signer('token', 't');
+    await ks.rotate('token');
+    const name = `${prefix}token`;
+    const r = await raw(t.addr, t.rootToken, 'POST', `transit/keys/${name}/config`, {
+      min_decryption_version: 2,
+      min_encryption_version: 1,
+    });
+    expect(r.status).toBe(400);
+    expect(String((r.json.errors as string[])[0])).toMatch(
+      /min encryption version of 1 must be greater than or equal to min decryption version of 2/,
+    );
+    const tooFar = await raw(t.addr, t.rootToken, 'POST', `transit/keys/${name}/config`, {
+      min_decryption_version: 5,
+    });
+    expect(tooFar.status).toBe(400);
+    expect(await ks.versions('token')).toEqual({ label: 'token', current: 2, retiredThrough: 0 });
+  });
+
   it('data keys are 32 bytes, distinct per label, stable across reopening, and copies', async () => {
     const a = await open();
     const salts = await a.dataKey('salts');
@@ -458,6 +520,41 @@ describe('Vault Transit backend against the Vault HTTP API contract double', () 
         ok: true,
         detail: expect.stringMatching(/AppRole token valid .*signing token v1, log v\d+/),
       });
+    });
+
+    it('the saksi-api policy retires token-key versions and can change nothing else in a config', async () => {
+      const ks = await open({ approle: await role('retirer', ['saksi-api']), createKeys: false });
+      const operator = await open({ keyPrefix: 'saksi-' }); // saksi-key-admin rotates
+      await operator.rotate('token');
+      const { current } = await ks.versions('token');
+      expect(await ks.retire('token', current - 1)).toMatchObject({ retiredThrough: current - 1 });
+      expect((await ks.signer('token', 'saksi-token')).version).toBe(current);
+      // allowed_parameters: the watermarks only, and only on the token key.
+      const { token } = await (async () => {
+        const r = await fetch(`${double.url}/v1/auth/approle/login`, {
+          method: 'POST',
+          body: JSON.stringify({
+            role_id: (await role('raw', ['saksi-api'])).roleId,
+            secret_id: (await readFile(join(tmp, 'raw.secret-id'), 'utf8')).trim(),
+          }),
+        });
+        return {
+          token: ((await r.json()) as { auth: { client_token: string } }).auth.client_token,
+        };
+      })();
+      for (const [path, body] of [
+        ['transit/keys/saksi-token/config', { exportable: true }],
+        ['transit/keys/saksi-token/config', { min_decryption_version: 1, deletion_allowed: true }],
+        ['transit/keys/saksi-log/config', { min_decryption_version: 1 }],
+      ] as const) {
+        const r = await raw(double.url, token, 'POST', path, body);
+        expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(403);
+      }
+      const { json } = await raw(double.url, double.rootToken, 'GET', 'transit/keys/saksi-token');
+      expect(json.data).toMatchObject({ exportable: false, deletion_allowed: false });
+      await operator.rotate('log');
+      const log = await ks.versions('log');
+      await vaultError(ks.retire('log', log.current - 1), 'VAULT_PERMISSION_DENIED');
     });
 
     it('the saksi-sequencer policy signs with the log key and nothing else', async () => {

@@ -36,9 +36,11 @@ import { readFile } from 'node:fs/promises';
 import {
   checkKeyName,
   checkLabel,
+  checkRetirement,
   DATA_KEY_LABEL,
   KeyError,
   type KeyLabel,
+  type KeyVersions,
   type PublicKeyInfo,
   type RotatingKeyService,
   type VersionedSigner,
@@ -139,11 +141,25 @@ interface KeyState {
   exportable: boolean;
   plaintextBackup: boolean;
   derived: boolean;
+  /** Versions below it are refused for verification (and archived: not listed). */
+  minDecryption: number;
+  /** Versions below it are refused for signing; 0 = any version up to the latest. */
+  minEncryption: number;
   /** ed25519 only: version → public key and creation time. */
   versions: Map<number, { publicKey: Uint8Array; createdAt: string }>;
 }
 
 type Checked = ReturnType<typeof checkOptions>;
+
+const NO_KEY: Omit<KeyState, 'versions'> = {
+  type: 'ed25519',
+  latest: 0,
+  minDecryption: 1,
+  minEncryption: 0,
+  exportable: false,
+  plaintextBackup: false,
+  derived: false,
+};
 
 export class VaultKeyService implements RotatingKeyService {
   readonly #http: VaultHttp;
@@ -250,7 +266,49 @@ export class VaultKeyService implements RotatingKeyService {
     const state = await this.#read(this.#prefix + label);
     if (!state) return [];
     checkSigningKey(this.#prefix + label, state, false);
-    return [...state.versions.keys()].sort((a, b) => a - b).map((v) => info(state, v));
+    return [...state.versions.keys()]
+      .filter((v) => v >= state.minDecryption)
+      .sort((a, b) => a - b)
+      .map((v) => info(state, v));
+  }
+
+  async versions(label: KeyLabel): Promise<KeyVersions> {
+    checkLabel(label);
+    return versionsOf(label, await this.#readSigningKey(this.#prefix + label));
+  }
+
+  /**
+   * Retirement is Transit's own: `POST transit/keys/:name/config` with
+   * `min_decryption_version` = version + 1 (Vault then refuses to verify with the
+   * older versions and stops listing them) and `min_encryption_version` raised to
+   * match (Vault refuses to sign with them). Needs `update` on that path
+   * (infra/vault/RUNBOOK.md §4).
+   */
+  async retire(label: KeyLabel, version: number): Promise<KeyVersions> {
+    checkLabel(label);
+    const keyName = this.#prefix + label;
+    const before = await this.#readSigningKey(keyName);
+    checkRetirement(versionsOf(label, before), version);
+    await this.#token.use((t) =>
+      this.#http.write(
+        `${this.#mount}/keys/${keyName}/config`,
+        {
+          min_decryption_version: version + 1,
+          // Vault requires min_encryption ≥ min_decryption; never lower it.
+          min_encryption_version: Math.max(before.minEncryption, version + 1),
+        },
+        t,
+        `the retirement of ${keyName} v${version}`,
+      ),
+    );
+    const after = await this.#read(keyName);
+    if (!after) throw new VaultError('VAULT_BAD_RESPONSE', `${keyName} vanished after retirement`);
+    if (after.minDecryption !== version + 1)
+      throw new VaultError(
+        'VAULT_BAD_RESPONSE',
+        `${keyName} has min_decryption_version ${after.minDecryption} after it was set to ${version + 1}`,
+      );
+    return versionsOf(label, after);
   }
 
   /**
@@ -396,6 +454,14 @@ export class VaultKeyService implements RotatingKeyService {
     return pending;
   }
 
+  /** A signing key's state; a key that does not exist yet has no versions. */
+  async #readSigningKey(keyName: string): Promise<KeyState> {
+    const state = await this.#read(keyName);
+    if (!state) return { ...NO_KEY, versions: new Map() };
+    checkSigningKey(keyName, state, false);
+    return state;
+  }
+
   /** GET transit/keys/:name, validated; undefined if Vault has no such key. */
   async #read(keyName: string): Promise<KeyState | undefined> {
     const body = await this.#token.use((t) =>
@@ -450,9 +516,27 @@ function parseKey(keyName: string, data: unknown): KeyState {
       });
     }
   }
+  const minDecryption = d.min_decryption_version ?? 1;
+  const minEncryption = d.min_encryption_version ?? 0;
+  if (
+    typeof minDecryption !== 'number' ||
+    !Number.isSafeInteger(minDecryption) ||
+    minDecryption < 1 ||
+    minDecryption > latest
+  )
+    throw bad('bad min_decryption_version');
+  if (
+    typeof minEncryption !== 'number' ||
+    !Number.isSafeInteger(minEncryption) ||
+    minEncryption < 0 ||
+    minEncryption > latest
+  )
+    throw bad('bad min_encryption_version');
   return {
     type: d.type,
     latest,
+    minDecryption,
+    minEncryption,
     exportable: d.exportable === true,
     plaintextBackup: d.allow_plaintext_backup === true,
     derived: d.derived === true,
@@ -491,6 +575,10 @@ function checkDataKey(keyName: string, s: KeyState): void {
   if (s.type !== 'aes256-gcm96') throw invalid(`is ${s.type}, not aes256-gcm96`);
   if (s.exportable || s.plaintextBackup)
     throw invalid('is exportable or allows plaintext backup, so the data keys could leave Vault');
+}
+
+function versionsOf(label: KeyLabel, s: KeyState): KeyVersions {
+  return { label, current: s.latest, retiredThrough: s.minDecryption - 1 };
 }
 
 function info(s: KeyState, version: number): PublicKeyInfo {

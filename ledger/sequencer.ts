@@ -102,13 +102,20 @@ export class Sequencer {
   private readonly intervalMs: number;
   private readonly lockKey: number;
 
+  /**
+   * The keys that sign each checkpoint, in order: one, or two during a log-key
+   * hand-over (the outgoing key first). C2SP signed-note: a note may carry
+   * several signatures, and a verifier ignores those by keys it does not know.
+   */
+  private signers: NoteSigner[];
+
   constructor(
     private readonly db: Db,
-    private signer: NoteSigner,
+    signer: NoteSigner,
     private readonly opts: SequencerOptions,
   ) {
-    if (signer.name !== opts.origin)
-      throw new Error(`log key name ${signer.name} must equal the origin ${opts.origin}`);
+    this.checkName(signer);
+    this.signers = [signer];
     this.batchSize = opts.batchSize ?? 4096;
     this.intervalMs = opts.intervalMs ?? 100;
     this.lockKey = opts.lockKey ?? DEFAULT_LOCK;
@@ -118,15 +125,45 @@ export class Sequencer {
     return this.edge.size;
   }
 
-  /**
-   * Signs every later checkpoint with `signer` (a rotated log key). The caller
-   * first has the new key announced in the log under the old one, so a verifier
-   * can follow the rotation from signed history (api/platform/key-rotation.ts).
-   */
+  /** Whether this sequencer holds the lock, i.e. signs this log's checkpoints. */
+  get leading(): boolean {
+    return this.session !== null;
+  }
+
+  /** Whether a log-key hand-over is under way (checkpoints carry two signatures). */
+  get handingOver(): boolean {
+    return this.signers.length === 2;
+  }
+
+  /** Signs every later checkpoint with `signer` alone. */
   setSigner(signer: NoteSigner): void {
+    this.checkName(signer);
+    this.signers = [signer];
+  }
+
+  /**
+   * Starts a log-key hand-over (docs/keys.md): every checkpoint from now on is
+   * signed by the current key AND by `next`, until endHandOver(). The caller
+   * announces `next` in the log meanwhile, so the checkpoint that covers the
+   * announcement carries the old key's signature (a verifier pinned to it can
+   * follow) and the new key's (a verifier that already has it can too).
+   */
+  beginHandOver(next: NoteSigner): void {
+    this.checkName(next);
+    if (this.signers.length !== 1) throw new Error('a log-key hand-over is already under way');
+    this.signers = [this.signers[0]!, next];
+  }
+
+  /** Ends a hand-over: later checkpoints are signed by the new key alone. */
+  endHandOver(): void {
+    if (this.signers.length !== 2) throw new Error('no log-key hand-over is under way');
+    this.signers = [this.signers[1]!];
+  }
+
+  private checkName(signer: NoteSigner): void {
+    // tlog-checkpoint: the log's key name is its origin, for every key it signs with.
     if (signer.name !== this.opts.origin)
       throw new Error(`log key name ${signer.name} must equal the origin ${this.opts.origin}`);
-    this.signer = signer;
   }
 
   /**
@@ -302,7 +339,7 @@ export class Sequencer {
       size: edge.size,
       rootHash: root,
     });
-    const note = await signNote(body, [this.signer]);
+    const note = await signNote(body, this.signers);
     await tx.query(
       'INSERT INTO ledger_checkpoints (size, prev_size, root, note, cursor_tx, cursor_id) VALUES ($1, $2, $3, $4, $5::xid8, $6)',
       [edge.size, prevSize, root, note, cursor.tx, cursor.id],

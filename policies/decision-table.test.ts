@@ -21,7 +21,7 @@ import {
 } from './model.ts';
 
 const DIR = join(import.meta.dirname, 'decisions');
-const LOG_WIDE: readonly ActionName[] = ['key.rotate'];
+const LOG_WIDE: readonly ActionName[] = ['key.rotate', 'key.retire'];
 
 interface Row {
   role: string;

@@ -31,6 +31,7 @@ export const ACTIONS = [
   'device.enroll',
   'officer.manage',
   'key.rotate',
+  'key.retire',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 

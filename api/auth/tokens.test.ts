@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, importJWK, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalKeystore, openLocalKeystore } from '../../keys/index.ts';
+import { type LocalKeystore, openLocalKeystore, openVaultKeyService } from '../../keys/index.ts';
+import { startVaultTransitDouble } from '../../keys/testing/vault-transit-double.ts';
 import { keyId, signJwt, type TokenSigner } from './jwt.ts';
 import { type TokenConfig, TokenService } from './tokens.ts';
 
@@ -278,5 +279,87 @@ describe('key rotation', () => {
     expect(await verifier.verify(token)).toEqual({ ok: false, failure: 'unknown_key' });
     clock.t += 5_000;
     expect((await verifier.verify(token)).ok).toBe(true);
+  });
+
+  it('refuses tokens of a retired version: at once after refreshKeys(), within 10 s on another node', async () => {
+    const old = await tokens.issue(KPPS);
+    // Another process: its own keystore instance over the same file, its own cache.
+    const elsewhere = new TokenService(await openLocalKeystore({ dir }), CONFIG, {
+      now: () => clock.t,
+    });
+    expect((await tokens.verify(old.token)).ok).toBe(true); // now cached here
+    expect((await elsewhere.verify(old.token)).ok).toBe(true);
+    await keys.rotate('token');
+    const current = await tokens.issue(KPPS);
+    expect(await keys.retire('token', 1)).toMatchObject({ retiredThrough: 1 });
+    await tokens.refreshKeys();
+    expect(await tokens.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect((await tokens.verify(current.token)).ok).toBe(true);
+    // The other node still accepts it until its key list is 10 s old, then never again.
+    clock.t += 5_000;
+    expect((await elsewhere.verify(old.token)).ok).toBe(true);
+    clock.t += 5_000;
+    expect(await elsewhere.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+    expect((await elsewhere.verify(current.token)).ok).toBe(true);
+    // A node started after the retirement never accepts it.
+    const fresh = new TokenService(await openLocalKeystore({ dir }), CONFIG, {
+      now: () => clock.t,
+    });
+    expect(await fresh.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+  });
+});
+
+describe('key-service outages', () => {
+  it('keeps accepting known keys when a periodic re-read fails; an unknown key is then an error, not a 401', async () => {
+    let down = false;
+    const flaky = {
+      signer: (label: 'token', name: string) =>
+        down ? Promise.reject(new Error('key service down')) : keys.signer(label, name),
+      publicKeys: (label: 'token') =>
+        down ? Promise.reject(new Error('key service down')) : keys.publicKeys(label),
+      dataKey: (label: string) => keys.dataKey(label),
+      health: () => keys.health(),
+      describe: () => 'flaky',
+    };
+    const verifier = new TokenService(flaky as never, CONFIG, { now: () => clock.t });
+    const { token } = await tokens.issue(KPPS);
+    expect((await verifier.verify(token)).ok).toBe(true);
+    down = true;
+    clock.t += 10_000;
+    expect((await verifier.verify(token)).ok).toBe(true);
+    await keys.rotate('token');
+    const unknown = await new TokenService(keys, CONFIG, { now: () => clock.t }).issue(KPPS);
+    await expect(verifier.verify(unknown.token)).rejects.toThrow(/key service down/);
+    down = false;
+    clock.t += 10_000;
+    expect((await verifier.verify(unknown.token)).ok).toBe(true);
+  });
+});
+
+describe('key retirement with the Vault backend (against the Vault HTTP API contract double)', () => {
+  it('refuses tokens of a version retired in Vault Transit, on every node within 10 s', async () => {
+    const double = await startVaultTransitDouble();
+    const open = () =>
+      openVaultKeyService({ addr: double.url, token: double.rootToken, keyPrefix: 'kr-' });
+    const [a, b] = [await open(), await open()];
+    try {
+      const issuer = new TokenService(a, CONFIG, { now: () => clock.t });
+      const elsewhere = new TokenService(b, CONFIG, { now: () => clock.t });
+      const old = await issuer.issue(KPPS);
+      expect((await elsewhere.verify(old.token)).ok).toBe(true);
+      await a.rotate('token');
+      const current = await issuer.issue(KPPS);
+      await a.retire('token', 1);
+      await issuer.refreshKeys();
+      expect(await issuer.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+      expect((await issuer.verify(current.token)).ok).toBe(true);
+      clock.t += 10_000;
+      expect(await elsewhere.verify(old.token)).toEqual({ ok: false, failure: 'unknown_key' });
+      expect((await elsewhere.verify(current.token)).ok).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await double.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime.ts';
 import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
 import { ledgerCommitter } from '../write/ledgered-write.ts';
 import { recordActivations } from './activation.ts';
+import { keyRetirementRoutes } from './key-retirement.ts';
 import { keyRotationRoutes } from './key-rotation.ts';
 import { createLogger } from './logger.ts';
 import { Metrics } from './metrics.ts';
@@ -103,7 +104,10 @@ export async function openPlatform(
     },
     version: VERSION,
     logger,
-    extraRoutes: [(app) => keyRotationRoutes(app, rt, { authorizer, onDecision })],
+    extraRoutes: [
+      (app) => keyRotationRoutes(app, rt, { authorizer, onDecision }),
+      (app) => keyRetirementRoutes(app, rt, { authorizer, onDecision }, identity.tokens),
+    ],
   };
   return { deps, engine, identity, metrics };
 }

@@ -201,6 +201,12 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     deny: null,
     allow: 'public',
   },
+  // Permitted, then refused by the key service: version 1 is the current one (409).
+  'POST /v1/keys/retire': {
+    request: () => post('/v1/keys/retire', { label: 'token', version: 1 }),
+    deny: { role: 'KPU_RI', area: 'ID' },
+    allow: { role: 'ADMIN', area: 'ID' },
+  },
   // Walked last: it really rotates the token key.
   'POST /v1/keys/rotate': {
     request: () => post('/v1/keys/rotate', { label: 'token' }),

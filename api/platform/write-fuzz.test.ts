@@ -19,6 +19,7 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RotatingKeyService } from '../../keys/index.ts';
 import { verifyLog } from '../../ledger/verifier/index.ts';
 import { type PlatformApp, platformApp, type TestDevice } from '../../test/platform-app.ts';
 import type { Role } from '../auth/principal.ts';
@@ -253,6 +254,29 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
         'satu suara tidak sah',
       ) as JsonObject,
       ok: 201,
+    };
+  },
+  '/v1/keys/retire': async (c) => {
+    const keys = p.rt.keys as RotatingKeyService;
+    await keys.rotate('token');
+    // Retiring a version kills every token it signed, the actors' too: they get
+    // tokens of the new version first (and the retirement request carries one).
+    const stranger = generateKeyPairSync('ed25519').privateKey;
+    for (const [name, o] of Object.entries(c.officers) as [ActorName, Officer][]) {
+      o.token = (await officer(o.role, o.area)).token;
+      expired.set(name, await expiredToken(o));
+      forged.set(name, forgedToken(o, stranger));
+      tampered.set(name, tamperedToken(o));
+    }
+    other = await officer('KPPS', other.area);
+    const { current } = await keys.versions('token');
+    // Any other version is refused: older ones are retired, `current` is in use,
+    // newer ones do not exist.
+    return {
+      actor: 'admin',
+      path: '/v1/keys/retire',
+      body: { label: 'token', version: current - 1 },
+      ok: 200,
     };
   },
   '/v1/keys/rotate': async () => ({

@@ -4,7 +4,9 @@
  * API and checks it with ledger/verifier (the same code a browser runs):
  * the checkpoint's signature, that every entry bundle and hash tile hashes up to
  * the signed root, and, with --state, that the tree saved there is a prefix of
- * the new one (the log only grew). Only then is the new checkpoint saved.
+ * the new one (the log only grew), following a log-key hand-over announced in the
+ * log under the pinned key (ledger/verifier/key-handover.ts). Only then is the
+ * new checkpoint saved.
  *
  * Exit codes: 0 everything holds; 1 verification or network failure (printed);
  * 2 usage error.
@@ -19,6 +21,7 @@ import {
   parseVerifierKey,
   toBase64,
   VerifyError,
+  type VerifyLogResult,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
 import { type Io, parseArgs, str, UsageError } from '../args.ts';
@@ -30,17 +33,27 @@ const USAGE = `usage: saksi verify --log URL/log [--key VKEY] [--state FILE]
                   absent, the key pinned in --state, else fetched from URL/log/key
                   and trusted on first use
   --state FILE    JSON with the last verified checkpoint: the log must be
-                  consistent with it, and it is replaced when verification passes
+                  consistent with it, and it is replaced when verification passes;
+                  a log-key hand-over announced in the log under the pinned key
+                  is followed and the new key pinned (docs/keys.md)
 `;
 
 /** What --state holds between runs. */
 interface VerifyState {
+  /** The pinned log key. */
   verifierKey: string;
   size: number;
   /** Standard base64 of the root at `size`. */
   rootHash: string;
   /** The signed checkpoint note that vouched for (size, rootHash). */
   checkpoint: string;
+  /**
+   * The key that verified `checkpoint`, when it is not the pinned one: a
+   * checkpoint signed by the old key alone that covers a hand-over.
+   */
+  checkpointKey?: string;
+  /** Keys the pin moved away from by hand-overs, oldest first; --key may still name one. */
+  previousKeys?: string[];
 }
 
 /** A response larger than this is refused (the largest entry bundle is ~16 MiB). */
@@ -49,35 +62,21 @@ const REQUEST_TIMEOUT_MS = 60_000;
 
 class CommandFailure extends Error {}
 
+interface Options {
+  log: string;
+  keyArg: string | undefined;
+  statePath: string | undefined;
+}
+
+/**
+ * fetch checkpoint → check signatures → fetch tiles → recompute root →
+ * consistency with state → follow key hand-overs (all in verifyLog, in that
+ * order) → save state.
+ */
 export async function verifyCommand(args: string[], io: Io): Promise<number> {
-  let log: string;
-  let keyArg: string | undefined;
-  let statePath: string | undefined;
+  let options: Options | 'help';
   try {
-    const { flags, positional } = parseArgs(args, {
-      values: ['log', 'key', 'state'],
-      booleans: ['help'],
-    });
-    if (flags.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
-    if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
-    const l = str(flags, 'log');
-    if (!l) throw new UsageError('--log URL/log is required');
-    log = l.replace(/\/+$/, '');
-    let url: URL;
-    try {
-      url = new URL(log);
-    } catch {
-      throw new UsageError(`--log is not a URL: ${l}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new UsageError('--log must be an http:// or https:// URL');
-    if (url.search || url.hash) throw new UsageError('--log must not have a query or fragment');
-    keyArg = str(flags, 'key');
-    statePath = str(flags, 'state');
-    if (keyArg !== undefined) parseKey(keyArg, '--key');
+    options = parseOptions(args);
   } catch (e) {
     if (
       e instanceof UsageError ||
@@ -88,43 +87,24 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
     }
     throw e;
   }
-
+  if (options === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const { log, statePath } = options;
   const started = performance.now();
   try {
     const state = statePath ? await readState(statePath) : undefined;
-    const verifier = await chooseKey(log, keyArg, state, statePath, io);
+    const verifier = await chooseKey(options, state, io);
     const previous = state && { size: state.size, rootHash: fromBase64(state.rootHash) };
-
     const result = await verifyLog({
       fetch: (path) => httpGet(`${log}/${path}`),
       verifierKey: verifier,
       previous,
     });
-
-    const seconds = (performance.now() - started) / 1000;
-    const lines = [
-      `OK: log ${result.origin} verified`,
-      `  size       ${result.size}`,
-      `  root       ${toBase64(result.rootHash)}`,
-      `  entries    ${result.entries}, each hashed into the level-0 tiles`,
-      `  key        ${verifier.verifierKey}`,
-    ];
-    if (previous)
-      lines.push(
-        previous.size === result.size
-          ? `  growth     none: same size and root as saved in ${statePath}`
-          : `  growth     ${previous.size} → ${result.size}; the tree at ${previous.size} is unchanged (root ${state!.rootHash})`,
-      );
-    lines.push(
-      `  fetched    ${result.tilesFetched} tiles and bundles, ${result.bytes} bytes in ${seconds.toFixed(2)} s`,
-    );
+    const lines = report(result, verifier, state, statePath, started);
     if (statePath) {
-      await writeStateAtomically(statePath, {
-        verifierKey: verifier.verifierKey,
-        size: result.size,
-        rootHash: toBase64(result.rootHash),
-        checkpoint: result.checkpoint,
-      });
+      await writeStateAtomically(statePath, nextState(result, verifier, state));
       lines.push(`  state      saved to ${statePath}`);
     }
     io.stdout(`${lines.join('\n')}\n`);
@@ -142,6 +122,82 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
   }
 }
 
+function parseOptions(args: string[]): Options | 'help' {
+  const { flags, positional } = parseArgs(args, {
+    values: ['log', 'key', 'state'],
+    booleans: ['help'],
+  });
+  if (flags.help) return 'help';
+  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+  const l = str(flags, 'log');
+  if (!l) throw new UsageError('--log URL/log is required');
+  const log = l.replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(log);
+  } catch {
+    throw new UsageError(`--log is not a URL: ${l}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError('--log must be an http:// or https:// URL');
+  if (url.search || url.hash) throw new UsageError('--log must not have a query or fragment');
+  const keyArg = str(flags, 'key');
+  if (keyArg !== undefined) parseKey(keyArg, '--key');
+  return { log, keyArg, statePath: str(flags, 'state') };
+}
+
+function report(
+  result: VerifyLogResult,
+  verifier: Ed25519NoteVerifier,
+  state: VerifyState | undefined,
+  statePath: string | undefined,
+  started: number,
+): string[] {
+  const seconds = (performance.now() - started) / 1000;
+  const lines = [
+    `OK: log ${result.origin} verified`,
+    `  size       ${result.size}`,
+    `  root       ${toBase64(result.rootHash)}`,
+    `  entries    ${result.entries}, each hashed into the level-0 tiles`,
+  ];
+  for (const h of result.handOvers)
+    lines.push(
+      `  hand-over  ${h.from}`,
+      `          →  ${h.to}`,
+      `             announced in entry ${h.announcedAt}, covered by the checkpoint of size ${h.coveredBy} signed by the old key${h.signedByBoth ? ' and the new' : ''}`,
+    );
+  lines.push(`  key        ${result.verifierKey ?? verifier.verifierKey}`);
+  if (state)
+    lines.push(
+      state.size === result.size
+        ? `  growth     none: same size and root as saved in ${statePath}`
+        : `  growth     ${state.size} → ${result.size}; the tree at ${state.size} is unchanged (root ${state.rootHash})`,
+    );
+  lines.push(
+    `  fetched    ${result.tilesFetched} tiles and bundles, ${result.bytes} bytes in ${seconds.toFixed(2)} s`,
+  );
+  return lines;
+}
+
+/** The state to save: the new checkpoint, and the pin moved by any hand-over followed. */
+function nextState(
+  result: VerifyLogResult,
+  verifier: Ed25519NoteVerifier,
+  state: VerifyState | undefined,
+): VerifyState {
+  const verifierKey = result.verifierKey ?? verifier.verifierKey;
+  const checkpointKey = result.checkpointKey ?? verifierKey;
+  const previousKeys = [...(state?.previousKeys ?? []), ...result.handOvers.map((h) => h.from)];
+  return {
+    verifierKey,
+    size: result.size,
+    rootHash: toBase64(result.rootHash),
+    checkpoint: result.checkpoint,
+    ...(checkpointKey === verifierKey ? {} : { checkpointKey }),
+    ...(previousKeys.length ? { previousKeys } : {}),
+  };
+}
+
 function parseKey(s: string, source: string): Ed25519NoteVerifier {
   try {
     return parseVerifierKey(s);
@@ -155,21 +211,26 @@ function parseKey(s: string, source: string): Ed25519NoteVerifier {
 /**
  * The key to trust, in order: --key, the key pinned in the state file, or the
  * log's own /key (trust on first use, said loudly). A --key that differs from
- * the pinned one is refused: a key change must be a deliberate act (delete the
- * state file), never a silent one.
+ * the pinned one is refused — a key change must be a deliberate act (delete the
+ * state file) or a hand-over followed in signed history, never a silent one —
+ * unless the pin moved away from it by such a hand-over.
  */
 async function chooseKey(
-  log: string,
-  keyArg: string | undefined,
+  { log, keyArg, statePath }: Options,
   state: VerifyState | undefined,
-  statePath: string | undefined,
   io: Io,
 ): Promise<Ed25519NoteVerifier> {
   if (keyArg !== undefined) {
-    if (state && state.verifierKey !== keyArg)
-      throw new CommandFailure(
-        `--key differs from the key pinned in ${statePath} (${state.verifierKey}); remove the state file to change keys`,
+    if (state && state.verifierKey !== keyArg) {
+      if (!state.previousKeys?.includes(keyArg))
+        throw new CommandFailure(
+          `--key differs from the key pinned in ${statePath} (${state.verifierKey}); remove the state file to change keys`,
+        );
+      io.stderr(
+        `NOTE: --key was handed over, in the log's signed history, to the key pinned in ${statePath}:\n  ${state.verifierKey}\n`,
       );
+      return parseKey(state.verifierKey, `verifier key in ${statePath}`);
+    }
     return parseKey(keyArg, '--key');
   }
   if (state) return parseKey(state.verifierKey, `verifier key in ${statePath}`);
@@ -214,9 +275,18 @@ async function readState(path: string): Promise<VerifyState | undefined> {
   if (!Number.isSafeInteger(s.size) || (s.size as number) < 0) bad('size missing or invalid');
   if (typeof s.rootHash !== 'string') bad('rootHash missing');
   if (typeof s.checkpoint !== 'string') bad('checkpoint missing');
+  if (s.checkpointKey !== undefined && typeof s.checkpointKey !== 'string')
+    bad('checkpointKey is not a string');
+  if (
+    s.previousKeys !== undefined &&
+    (!Array.isArray(s.previousKeys) || !s.previousKeys.every((k) => typeof k === 'string'))
+  )
+    bad('previousKeys is not a list of keys');
   const state = s as VerifyState;
   try {
-    const cp = openCheckpoint(state.checkpoint, parseVerifierKey(state.verifierKey));
+    for (const k of state.previousKeys ?? []) parseVerifierKey(k);
+    const key = parseVerifierKey(state.checkpointKey ?? state.verifierKey);
+    const cp = openCheckpoint(state.checkpoint, key);
     if (cp.size !== state.size || toBase64(cp.rootHash) !== state.rootHash)
       bad('its size and root are not those of its checkpoint');
   } catch (e) {

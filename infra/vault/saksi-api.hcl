@@ -3,8 +3,9 @@
 # checkpoints), and derives data keys. It cannot sign with the log key: only the
 # sequencer vouches for the log. Token self-service comes from `default`.
 #
-# Deliberately NOT granted: transit/sign/saksi-log, any .../config, .../rotate,
-# transit/export/*, transit/backup/*, transit/datakey/*, transit/decrypt/*.
+# Deliberately NOT granted: transit/sign/saksi-log, .../rotate, any other
+# .../config or config parameter, transit/export/*, transit/backup/*,
+# transit/datakey/*, transit/decrypt/*.
 
 # Bearer tokens: public keys, and signing with key_version pinned.
 path "transit/keys/saksi-token" {
@@ -12,6 +13,15 @@ path "transit/keys/saksi-token" {
 }
 path "transit/sign/saksi-token" {
   capabilities = ["update"]
+}
+# Retiring old token-key versions (POST /v1/keys/retire, docs/keys.md): the two
+# watermarks only, so this grant cannot make the key exportable.
+path "transit/keys/saksi-token/config" {
+  capabilities = ["update"]
+  allowed_parameters = {
+    "min_decryption_version" = []
+    "min_encryption_version" = []
+  }
 }
 
 # The log key's public keys only.

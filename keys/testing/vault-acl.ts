@@ -10,8 +10,10 @@
  * Implemented: exact paths, a trailing `*` (prefix glob), `+` (one path segment),
  * the capabilities create/read/update/delete/list/sudo/deny, `deny` winning, and
  * the most specific matching path deciding (Vault "Priority matching", reduced to:
- * exact beats glob, then fewer wildcards, then the longer pattern). Not
- * implemented: parameter constraints, templated paths, control groups.
+ * exact beats glob, then fewer wildcards, then the longer pattern), and
+ * `allowed_parameters` (a request naming any other parameter is denied; an empty
+ * list allows any value). Not implemented: denied_parameters,
+ * required_parameters, templated paths, control groups.
  */
 
 export type Capability =
@@ -37,6 +39,8 @@ const CAPABILITIES: ReadonlySet<string> = new Set([
 export interface PathRule {
   path: string;
   capabilities: Capability[];
+  /** Parameter name → the values allowed ([] = any); absent = no constraint. */
+  allowedParameters?: Map<string, unknown[]>;
 }
 
 /**
@@ -56,7 +60,8 @@ export function parsePolicyHcl(text: string): PathRule[] {
     .map((line) => line.replace(/(^|\s)(#|\/\/).*$/, ''))
     .join('\n');
   const rules: PathRule[] = [];
-  const block = /path\s+"([^"]+)"\s*\{\s*capabilities\s*=\s*\[([^\]]*)\]\s*\}/gy;
+  const block =
+    /path\s+"([^"]+)"\s*\{\s*capabilities\s*=\s*\[([^\]]*)\](?:\s*allowed_parameters\s*=\s*\{([^}]*)\})?\s*\}/gy;
   let rest = src.trim();
   while (rest.length > 0) {
     block.lastIndex = 0;
@@ -71,10 +76,33 @@ export function parsePolicyHcl(text: string): PathRule[] {
         if (!name || !CAPABILITIES.has(name)) throw new Error(`unknown capability ${c}`);
         return name as Capability;
       });
-    rules.push({ path: m[1]!, capabilities: caps });
+    rules.push({
+      path: m[1]!,
+      capabilities: caps,
+      ...(m[3] === undefined ? {} : { allowedParameters: parseParameters(m[3]) }),
+    });
     rest = rest.slice(m[0].length).trim();
   }
   return rules;
+}
+
+/** The body of `allowed_parameters = { "name" = [values] … }`. */
+function parseParameters(text: string): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const entry = /\s*"([^"]+)"\s*=\s*\[([^\]]*)\]\s*,?/y;
+  let at = 0;
+  while (text.slice(at).trim() !== '') {
+    entry.lastIndex = at;
+    const m = entry.exec(text);
+    if (!m)
+      throw new Error(
+        `unsupported allowed_parameters near ${JSON.stringify(text.slice(at, at + 40))}`,
+      );
+    const values = m[2]!.trim() === '' ? [] : (JSON.parse(`[${m[2]}]`) as unknown[]);
+    out.set(m[1]!, values);
+    at = entry.lastIndex;
+  }
+  return out;
 }
 
 function matches(pattern: string, path: string): boolean {
@@ -104,13 +132,30 @@ function compare(a: [number, number, number], b: [number, number, number]): numb
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
-/** Whether `rules` grant `capability` on `path` (no leading slash, no `v1/`). */
-export function allowed(rules: readonly PathRule[], path: string, capability: Capability): boolean {
+/**
+ * Whether `rules` grant `capability` on `path` (no leading slash, no `v1/`) for a
+ * request with these body `parameters`.
+ */
+export function allowed(
+  rules: readonly PathRule[],
+  path: string,
+  capability: Capability,
+  parameters: Record<string, unknown> = {},
+): boolean {
   const hits = rules.filter((r) => matches(r.path, path));
   if (hits.length === 0) return false;
   const best = hits.map((r) => priority(r.path)).sort(compare)[0]!;
-  const caps = new Set(
-    hits.filter((r) => compare(priority(r.path), best) === 0).flatMap((r) => r.capabilities),
+  const deciding = hits.filter((r) => compare(priority(r.path), best) === 0);
+  const caps = new Set(deciding.flatMap((r) => r.capabilities));
+  if (caps.has('deny') || !caps.has(capability)) return false;
+  const constraints = deciding.flatMap((r) => (r.allowedParameters ? [r.allowedParameters] : []));
+  if (constraints.length === 0) return true;
+  // Vault merges the constraints of the matching policies: a parameter must be
+  // allowed by one of them, with one of its values unless that list is empty.
+  return Object.entries(parameters).every(([name, value]) =>
+    constraints.some((c) => {
+      const values = c.get(name);
+      return values !== undefined && (values.length === 0 || values.includes(value));
+    }),
   );
-  return !caps.has('deny') && caps.has(capability);
 }

@@ -14,6 +14,9 @@
  *   POST /v1/transit/keys/:name              (create/upsert: ed25519, aes256-gcm96)
  *   GET  /v1/transit/keys/:name              (404 {"errors":[]} when absent)
  *   POST /v1/transit/keys/:name/rotate
+ *   POST /v1/transit/keys/:name/config      (min_decryption_version, min_encryption_version,
+ *                                            deletion_allowed, exportable, allow_plaintext_backup,
+ *                                            auto_rotate_period; path_keys_config.go)
  *   POST /v1/transit/sign/:name              (Ed25519, "vault:v<N>:<base64>", key_version)
  *   POST /v1/transit/verify/:name
  *   POST /v1/transit/hmac/:name(/:algorithm)
@@ -132,6 +135,8 @@ interface TransitKey {
   latest: number;
   minDecryption: number;
   minEncryption: number;
+  deletionAllowed: boolean;
+  autoRotatePeriod: number;
 }
 
 class VaultHttpError extends Error {
@@ -363,7 +368,7 @@ export class VaultTransitDouble {
       }
       const token = this.#authenticate(req);
       const capability = capabilityFor(method, url);
-      if (!this.#allowed(token, path, capability)) throw DENIED();
+      if (!this.#allowed(token, path, capability, body)) throw DENIED();
       const result = this.#route(method, path, body, token);
       if (result === null) {
         record.status = 204;
@@ -401,10 +406,15 @@ export class VaultTransitDouble {
     return token;
   }
 
-  #allowed(token: Token, path: string, capability: Capability): boolean {
+  #allowed(
+    token: Token,
+    path: string,
+    capability: Capability,
+    body: Record<string, unknown>,
+  ): boolean {
     if (token.policies.includes('root')) return true;
     const rules = token.policies.flatMap((p) => this.#policies.get(p) ?? []);
-    return allowed(rules, path, capability);
+    return allowed(rules, path, capability, body);
   }
 
   #route(method: string, path: string, body: Record<string, unknown>, token: Token): unknown {
@@ -452,6 +462,11 @@ export class VaultTransitDouble {
         this.#rotate(key);
         return envelope({ data: this.#formatKey(key) });
       },
+    ],
+    [
+      new RegExp(`^transit/keys/(${NAME})/config$`),
+      ['POST'],
+      (m, _v, b) => this.#configKey(m[1]!, b),
     ],
     [
       new RegExp(`^transit/sign/(${NAME})(?:/[\\w-]+)?$`),
@@ -626,6 +641,54 @@ export class VaultTransitDouble {
     return envelope({ data: this.#formatKey(key) });
   }
 
+  /**
+   * Vault's pathKeysConfigWrite (builtin/logical/transit/path_keys_config.go):
+   * every check in its order, all or nothing, 400 with its texts.
+   */
+  #configKey(name: string, body: Record<string, unknown>): unknown {
+    const key = this.#keys.get(name);
+    if (!key) throw bad(`no existing key named ${name} could be found`);
+    const next = { ...key };
+    const warnings: string[] = [];
+    const minDec = intField(body, 'min_decryption_version');
+    if (minDec !== undefined) {
+      if (minDec < 0) throw bad('min decryption version cannot be negative');
+      let v = minDec;
+      if (v === 0) {
+        v = 1;
+        warnings.push('since Vault 0.3, transit key numbering starts at 1; forcing minimum to 1');
+      }
+      if (v !== key.minDecryption && v > key.latest)
+        throw bad(`cannot set min decryption version of ${v}, latest key version is ${key.latest}`);
+      next.minDecryption = v;
+    }
+    const minEnc = intField(body, 'min_encryption_version');
+    if (minEnc !== undefined) {
+      if (minEnc < 0) throw bad('min encryption version cannot be negative');
+      if (minEnc !== key.minEncryption && minEnc > key.latest)
+        throw bad(
+          `cannot set min encryption version of ${minEnc}, latest key version is ${key.latest}`,
+        );
+      next.minEncryption = minEnc;
+    }
+    if (next.minEncryption > 0 && next.minEncryption < next.minDecryption)
+      throw bad(
+        `cannot set min encryption/decryption values; min encryption version of ${next.minEncryption} must be greater than or equal to min decryption version of ${next.minDecryption}`,
+      );
+    if (typeof body.deletion_allowed === 'boolean') next.deletionAllowed = body.deletion_allowed;
+    // exportable and allow_plaintext_backup can be set, never unset.
+    if (body.exportable === true) next.exportable = true;
+    if (body.allow_plaintext_backup === true) next.allowPlaintextBackup = true;
+    const period = intField(body, 'auto_rotate_period');
+    if (period !== undefined) {
+      if (period !== 0 && period < 3600)
+        throw bad('auto rotate period must be 0 to disable or at least an hour');
+      next.autoRotatePeriod = period;
+    }
+    Object.assign(key, next);
+    return envelope({ data: this.#formatKey(key), warnings: warnings.length ? warnings : null });
+  }
+
   #createKey(name: string, type: KeyType, exportable: boolean, backup: boolean): TransitKey {
     const key: TransitKey = {
       name,
@@ -636,6 +699,8 @@ export class VaultTransitDouble {
       latest: 0,
       minDecryption: 1,
       minEncryption: 0,
+      deletionAllowed: false,
+      autoRotatePeriod: 0,
     };
     this.#rotate(key);
     this.#keys.set(name, key);
@@ -660,6 +725,9 @@ export class VaultTransitDouble {
     const asymmetric = k.type === 'ed25519';
     const keys: Record<string, unknown> = {};
     for (const [n, v] of k.versions) {
+      // keysutil handleArchiving: versions below min_decryption_version move to
+      // the archive and leave the policy's key map, so Vault stops listing them.
+      if (n < k.minDecryption) continue;
       keys[String(n)] = asymmetric
         ? {
             name: 'ed25519',
@@ -673,7 +741,7 @@ export class VaultTransitDouble {
       name: k.name,
       type: k.type,
       derived: false,
-      deletion_allowed: false,
+      deletion_allowed: k.deletionAllowed,
       min_available_version: 0,
       min_decryption_version: k.minDecryption,
       min_encryption_version: k.minEncryption,
@@ -684,7 +752,7 @@ export class VaultTransitDouble {
       supports_decryption: !asymmetric,
       supports_signing: asymmetric,
       supports_derivation: true,
-      auto_rotate_period: 0,
+      auto_rotate_period: k.autoRotatePeriod,
       imported_key: false,
       keys,
     };
@@ -723,8 +791,10 @@ export class VaultTransitDouble {
     const m = /^vault:v(\d+):(.+)$/.exec(str(body.signature) ?? '');
     if (!m) throw bad('invalid signature format');
     const n = Number(m[1]);
-    if (n > key.latest) throw bad('invalid version');
-    if (n < key.minDecryption) return envelope({ data: { valid: false } });
+    // keysutil VerifySignatureWithOptions: both are user errors (400), not `valid: false`.
+    if (n > key.latest) throw bad('invalid signature: version is too new');
+    if (n < key.minDecryption)
+      throw bad('ciphertext or signature version is disallowed by policy (too old)');
     const v = key.versions.get(n)!;
     const valid = cryptoVerify(
       null,
@@ -811,6 +881,16 @@ function parseJson(raw: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw bad('failed to parse JSON input: not an object');
   return value as Record<string, unknown>;
+}
+
+/** framework.TypeInt: a JSON number or a decimal string; absent is undefined. */
+function intField(body: Record<string, unknown>, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n))
+    throw bad(`error converting input ${JSON.stringify(v)} for field "${field}"`);
+  return n;
 }
 
 function str(v: unknown): string | undefined {

@@ -15,6 +15,8 @@ export type VerifyErrorCode =
   | 'ROOT_MISMATCH'
   | 'LOG_SHRANK'
   | 'INCONSISTENT_LOG'
+  /** A log-key rotation announced in the log that no checkpoint signed by the trusted key covers. */
+  | 'KEY_HANDOVER'
   | 'FETCH_FAILED';
 
 export class VerifyError extends Error {

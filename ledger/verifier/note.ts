@@ -232,17 +232,29 @@ function checkVerifiers(verifiers: unknown): asserts verifiers is readonly NoteV
   }
 }
 
+/** A signature line as written: the key it names and the signature bytes, not yet checked. */
+export interface ParsedSignature {
+  name: string;
+  keyId: number;
+  /** The signature without its 4-byte key ID. */
+  signature: Uint8Array;
+}
+
+export interface ParsedNote {
+  /** The signed text, including its final newline. */
+  text: string;
+  signatures: ParsedSignature[];
+  /** The whole note as a string. */
+  note: string;
+}
+
 /**
- * Opens a signed note (signed-note "Signatures"): signatures by unknown keys are
- * ignored (reported with verified: false); a signature whose name and key ID match
- * a known key must verify or the whole note is rejected; at least one known key
- * must have signed, else UNVERIFIED_NOTE. Shape errors are MALFORMED_NOTE.
+ * Reads a signed note's shape (signed-note "Format") without checking any
+ * signature: what openNote does first, and what a verifier uses to see which keys
+ * a note names before it decides which one to trust (./key-handover.ts).
+ * Shape errors are MALFORMED_NOTE.
  */
-export function openNote(
-  note: string | Uint8Array,
-  verifiers: readonly NoteVerifier[],
-): OpenedNote {
-  checkVerifiers(verifiers);
+export function parseNote(note: string | Uint8Array): ParsedNote {
   let s: string;
   if (note instanceof Uint8Array) {
     if (note.length > MAX_NOTE_LENGTH) malformed(`note is larger than ${MAX_NOTE_LENGTH} bytes`);
@@ -271,11 +283,7 @@ export function openNote(
   const lines = block.slice(0, -1).split('\n');
   if (lines.length > MAX_SIGNATURES) malformed(`note has more than ${MAX_SIGNATURES} signatures`);
 
-  const message = utf8(text);
-  const signatures: NoteSignature[] = [];
-  const seen = new Set<string>();
-  let verifiedCount = 0;
-  for (const line of lines) {
+  const signatures = lines.map((line): ParsedSignature => {
     if (!line.startsWith('— ')) malformed('signature line must start with an em dash and a space');
     const rest = line.slice(2);
     const sp = rest.indexOf(' ');
@@ -292,6 +300,33 @@ export function openNote(
     }
     if (raw.length < 5) malformed(`signature by ${name} is too short`);
     const keyId = ((raw[0]! << 24) | (raw[1]! << 16) | (raw[2]! << 8) | raw[3]!) >>> 0;
+    return { name, keyId, signature: raw.subarray(4) };
+  });
+  return { text, signatures, note: s };
+}
+
+/** Whether the note has a signature line naming `key` (its name and key ID), valid or not. */
+export function namesKey(note: ParsedNote, key: NoteVerifier): boolean {
+  return note.signatures.some((sig) => sig.name === key.name && sig.keyId === key.keyId);
+}
+
+/**
+ * Opens a signed note (signed-note "Signatures"): signatures by unknown keys are
+ * ignored (reported with verified: false); a signature whose name and key ID match
+ * a known key must verify or the whole note is rejected; at least one known key
+ * must have signed, else UNVERIFIED_NOTE. Shape errors are MALFORMED_NOTE.
+ */
+export function openNote(
+  note: string | Uint8Array,
+  verifiers: readonly NoteVerifier[],
+): OpenedNote {
+  checkVerifiers(verifiers);
+  const parsed = parseNote(note);
+  const message = utf8(parsed.text);
+  const signatures: NoteSignature[] = [];
+  const seen = new Set<string>();
+  let verifiedCount = 0;
+  for (const { name, keyId, signature } of parsed.signatures) {
     const known = verifiers.find((v) => v.name === name && v.keyId === keyId);
     if (!known) {
       // signed-note "Signatures": verifiers MUST ignore unknown keys, even if they
@@ -304,12 +339,12 @@ export function openNote(
     seen.add(id);
     // "If a signature from a known key fails to verify, clients SHOULD reject
     // the whole note": we do, since a log key never signs badly by accident.
-    if (!known.verify(message, raw.subarray(4)))
+    if (!known.verify(message, signature))
       throw new VerifyError('UNVERIFIED_NOTE', `signature by ${id} does not verify`);
     verifiedCount++;
     signatures.push({ name, keyId, verified: true });
   }
   if (verifiedCount === 0)
     throw new VerifyError('UNVERIFIED_NOTE', 'note is not signed by any known key');
-  return { text, signatures, note: s };
+  return { text: parsed.text, signatures, note: parsed.note };
 }
