@@ -20,6 +20,8 @@ export interface AppDeps {
   health: Health;
   /** Where unexpected errors are reported (the request ID ties them to the 500). */
   logError?: (e: unknown, requestId: string) => void;
+  /** Operational messages that public answers leave out (a failing readiness check's detail). */
+  log?: (message: string) => void;
   /** Authentication, writes and domains; absent in a log-only (read) app. */
   platform?: PlatformDeps;
 }
@@ -95,7 +97,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: AppVariables }> {
   });
 
   if (deps.platform) platformRoutes(app, deps.platform);
-  app.route('/', healthRoutes(deps.health));
+  app.route('/', healthRoutes(deps.health, deps.log));
   app.route('/', logRoutes(deps));
 
   app.notFound((c) =>

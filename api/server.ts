@@ -90,6 +90,7 @@ export async function startServer(
         detail: `policy set ${platform.engine.policySetHash.slice(0, 16)}…`,
       }),
     },
+    log,
     logError: (e, id) =>
       log(`request ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   });
