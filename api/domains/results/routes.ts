@@ -9,6 +9,7 @@ import type { Db, LedgerStore } from '../../../ledger/index.ts';
 import { type AREA_LEVELS, isAreaCode, NATIONAL } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, badRequest } from '../../errors.ts';
+import { lookup } from '../../params.ts';
 import { registerRoute } from '../../schemas.ts';
 import type { WriteServices } from '../../write/ledgered-write.ts';
 import { mountWrite } from '../../write/routes.ts';
@@ -176,12 +177,14 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
   });
   app.get('/v1/results/:contest/export.csv', (c) => {
     const contest = contestParam(c.req.param('contest'));
-    const level = LEVEL_OF[c.req.query('level') ?? ''];
+    const name = c.req.query('level');
+    // Own properties only: `level=constructor` is not a level (../../params.ts).
+    const level = lookup(LEVEL_OF, name);
     if (!level)
       throw badRequest('BAD_PARAMETER', `level must be one of ${Object.keys(LEVEL_OF).join(', ')}`);
     return c.body(exportCsv(deps.db, contest, level), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${contest}-${c.req.query('level')}.csv"`,
+      'Content-Disposition': `attachment; filename="${contest}-${name}.csv"`,
       'Cache-Control': 'no-cache',
     });
   });
