@@ -22,6 +22,16 @@ export interface Config {
   /** Sequencer: most entries per batch and longest pause between batches. */
   batchSize: number;
   batchIntervalMs: number;
+  /**
+   * HTTP timeouts of the Node server (api/server.ts), against clients that hold
+   * connections open (issue #10): the whole header block must arrive within
+   * `headersTimeoutMs` (slowloris), the whole request with its body within
+   * `requestTimeoutMs` (long enough for a 5 MiB form photo over a slow mobile
+   * link), and an idle keep-alive connection is closed after `keepAliveTimeoutMs`.
+   */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   /** Demo mode: sample data and demo tokens. Never in production. */
   demo: boolean;
   /** Bearer tokens, officer look-up cache, external OIDC (api/auth/config.ts). */
@@ -68,7 +78,46 @@ export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = proc
       1,
       250,
     ),
+    ...timeouts(flags, env, int),
     demo: flags.demo ?? false,
     auth: flags.auth ?? loadAuthConfig(env, { origin }),
   };
+}
+
+function timeouts(
+  flags: Partial<Config>,
+  env: NodeJS.ProcessEnv,
+  int: (
+    name: string,
+    v: string | number | undefined,
+    d: number,
+    min: number,
+    max: number,
+  ) => number,
+): Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> {
+  const headersTimeoutMs = int(
+    'SAKSI_HEADERS_TIMEOUT_MS',
+    flags.headersTimeoutMs ?? env.SAKSI_HEADERS_TIMEOUT_MS,
+    10_000,
+    100,
+    600_000,
+  );
+  const requestTimeoutMs = int(
+    'SAKSI_REQUEST_TIMEOUT_MS',
+    flags.requestTimeoutMs ?? env.SAKSI_REQUEST_TIMEOUT_MS,
+    120_000,
+    100,
+    3_600_000,
+  );
+  // Node refuses a header timeout longer than the request's (the headers are part of it).
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new ConfigError('SAKSI_HEADERS_TIMEOUT_MS must not exceed SAKSI_REQUEST_TIMEOUT_MS');
+  const keepAliveTimeoutMs = int(
+    'SAKSI_KEEP_ALIVE_TIMEOUT_MS',
+    flags.keepAliveTimeoutMs ?? env.SAKSI_KEEP_ALIVE_TIMEOUT_MS,
+    5_000,
+    100,
+    600_000,
+  );
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
 }

@@ -13,7 +13,7 @@ import type { Db } from '../../ledger/index.ts';
 import { freshDb } from '../../test/fresh-db.ts';
 import type { AuthEnv } from '../auth/authenticate.ts';
 import type { AuthConfig } from '../auth/config.ts';
-import type { LockoutPolicy } from '../auth/lockout.ts';
+import type { ThrottlePolicy } from '../auth/lockout.ts';
 import type { OidcConfig } from '../auth/oidc.ts';
 import type { Role } from '../auth/principal.ts';
 import { ApiError, errorBody, respondError } from '../errors.ts';
@@ -40,7 +40,7 @@ export interface Testbed {
 }
 
 export async function testbed(
-  options: { demo?: boolean; oidc?: OidcConfig; lockout?: LockoutPolicy; cacheMs?: number } = {},
+  options: { demo?: boolean; oidc?: OidcConfig; throttle?: ThrottlePolicy; cacheMs?: number } = {},
 ): Promise<Testbed> {
   const fresh = await freshDb();
   const dir = await mkdtemp(join(tmpdir(), 'saksi-identity-'));
@@ -58,7 +58,7 @@ export async function testbed(
     config,
     demo: options.demo ?? false,
     now,
-    lockout: options.lockout,
+    throttle: options.throttle,
   });
   const app = new Hono<AuthEnv>();
   app.use('*', identity.authenticate);

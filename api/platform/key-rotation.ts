@@ -13,7 +13,8 @@ import type { RotatingKeyService } from '../../keys/index.ts';
 import { verifierKeyOf } from '../../ledger/index.ts';
 import type { AppVariables } from '../auth/principal.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { readJsonBody } from '../json-body.ts';
 import type { Runtime } from '../runtime.ts';
 import { ERROR_SCHEMA, registerRoute, validate } from '../schemas.ts';
 import type { Authorizer } from '../write/authorizer.ts';
@@ -59,12 +60,7 @@ export function keyRotationRoutes(
     const principal = c.get('principal');
     if (principal.kind !== 'officer')
       throw new ApiError(401, 'UNAUTHENTICATED', 'rotating a key needs an officer token');
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw badRequest('MALFORMED_JSON', 'request body is not JSON');
-    }
+    const body = await readJsonBody(c);
     const { label } = validate<{ label: 'log' | 'token' }>(BODY, body);
     if (!authorizer.authorize(principal, 'key.rotate', { type: 'Log' }).allowed)
       throw new ApiError(403, 'FORBIDDEN', `${principal.role} may not rotate keys`);

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../../../ledger/index.ts';
 import { ApiError } from '../../errors.ts';
+import { publicText } from '../../public-text.ts';
 import { verifyDeviceSignature } from '../../write/device-signature.ts';
 import type { WriteDefinition } from '../../write/ledgered-write.ts';
 import type { DbDeviceRegistry } from './registry.ts';
@@ -57,7 +58,7 @@ export function enrolDevice(
       properties: {
         officer: OFFICER,
         key: B64_32,
-        label: { type: 'string', minLength: 1, maxLength: 100 },
+        label: publicText({ minLength: 1, maxLength: 100 }),
         proof: B64_64,
       },
     },

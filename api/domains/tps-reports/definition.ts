@@ -6,6 +6,7 @@
  * `results.correct`): the first version stays visible in the log.
  */
 import type { JsonObject } from '../../../ledger/index.ts';
+import { publicText } from '../../public-text.ts';
 import type { Violation, WriteDefinition } from '../../write/ledgered-write.ts';
 
 export const REPORT_TYPES = ['opened', 'closed', 'incident', 'objection'] as const;
@@ -35,7 +36,7 @@ export const PAYLOAD_SCHEMA = {
     ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },
     type: { enum: [...REPORT_TYPES] },
     occurredAt: { type: 'string', format: 'date-time' },
-    description: { type: 'string', minLength: 1, maxLength: 2000 },
+    description: publicText({ minLength: 1, maxLength: 2000 }),
   },
 };
 

@@ -9,6 +9,7 @@
  * `checks.ts`: a form that does not add up is still evidence and is recorded
  * (flagged), whereas a form that fails this schema is refused with a 400.
  */
+import { publicText } from '../../../public-text.ts';
 
 /** The five contests (DOMAIN.md glossary); Jakarta has no DPRD_KABKOTA. */
 export const CONTESTS = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV', 'DPRD_KABKOTA'] as const;
@@ -123,12 +124,11 @@ export const COUNT_FORM_SCHEMA = {
       pattern: '^[0-9a-f]{64}$',
       description: 'lowercase hex SHA-256 of the uploaded form photo (PUT /v1/photos/{sha256})',
     },
-    caseRef: {
-      type: 'string',
+    caseRef: publicText({
       // Court and Bawaslu register numbers, e.g. "01-02-03/PHPU.DPR-DPRD-XXII/2024".
       pattern: '^[A-Za-z0-9][A-Za-z0-9./-]{0,99}$',
       description: 'the case whose ruling this correction follows',
-    },
+    }),
   },
   // Presidential pairs and DPD candidates belong to no party: a dotted choice
   // there is not a misreading to flag but a form for another contest, refused.
