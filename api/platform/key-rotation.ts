@@ -54,6 +54,7 @@ export function keyRotationRoutes(
         },
       },
       '403': { description: 'not allowed', schema: ERROR_SCHEMA },
+      '415': { description: 'body is not application/json', schema: ERROR_SCHEMA },
     },
   });
   app.post('/v1/keys/rotate', async (c) => {
