@@ -132,15 +132,20 @@ describe('an anonymous write', () => {
       'POST /v1/tps-reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
         'Content-Length: 900000\r\n\r\n',
     );
+    // Before issue #10 the server waited for the body: give up after 2 s.
     await new Promise<void>((r) => {
-      const check = () => (c.received().includes('\r\n\r\n') ? r() : setTimeout(check, 5));
+      const check = () =>
+        c.received().includes('\r\n\r\n') || performance.now() - started > 2000
+          ? r()
+          : setTimeout(check, 5);
       check();
     });
     const answeredMs = performance.now() - started;
     expect(c.received()).toMatch(/^HTTP\/1\.1 401 /);
     expect(c.received()).toMatch(/\r\nconnection: close\r\n/i);
     expect(c.received()).toMatch(/\r\nwww-authenticate: Bearer realm="saksi"\r\n/i);
-    expect(answeredMs).toBeLessThan(400); // well before any timeout
+    // Before the request timeout (1 s here, which would answer 408), so from the headers.
+    expect(answeredMs).toBeLessThan(1000);
     await c.closed;
   });
 
