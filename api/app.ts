@@ -21,6 +21,8 @@ export interface AppDeps {
   health: Health;
   /** Where unexpected errors are reported (the request ID ties them to the 500). */
   logError?: (e: unknown, requestId: string) => void;
+  /** Operational messages that public answers leave out (a failing readiness check's detail). */
+  log?: (message: string) => void;
   /** Authentication, writes and domains; absent in a log-only (read) app. */
   platform?: PlatformDeps;
 }
@@ -34,6 +36,9 @@ const PUBLIC_READ = new RegExp(
 /** Public data, fetched from anywhere (observers' browsers): reads only, never writes. */
 const isPublicRead = (method: string, path: string) =>
   (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && PUBLIC_READ.test(path);
+
+/** Writes that need no token: they are how a client gets one. */
+const PUBLIC_WRITES: ReadonlySet<string> = new Set(['/v1/auth/login', '/v1/demo/token']);
 
 /** What hono/secure-headers sets by default, for a JSON and binary API. */
 const SECURE_HEADERS: readonly [string, string][] = [
@@ -70,6 +75,21 @@ export function createApp(deps: AppDeps): Hono<{ Variables: AppVariables }> {
     c.header('Access-Control-Max-Age', '86400');
     return c.body(null, 204);
   });
+  // An anonymous write is refused from its headers before a byte of its body is
+  // read (issue #10): it cannot make the server read (or a slow client hold a
+  // connection for) up to MAX_BODY_BYTES that would be thrown away. A header
+  // that holds a bad token is refused just as early, by authenticate(). The body
+  // is left unread on the connection, so the connection is closed, not drained.
+  app.use('/v1/*', async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
+    if (!PUBLIC_WRITES.has(c.req.path) && c.req.header('authorization') === undefined)
+      throw new ApiError(401, 'UNAUTHENTICATED', 'this route needs a bearer token', {
+        'WWW-Authenticate': 'Bearer realm="saksi"',
+        Connection: 'close',
+      });
+    return next();
+  });
   // The rest of an oversize body is never read, so the connection cannot carry
   // another request: close it (else the client's next request on it is garbage).
   const tooLarge = (c: Context) =>
@@ -97,7 +117,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: AppVariables }> {
   });
 
   if (deps.platform) platformRoutes(app, deps.platform);
-  app.route('/', healthRoutes(deps.health));
+  app.route('/', healthRoutes(deps.health, deps.log));
   app.route('/', logRoutes(deps));
 
   app.notFound((c) =>

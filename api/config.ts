@@ -56,6 +56,18 @@ export interface Config {
   batchSize: number;
   /** … and longest pause between batches (SAKSI_BATCH_INTERVAL_MS). */
   batchIntervalMs: number;
+  /**
+   * HTTP timeouts of the Node server (api/server.ts), against clients that hold
+   * connections open (issue #10): the whole header block must arrive within
+   * `headersTimeoutMs` (slowloris; SAKSI_HEADERS_TIMEOUT_MS, 10 s), the whole
+   * request with its body within `requestTimeoutMs` (long enough for a 5 MiB form
+   * photo over a slow mobile link; SAKSI_REQUEST_TIMEOUT_MS, 120 s), and an idle
+   * keep-alive connection is closed after `keepAliveTimeoutMs`
+   * (SAKSI_KEEP_ALIVE_TIMEOUT_MS, 5 s).
+   */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   /** Demo mode: sample data and demo tokens. Never in production. `--demo` only. */
   demo: boolean;
   /** What `--demo` seeds at start-up. SAKSI_DEMO_SEED. */
@@ -149,6 +161,7 @@ export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = proc
       1,
       250,
     ),
+    ...timeouts(flags, env, int),
     demo: flags.demo ?? false,
     demoSeed: flags.demoSeed ?? demoSeed(set('SAKSI_DEMO_SEED')),
     logLevel: flags.logLevel ?? oneOf('SAKSI_LOG_LEVEL', LOG_LEVELS, 'info')!,
@@ -197,4 +210,42 @@ function demoSeed(v: string | undefined): DemoSeedSize {
       `SAKSI_DEMO_SEED must be "default", "all" or a number of TPS, not ${JSON.stringify(v)}`,
     );
   return Number(v);
+}
+
+function timeouts(
+  flags: Partial<Config>,
+  env: NodeJS.ProcessEnv,
+  int: (
+    name: string,
+    v: string | number | undefined,
+    d: number,
+    min: number,
+    max: number,
+  ) => number,
+): Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> {
+  const headersTimeoutMs = int(
+    'SAKSI_HEADERS_TIMEOUT_MS',
+    flags.headersTimeoutMs ?? env.SAKSI_HEADERS_TIMEOUT_MS,
+    10_000,
+    100,
+    600_000,
+  );
+  const requestTimeoutMs = int(
+    'SAKSI_REQUEST_TIMEOUT_MS',
+    flags.requestTimeoutMs ?? env.SAKSI_REQUEST_TIMEOUT_MS,
+    120_000,
+    100,
+    3_600_000,
+  );
+  // Node refuses a header timeout longer than the request's (the headers are part of it).
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new ConfigError('SAKSI_HEADERS_TIMEOUT_MS must not exceed SAKSI_REQUEST_TIMEOUT_MS');
+  const keepAliveTimeoutMs = int(
+    'SAKSI_KEEP_ALIVE_TIMEOUT_MS',
+    flags.keepAliveTimeoutMs ?? env.SAKSI_KEEP_ALIVE_TIMEOUT_MS,
+    5_000,
+    100,
+    600_000,
+  );
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
 }

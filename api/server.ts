@@ -1,6 +1,7 @@
 /**
  * A running API node: the runtime, its sequencer loop, and the HTTP listener.
  */
+import type { ServerOptions as HttpServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -36,6 +37,23 @@ export interface ServerOptions {
    * --workers` runs it in a process of its own instead (./recap-node.ts).
    */
   recap?: boolean;
+}
+
+/**
+ * Node's HTTP server options from the config: header, request and keep-alive
+ * timeouts (config.ts says why each). Node checks the first two on a timer, every
+ * `connectionsCheckingInterval` (30 s by default, which would let a slow client
+ * overstay a 10 s limit threefold), so the timer runs every second.
+ */
+export function httpServerOptions(
+  config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>,
+): HttpServerOptions {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+  };
 }
 
 export async function startServer(
@@ -90,10 +108,16 @@ export async function startServer(
         detail: `policy set ${platform.engine.policySetHash.slice(0, 16)}…`,
       }),
     },
+    log,
     logError: (e, id) =>
       log(`request ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: httpServerOptions(config),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

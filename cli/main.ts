@@ -13,8 +13,9 @@ import { verifyCommand } from './commands/verify.ts';
 
 const USAGE = `usage: saksi <command> [flags]
 
-  serve [--port P] [--host H] [--data DIR] [--origin NAME] [--demo]
-                          start the API (PGlite under DIR unless DATABASE_URL is set)
+  serve [--port P] [--host H] [--data DIR] [--origin NAME] [--demo [--demo-public]]
+                          start the API (PGlite under DIR unless DATABASE_URL is set);
+                          --demo listens on loopback only unless --demo-public
   ledger append [--data DIR] [--batch N]
                           append entry envelopes (JSON lines on stdin); prints the tree size
   demo token --url URL --role ROLE [--area CODE]

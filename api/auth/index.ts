@@ -8,7 +8,7 @@ export {
 } from './authenticate.ts';
 export { type AuthConfig, loadAuthConfig } from './config.ts';
 export { keyId } from './jwt.ts';
-export { LOCKOUT, type LockoutPolicy } from './lockout.ts';
+export { THROTTLE, type ThrottlePolicy } from './lockout.ts';
 export { type LoginResult, LoginService } from './login.ts';
 export { type OidcConfig, type OidcResult, OidcVerifier } from './oidc.ts';
 export { hashPassword, PasswordHashError, SCRYPT_PARAMS, verifyPassword } from './password.ts';

@@ -151,6 +151,45 @@ describe('log read API', () => {
     expect((await get('/v1/ledger/entries/abc')).status).toBe(400);
   });
 
+  it('answers one canonical spelling of each log URL, 400 for any other (issue #10)', async () => {
+    for (const ok of [
+      '/log/tile/0/000',
+      '/log/tile/entries/000',
+      '/v1/proofs/inclusion?index=1&size=300',
+      '/v1/proofs/inclusion?size=300&index=1',
+      '/v1/proofs/consistency?from=300&to=700',
+      '/v1/ledger/entries/1',
+    ])
+      expect((await get(ok)).status, ok).toBe(200);
+    const refused: [string, string][] = [
+      // percent-encoded digits and separators, which the router would decode
+      ['/log/tile/%30/000', 'NON_CANONICAL_URL'],
+      ['/log/tile/entries/%30%30%30', 'NON_CANONICAL_URL'],
+      ['/v1/ledger/entries/%31', 'NON_CANONICAL_URL'],
+      ['/v1/proofs/inclusion?index=%31&size=300', 'NON_CANONICAL_URL'],
+      ['/v1/proofs/inclusion?%69ndex=1&size=300', 'NON_CANONICAL_URL'],
+      ['/v1/proofs/consistency?from=+300&to=700', 'NON_CANONICAL_URL'],
+      // repeated parameters (a proxy may take the last where we took the first)
+      ['/v1/proofs/inclusion?index=1&index=2&size=300', 'REPEATED_PARAMETER'],
+      ['/v1/proofs/consistency?from=300&to=700&to=700', 'REPEATED_PARAMETER'],
+      // anything else in the query
+      ['/v1/proofs/inclusion?index=1&size=300&cb=1', 'UNKNOWN_PARAMETER'],
+      ['/v1/proofs/inclusion?index=1&size=300&', 'UNKNOWN_PARAMETER'],
+      ['/v1/ledger/entries/1?x=1', 'UNKNOWN_PARAMETER'],
+      ['/log/tile/0/000?v=2', 'UNKNOWN_PARAMETER'],
+      // leading zeros, signs, exponents
+      ['/v1/proofs/inclusion?index=01&size=300', 'BAD_PARAMETER'],
+      ['/v1/proofs/inclusion?index=1e0&size=300', 'BAD_PARAMETER'],
+      ['/v1/proofs/consistency?from=-0&to=700', 'BAD_PARAMETER'],
+      ['/v1/ledger/entries/01', 'BAD_PARAMETER'],
+    ];
+    for (const [path, code] of refused) {
+      const r = await get(path);
+      expect(r.status, path).toBe(400);
+      expect(((await r.json()) as { error: { code: string } }).error.code, path).toBe(code);
+    }
+  });
+
   it('health, readiness, unknown routes and request IDs', async () => {
     expect((await get('/healthz')).status).toBe(200);
     const ready = await get('/readyz');

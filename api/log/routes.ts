@@ -1,15 +1,16 @@
 /**
  * The log's public read API (CONTRACT.md "Endpoints"): C2SP tlog-tiles under
  * /log, the verifier key, and JSON proofs for clients that do not read tiles.
- * Every parameter here is attacker-controlled and parsed strictly; a request for
- * anything beyond the current tree is a 4xx, never a computation.
+ * Every parameter here is attacker-controlled and parsed strictly, in one
+ * canonical spelling (../params.ts); a request for anything beyond the current
+ * tree is a 4xx, never a computation.
  */
 import { Hono } from 'hono';
 // base64: Node's native encoder (the verifier's portable one is 5× slower on this hot path).
 import { base64, type LedgerError, type LedgerStore } from '../../ledger/index.ts';
 import { fromUtf8, parseTilePath, VerifyError } from '../../ledger/verifier/index.ts';
 import { ApiError, badRequest, notFound, unavailable } from '../errors.ts';
-import { parseIndex } from '../params.ts';
+import { canonicalQuery, parseIndex } from '../params.ts';
 import { ERROR_SCHEMA, registerRoute } from '../schemas.ts';
 
 const INDEX = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
@@ -120,6 +121,7 @@ export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
   );
 
   app.get('/log/tile/*', async (c) => {
+    canonicalQuery(c.req.url, []);
     let ref: ReturnType<typeof parseTilePath>;
     try {
       ref = parseTilePath(c.req.path.slice('/log/'.length));
@@ -141,20 +143,23 @@ export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
   });
 
   app.get('/v1/proofs/inclusion', async (c) => {
-    const index = parseIndex('index', c.req.query('index'));
-    const size = parseIndex('size', c.req.query('size'));
+    const q = canonicalQuery(c.req.url, ['index', 'size']);
+    const index = parseIndex('index', q.get('index'));
+    const size = parseIndex('size', q.get('size'));
     const path = await store.inclusionProof(index, size);
     return c.json({ index, size, path: path.map(base64) });
   });
 
   app.get('/v1/proofs/consistency', async (c) => {
-    const from = parseIndex('from', c.req.query('from'));
-    const to = parseIndex('to', c.req.query('to'));
+    const q = canonicalQuery(c.req.url, ['from', 'to']);
+    const from = parseIndex('from', q.get('from'));
+    const to = parseIndex('to', q.get('to'));
     const path = await store.consistencyProof(from, to);
     return c.json({ from, to, path: path.map(base64) });
   });
 
   app.get('/v1/ledger/entries/:index', async (c) => {
+    canonicalQuery(c.req.url, []);
     const index = parseIndex('index', c.req.param('index'));
     const e = await store.entry(index);
     return c.json({ index, leafHash: base64(e.leafHash), ...entryBody(e.entry) });

@@ -27,7 +27,8 @@ import {
 import { keyId } from '../auth/jwt.ts';
 import type { AppVariables } from '../auth/principal.ts';
 import { authorizeRoute, type Decisions } from '../authorize.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { readJsonBody } from '../json-body.ts';
 import type { Runtime } from '../runtime.ts';
 import { ERROR_SCHEMA, registerRoute, validate } from '../schemas.ts';
 import { recordActivations } from './activation.ts';
@@ -78,18 +79,14 @@ export function keyRetirementRoutes(
       '403': { description: 'not allowed', schema: ERROR_SCHEMA },
       '404': { description: 'no such key version', schema: ERROR_SCHEMA },
       '409': { description: 'the current version, or one already retired', schema: ERROR_SCHEMA },
+      '415': { description: 'body is not application/json', schema: ERROR_SCHEMA },
     },
   });
   app.post('/v1/keys/retire', async (c) => {
     const principal = c.get('principal');
     if (principal.kind !== 'officer')
       throw new ApiError(401, 'UNAUTHENTICATED', 'retiring a key needs an officer token');
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw badRequest('MALFORMED_JSON', 'request body is not JSON');
-    }
+    const body = await readJsonBody(c);
     const { label, version } = validate<{ label: 'token'; version: number }>(BODY, body);
     authorizeRoute(decisions, 'POST /v1/keys/retire', principal, { type: 'Log' });
     const keys = rt.keys as Partial<RotatingKeyService>;

@@ -21,7 +21,8 @@ import { type NoteSigner, verifierKeyOf } from '../../ledger/index.ts';
 import type { AppVariables } from '../auth/principal.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
 import { authorizeRoute, type Decisions } from '../authorize.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { readJsonBody } from '../json-body.ts';
 import type { Runtime } from '../runtime.ts';
 import { ERROR_SCHEMA, registerRoute, validate } from '../schemas.ts';
 import { type Activation, recordActivations } from './activation.ts';
@@ -67,18 +68,14 @@ export function keyRotationRoutes(
       '403': { description: 'not allowed', schema: ERROR_SCHEMA },
       '409': { description: 'a log-key hand-over is under way', schema: ERROR_SCHEMA },
       '503': { description: 'this node does not sign checkpoints', schema: ERROR_SCHEMA },
+      '415': { description: 'body is not application/json', schema: ERROR_SCHEMA },
     },
   });
   app.post('/v1/keys/rotate', async (c) => {
     const principal = c.get('principal');
     if (principal.kind !== 'officer')
       throw new ApiError(401, 'UNAUTHENTICATED', 'rotating a key needs an officer token');
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw badRequest('MALFORMED_JSON', 'request body is not JSON');
-    }
+    const body = await readJsonBody(c);
     const { label } = validate<{ label: 'log' | 'token' }>(BODY, body);
     authorizeRoute(decisions, 'POST /v1/keys/rotate', principal, { type: 'Log' });
     const keys = rt.keys as Partial<RotatingKeyService>;

@@ -23,6 +23,7 @@ import {
 } from '../../ledger/index.ts';
 import type { OfficerPrincipal, Principal } from '../auth/principal.ts';
 import { ApiError, badRequest } from '../errors.ts';
+import { publicText } from '../public-text.ts';
 import { type JsonSchema, validate } from '../schemas.ts';
 import type { Authorizer, PolicyResource } from './authorizer.ts';
 import { submissionMessage, verifyDeviceSignature } from './device-signature.ts';
@@ -134,7 +135,7 @@ export function submissionSchema(payloadSchema: JsonSchema, deviceSigned: boolea
       subject: { type: 'string', minLength: 1, maxLength: 256 },
       seq: { type: 'integer', minimum: 1, maximum: 1_000_000 },
       payload: payloadSchema,
-      reason: { type: 'string', minLength: 1, maxLength: 1000 },
+      reason: publicText({ minLength: 1, maxLength: 1000 }),
       ...(deviceSigned
         ? {
             device: {

@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import type { JsonObject } from '../../ledger/index.ts';
 import type { AppVariables } from '../auth/principal.ts';
 import { badRequest } from '../errors.ts';
+import { readJsonBody } from '../json-body.ts';
 import { actionOf, routeKey } from '../route-actions.ts';
 import { ERROR_SCHEMA, registerRoute } from '../schemas.ts';
 import {
@@ -84,6 +85,7 @@ export function mountWrite<P extends JsonObject>(
       '201': { description: 'stored with its log entry', schema: RECEIPT_SCHEMA },
       '400': { description: 'malformed request', schema: ERROR_SCHEMA },
       '401': { description: 'no or bad token', schema: ERROR_SCHEMA },
+      '415': { description: 'body is not application/json', schema: ERROR_SCHEMA },
       '403': {
         description: 'not allowed by policy, or bad device signature',
         schema: ERROR_SCHEMA,
@@ -97,12 +99,7 @@ export function mountWrite<P extends JsonObject>(
     const wait = c.req.query('wait');
     if (wait !== undefined && wait !== 'integrated')
       throw badRequest('BAD_PARAMETER', 'wait must be "integrated"');
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw badRequest('MALFORMED_JSON', 'request body is not JSON');
-    }
+    const body = await readJsonBody(c);
     const receipt = await performWrite(svc, def, schema, c.get('principal'), body, {
       idempotencyKey: c.req.header('idempotency-key'),
     });

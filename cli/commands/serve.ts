@@ -7,8 +7,13 @@
  * Every worker contends for the sequencer lock; one leads, the others take over.
  * One more process runs only the recap publisher (api/recap-node.ts), so that it
  * is not queued behind requests; it is restarted if it dies.
+ *
+ * `--demo` hands a bearer token for any role, ADMIN included, to anyone who can
+ * reach the port (POST /v1/demo/token; SECURITY.md "Demo mode"): it listens on a
+ * loopback address only, unless `--demo-public` says the exposure is meant.
  */
 import cluster from 'node:cluster';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { DemoSeedSize } from '../../api/demo/index.ts';
 import { type Config, loadConfig, NODE_ROLE_VARIABLE, startServer } from '../../api/index.ts';
 import { startRecapNode } from '../../api/recap-node.ts';
@@ -18,7 +23,7 @@ import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const { flags, positional } = parseArgs(argv, {
     values: ['port', 'host', 'data', 'origin', 'workers'],
-    booleans: ['demo'],
+    booleans: ['demo', 'demo-public'],
   });
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
   const config = loadConfig({
@@ -28,6 +33,12 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     origin: str(flags, 'origin'),
     demo: flags.demo === true,
   });
+  if (flags['demo-public'] === true && !config.demo)
+    throw new UsageError('--demo-public only means something with --demo');
+  if (config.demo && flags['demo-public'] !== true && !isLoopbackHost(config.host))
+    throw new UsageError(
+      `--demo gives an ADMIN token to anyone who can reach the server; it listens on loopback only (--host ${config.host} is not). Add --demo-public to expose it anyway`,
+    );
   const workers = int(flags, 'workers') ?? 1;
   if (workers < 1 || workers > 64) throw new UsageError('--workers must be in 1..64');
   if (workers > 1 && cluster.isPrimary) {
@@ -43,6 +54,20 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const quiet: Io = workerId === 1 ? io : { stdout: () => undefined, stderr: io.stderr };
   const seed: DemoSeedSize = config.demo && workerId === 1 ? config.demoSeed : 0;
   return runNode(config, quiet, seed, config.nodeRole !== 'api');
+}
+
+/**
+ * Whether `host` only accepts connections from this machine: 127.0.0.0/8, ::1
+ * (also IPv4-mapped) or the name localhost. `0.0.0.0` and `::` are every interface.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (isIPv4(h)) return h.startsWith('127.');
+  if (!isIPv6(h)) return false;
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+  if (mapped) return isLoopbackHost(mapped[1]!);
+  return /^(?:0{0,4}:){2,7}0{0,3}1$/.test(h) || h === '::1';
 }
 
 /** Which part a cluster worker plays: `api` (HTTP and the sequencer) or `recap`. */

@@ -24,7 +24,7 @@ GRANT INSERT ON ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints
 GRANT SELECT, INSERT ON officers, subject_versions, idempotency_keys, devices, tps_reports TO saksi_api;
 GRANT UPDATE (suspended) ON officers TO saksi_api;
 GRANT UPDATE (revoked_at) ON devices TO saksi_api;
-GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO saksi_api;
+GRANT SELECT, INSERT, UPDATE, DELETE ON login_pair_failures, login_source_failures TO saksi_api;
 GRANT SELECT ON officers, subject_versions, devices, tps_reports TO saksi_reader;
 
 -- Counting (migrations 006–008). The registry is loaded by the API (an import is

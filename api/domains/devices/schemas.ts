@@ -2,7 +2,9 @@
  * Request payloads of the devices domain (issue #3 "Devices"). Every field is
  * attacker-controlled; the schemas refuse anything they do not name.
  */
+
 import type { JsonObject } from '../../../ledger/index.ts';
+import { publicText } from '../../public-text.ts';
 import type { JsonSchema } from '../../schemas.ts';
 
 export interface EnrolPayload extends JsonObject {
@@ -30,7 +32,7 @@ export const ENROL_SCHEMA: JsonSchema = {
   properties: {
     officer: OFFICER,
     key: B64_32,
-    label: { type: 'string', minLength: 1, maxLength: 100 },
+    label: publicText({ minLength: 1, maxLength: 100 }),
     proof: B64_64,
   },
 };

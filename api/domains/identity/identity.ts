@@ -8,7 +8,7 @@ import type { KeyService } from '../../../keys/index.ts';
 import type { Db } from '../../../ledger/index.ts';
 import { type AuthEnv, authenticate } from '../../auth/authenticate.ts';
 import type { AuthConfig } from '../../auth/config.ts';
-import type { LockoutPolicy } from '../../auth/lockout.ts';
+import type { ThrottlePolicy } from '../../auth/lockout.ts';
 import { LoginService } from '../../auth/login.ts';
 import { OidcVerifier } from '../../auth/oidc.ts';
 import { TokenService } from '../../auth/tokens.ts';
@@ -26,8 +26,8 @@ export interface IdentityDeps {
   demo: boolean;
   /** Clock (ms since the epoch), for tests. */
   now?: () => number;
-  /** Lockout policy; default 5 failures in 15 min lock for 15 min. */
-  lockout?: LockoutPolicy;
+  /** Login throttling (api/auth/lockout.ts); default THROTTLE. */
+  throttle?: ThrottlePolicy;
 }
 
 export interface Identity {
@@ -45,7 +45,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
   const tokens = new TokenService(keys, config.token, { now });
   const officers = new OfficerDirectory(db, { ttlMs: config.officerCacheMs, now });
   const oidc = config.oidc ? new OidcVerifier(config.oidc, { now }) : undefined;
-  const login = new LoginService({ db, tokens, now, lockout: deps.lockout });
+  const login = new LoginService({ db, tokens, now, throttle: deps.throttle });
   return {
     authenticate: authenticate({ tokens, officers, oidc }),
     routes: identityRoutes({

@@ -11,9 +11,11 @@ import type { Db } from '../../../ledger/index.ts';
 import { type AuthEnv, requireOfficer } from '../../auth/authenticate.ts';
 import type { LoginService } from '../../auth/login.ts';
 import type { ROLES } from '../../auth/principal.ts';
+import { sourceOf } from '../../auth/source.ts';
 import type { IssuedToken, TokenService } from '../../auth/tokens.ts';
 import { authorizeRoute, type Decisions } from '../../authorize.ts';
 import { ApiError, badRequest, errorBody, notFound } from '../../errors.ts';
+import { readJsonBody } from '../../json-body.ts';
 import { ERROR_SCHEMA, type JsonSchema, registerRoute, validate } from '../../schemas.ts';
 import { demoToken } from './demo.ts';
 import type { OfficerDirectory } from './directory.ts';
@@ -69,7 +71,9 @@ registerRoute({
     ...BAD_INPUT,
     '401': err('wrong username or password (the same answer for both)'),
     '403': err('the officer is suspended'),
-    '429': err('too many failed logins for this username; retry after Retry-After seconds'),
+    '429': err(
+      'too many failed logins from this address (for this username, or in all); retry after Retry-After seconds',
+    ),
   },
 });
 registerRoute({
@@ -137,16 +141,7 @@ for (const action of ['suspend', 'reinstate'] as const)
 
 /** The body as JSON, checked against `schema`; attacker-controlled. */
 async function readBody<T>(c: Context, schema: JsonSchema): Promise<T> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(type))
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
-    throw badRequest('MALFORMED_JSON', 'request body is not JSON');
-  }
-  return validate<T>(schema, body);
+  return validate<T>(schema, await readJsonBody(c));
 }
 
 const limit = bodyLimit({
@@ -171,7 +166,7 @@ export function identityRoutes(deps: IdentityRoutesDeps): Hono<AuthEnv> {
 
   app.post('/v1/auth/login', limit, async (c) => {
     const body = await readBody<{ username: string; password: string }>(c, LOGIN_BODY);
-    const r = await login.login(body.username, body.password);
+    const r = await login.login(body.username, body.password, sourceOf(c.env));
     if (r.ok) return tokenAnswer(c, r.issued, r.officer);
     switch (r.code) {
       case 'INVALID_CREDENTIALS':
@@ -179,12 +174,15 @@ export function identityRoutes(deps: IdentityRoutesDeps): Hono<AuthEnv> {
       case 'SUSPENDED':
         throw new ApiError(403, 'OFFICER_SUSPENDED', 'this officer is suspended');
       // 429, not 423: RFC 6585 defines Retry-After for it and clients back off on
-      // it; 423 (WebDAV) means a locked resource, which a login is not.
-      case 'LOCKED':
+      // it; 423 (WebDAV) means a locked resource, and nothing is locked: only
+      // this source waits (api/auth/lockout.ts).
+      case 'THROTTLED':
         throw new ApiError(
           429,
-          'LOGIN_LOCKED',
-          'too many failed logins for this username; try again later',
+          'LOGIN_THROTTLED',
+          r.scope === 'source'
+            ? 'too many failed logins from this address; try again later'
+            : 'too many failed logins for this username from this address; try again later',
           { 'Retry-After': String(r.retryAfterSeconds) },
         );
       default:

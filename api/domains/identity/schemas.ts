@@ -4,6 +4,7 @@
  * attacker-controlled: unknown fields are refused.
  */
 import { ROLES } from '../../auth/principal.ts';
+import { publicText } from '../../public-text.ts';
 import type { JsonSchema } from '../../schemas.ts';
 import { RECEIPT_SCHEMA } from '../../write/routes.ts';
 import { MAX_PASSWORD_CHARS, OFFICER_ID, USERNAME } from './rules.ts';
@@ -57,7 +58,7 @@ export const CREATE_BODY: JsonSchema = {
   additionalProperties: false,
   required: ['username', 'password', 'role', 'area'],
   properties: {
-    id: { type: 'string', pattern: OFFICER_ID.source },
+    id: publicText({ pattern: OFFICER_ID.source }),
     username: { type: 'string', pattern: USERNAME.source },
     password: { type: 'string', minLength: 1, maxLength: MAX_PASSWORD_CHARS },
     role: ROLE,
@@ -68,7 +69,7 @@ export const REASON_BODY: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
+  properties: { reason: publicText({ minLength: 1, maxLength: 1000 }) },
 };
 export const DEMO_BODY: JsonSchema = {
   type: 'object',

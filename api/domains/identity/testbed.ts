@@ -15,7 +15,7 @@ import { loadPolicyEngine } from '../../../policies/index.ts';
 import { freshDb } from '../../../test/fresh-db.ts';
 import type { AuthEnv } from '../../auth/authenticate.ts';
 import type { AuthConfig } from '../../auth/config.ts';
-import type { LockoutPolicy } from '../../auth/lockout.ts';
+import type { ThrottlePolicy } from '../../auth/lockout.ts';
 import type { OidcConfig } from '../../auth/oidc.ts';
 import type { Role } from '../../auth/principal.ts';
 import type { Decisions } from '../../authorize.ts';
@@ -46,7 +46,7 @@ export interface Testbed {
 }
 
 export async function testbed(
-  options: { demo?: boolean; oidc?: OidcConfig; lockout?: LockoutPolicy; cacheMs?: number } = {},
+  options: { demo?: boolean; oidc?: OidcConfig; throttle?: ThrottlePolicy; cacheMs?: number } = {},
 ): Promise<Testbed> {
   const fresh = await freshDb();
   const dir = await mkdtemp(join(tmpdir(), 'saksi-identity-'));
@@ -67,7 +67,7 @@ export async function testbed(
     decisions,
     demo: options.demo ?? false,
     now,
-    lockout: options.lockout,
+    throttle: options.throttle,
   });
   const app = new Hono<AuthEnv>();
   app.use('*', identity.authenticate);

@@ -23,7 +23,7 @@
  */
 import type { WriteDefinition } from '../../write/ledgered-write.ts';
 import type { Registry } from '../registry/index.ts';
-import { COUNT_FORM_SCHEMA, type CountForm } from './forms/index.ts';
+import type { CountForm } from './forms/index.ts';
 import {
   ballotViolations,
   FORM_KINDS,
@@ -32,6 +32,7 @@ import {
   PHOTO_MUST_EXIST,
   versionViolations,
 } from './rules.ts';
+import { COUNT_FORM_SCHEMA } from './schemas.ts';
 import { countFormRow } from './store.ts';
 
 export function countFormDefinition(

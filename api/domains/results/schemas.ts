@@ -11,9 +11,27 @@ import {
   TPS_CODE_PATTERN,
 } from '../../../policies/areas.ts';
 import { badRequest } from '../../errors.ts';
+import { lookup } from '../../params.ts';
+import { publicText } from '../../public-text.ts';
 import { CONTEST_IDS, type ContestId, isContestId } from '../registry/index.ts';
+import { COUNT_FORM_SCHEMA as VERIFIER_COUNT_FORM_SCHEMA } from './forms/index.ts';
 
-export { COUNT_FORM_SCHEMA, type CountForm } from './forms/index.ts';
+export type { CountForm } from './forms/index.ts';
+
+/**
+ * The C.Hasil schema as the server validates it: the observer's schema (one
+ * definition, in the browser-safe verifier) with `caseRef` marked public free
+ * text, so a NIK-shaped number there is refused before it reaches the log
+ * (api/public-text.ts). The marker is the server's: the verifier's validator
+ * knows no such keyword, and an entry in the log has already passed it.
+ */
+export const COUNT_FORM_SCHEMA = {
+  ...VERIFIER_COUNT_FORM_SCHEMA,
+  properties: {
+    ...VERIFIER_COUNT_FORM_SCHEMA.properties,
+    caseRef: publicText(VERIFIER_COUNT_FORM_SCHEMA.properties.caseRef),
+  },
+};
 
 export const CONTEST_PARAM = {
   name: 'contest',
@@ -69,7 +87,8 @@ export const LEVEL_PARAM = {
 };
 
 export function levelParam(s: string | undefined): AreaLevel {
-  const level = LEVEL_OF[s ?? ''];
+  // Own properties only: `level=constructor` is not a level (../../params.ts).
+  const level = lookup(LEVEL_OF, s);
   if (!level)
     throw badRequest('BAD_PARAMETER', `level must be one of ${Object.keys(LEVEL_OF).join(', ')}`);
   return level;

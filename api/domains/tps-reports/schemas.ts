@@ -3,8 +3,10 @@
  * field is attacker-controlled (a KPPS device typed it); the schema refuses
  * anything it does not name.
  */
+
 import type { JsonObject } from '../../../ledger/index.ts';
 import { TPS_CODE_PATTERN } from '../../../policies/areas.ts';
+import { publicText } from '../../public-text.ts';
 
 export const REPORT_TYPES = ['opened', 'closed', 'incident', 'objection'] as const;
 
@@ -30,6 +32,6 @@ export const PAYLOAD_SCHEMA = {
     ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' },
     type: { enum: [...REPORT_TYPES] },
     occurredAt: { type: 'string', format: 'date-time' },
-    description: { type: 'string', minLength: 1, maxLength: 2000 },
+    description: publicText({ minLength: 1, maxLength: 2000 }),
   },
 };

@@ -121,6 +121,7 @@ export const COUNT_FORM_SCHEMA = {
     caseRef: {
       type: 'string',
       // Court and Bawaslu register numbers, e.g. "01-02-03/PHPU.DPR-DPRD-XXII/2024".
+      // The server also refuses a NIK-shaped number here (api/domains/results/schemas.ts).
       pattern: '^[A-Za-z0-9][A-Za-z0-9./-]{0,99}$',
       description: 'the case whose ruling this correction follows',
     },
