@@ -17,11 +17,13 @@
  * the exact failed checks, and the recapitulation leaves it out until a correction
  * passes. Bad input is refused before anything is stored: an unknown TPS, a
  * contest not held there, a choice not on that ballot (422), a photo never
- * uploaded (422, checked by the database's foreign key), a replay (409).
+ * uploaded or uploaded for another TPS (422, ../forms/photo-rules.ts; the
+ * database's foreign key backs the first), a replay (409).
  */
 import type { Violation, WriteDefinition } from '../../../write/ledgered-write.ts';
+import { photoBinding } from '../../photos/index.ts';
 import type { Registry } from '../../registry/index.ts';
-import { COUNT_FORM_SCHEMA, type CountForm, checkForm } from '../forms/index.ts';
+import { COUNT_FORM_SCHEMA, type CountForm, checkForm, photoBelongsToTps } from '../forms/index.ts';
 
 export const FORM_KINDS = {
   read: 'results.chasil.read',
@@ -93,6 +95,9 @@ export function countFormDefinition(
       v.push(...ballotViolations(registry, p));
       return v;
     },
+    // A photo's binding never changes once stored, so it is read before the
+    // shared transaction (issue #10: a form may cite only its own TPS's photo).
+    storedRules: async (db, p) => photoBelongsToTps(await photoBinding(db, p.photo), p),
     constraints: {
       count_forms_photo_uploaded: {
         status: 422,

@@ -31,3 +31,4 @@ export {
   PLAIN_CHOICE_ID,
   type VoterCounts,
 } from './payload.ts';
+export { type PhotoRuleCode, type PhotoRuleRefusal, photoBelongsToTps } from './photo-rules.ts';
