@@ -87,6 +87,12 @@ describe('refused JPEG', () => {
     );
   });
 
+  it('more than 10,000 segments', () => {
+    const empty = jpegComment(new Uint8Array(0));
+    expect(inspect(tinyJpeg(new Array(9_990).fill(empty)))).toBe('accepted');
+    expect(inspect(tinyJpeg(new Array(10_000).fill(empty)))).toBe('BAD_STRUCTURE');
+  });
+
   it('anything after EOI', () => {
     for (const tail of ['\0', '<script>alert(1)</script>'])
       expect(inspect(Buffer.concat([tinyJpeg(), Buffer.from(tail)])), tail).toBe('TRAILING_DATA');

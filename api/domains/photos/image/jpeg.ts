@@ -53,7 +53,8 @@ export function inspectJpeg(bytes: Uint8Array, limits: ImageLimits): JpegHeader 
   let frame: { header: JpegHeader; ids: readonly number[] } | undefined;
   let scans = 0;
   let at = 2;
-  for (;;) {
+  for (let n = 1; ; n++) {
+    r.count(n, 'segments');
     const { marker, start } = readMarker(r, at);
     if (marker === EOI) {
       if (frame === undefined || scans === 0)
@@ -74,10 +75,10 @@ export function inspectJpeg(bytes: Uint8Array, limits: ImageLimits): JpegHeader 
           ? `JPEG: marker FF ${hex(marker)} (lossless, hierarchical, arithmetic-coded or DNL)`
           : `JPEG: reserved marker FF ${hex(marker)} at offset ${start}`,
       );
-    const length = r.u16be(start + 2, `the length of segment FF ${hex(marker)}`);
+    const length = r.u16be(start + 2, () => `the length of segment FF ${hex(marker)}`);
     if (length < 2)
       throw new ImageError('BAD_STRUCTURE', `JPEG: segment FF ${hex(marker)} has length ${length}`);
-    r.need(start + 4, length - 2, `segment FF ${hex(marker)} (${length} bytes declared)`);
+    r.need(start + 4, length - 2, () => `segment FF ${hex(marker)} (${length} bytes declared)`);
     const body = start + 4;
     at = start + 2 + length;
     if (SUPPORTED_FRAMES.has(marker)) {
@@ -175,17 +176,16 @@ function checkScan(r: ByteReader, at: number, length: number, frameIds: readonly
  */
 function skipEntropyCoded(r: ByteReader, at: number): number {
   const b = r.bytes;
-  let i = at;
-  for (;;) {
-    i = b.indexOf(0xff, i);
-    if (i < 0 || i + 1 >= b.length)
-      throw new ImageError('TRUNCATED', 'JPEG: the file ends inside a scan, before EOI');
+  const end = b.length - 1;
+  // A plain loop: 5 MiB of stuffed bytes is millions of 0xFF, and a native
+  // search per byte costs far more than looking at each byte once.
+  for (let i = at; i < end; i++) {
+    if (b[i] !== 0xff) continue;
     const next = b[i + 1]!;
-    if (next === 0x00 || isRst(next)) i += 2;
-    else if (next === 0xff)
-      i += 1; // fill bytes before a marker
-    else return i;
+    if (next === 0x00 || isRst(next)) i++;
+    else if (next !== 0xff) return i; // 0xFF 0xFF: a fill byte before a marker
   }
+  throw new ImageError('TRUNCATED', 'JPEG: the file ends inside a scan, before EOI');
 }
 
 const hex = (m: number) => m.toString(16).toUpperCase().padStart(2, '0');

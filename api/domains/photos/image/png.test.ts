@@ -103,6 +103,12 @@ describe('refused PNG', () => {
     expect(inspect(long)).toBe('TRUNCATED');
   });
 
+  it('more than 10,000 chunks (seconds of work in 5 MiB of empty chunks)', () => {
+    const empty = pngChunk('teSt', new Uint8Array(0));
+    expect(inspect(tinyPng(new Array(9_996).fill(empty)))).toBe('accepted');
+    expect(inspect(tinyPng(new Array(10_000).fill(empty)))).toBe('BAD_STRUCTURE');
+  });
+
   it('anything after IEND', () => {
     for (const tail of ['\0', 'x', '<script>alert(1)</script>'])
       expect(inspect(Buffer.concat([tinyPng(), Buffer.from(tail)])), tail).toBe('TRAILING_DATA');

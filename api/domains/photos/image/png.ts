@@ -62,7 +62,8 @@ export function inspectPng(bytes: Uint8Array, limits: ImageLimits): PngHeader {
   let compressed = 0;
   const zlibHead: number[] = [];
   let at: number = PNG_SIGNATURE.length;
-  for (;;) {
+  for (let n = 1; ; n++) {
+    r.count(n, 'chunks');
     const { type, data, next } = readChunk(r, at);
     if (header === undefined && type !== 'IHDR')
       throw new ImageError('BAD_STRUCTURE', `PNG: the first chunk is ${type}, not IHDR`);
@@ -117,8 +118,8 @@ function readChunk(r: ByteReader, at: number): { type: string; data: Uint8Array;
     );
   if (length > MAX_CHUNK_LENGTH)
     throw new ImageError('BAD_STRUCTURE', `PNG: ${type} declares ${length} bytes (over 2^31 − 1)`);
-  const data = r.sub(at + 8, length, `${type} (${length} bytes declared)`);
-  const stored = r.u32be(at + 8 + length, `the CRC of ${type}`);
+  const data = r.sub(at + 8, length, () => `${type} (${length} bytes declared)`);
+  const stored = r.u32be(at + 8 + length, () => `the CRC of ${type}`);
   // §5.3: the CRC covers the type and the data, not the length.
   const actual = crc32(data, crc32(r.bytes.subarray(at + 4, at + 8)));
   if (stored !== actual)

@@ -49,6 +49,12 @@ describe('refused WebP', () => {
     expect(inspect(Buffer.concat([LOSSY, Buffer.from('<script>')]))).toBe('TRAILING_DATA');
   });
 
+  it('more than 10,000 chunks', () => {
+    const empty = riffChunk('teSt', new Uint8Array(0));
+    expect(inspect(tinyWebp(new Array(9_990).fill(empty)))).toBe('accepted');
+    expect(inspect(tinyWebp(new Array(10_000).fill(empty)))).toBe('BAD_STRUCTURE');
+  });
+
   it('a chunk that runs past the RIFF data', () => {
     const f = Buffer.from(LOSSY);
     f.writeUInt32LE(1000, 16);

@@ -67,13 +67,14 @@ function readChunks(r: ByteReader): Chunk[] {
   const chunks: Chunk[] = [];
   let at = 12;
   while (at < r.length) {
+    r.count(chunks.length + 1, 'chunks');
     const tag = r.tag(at, 'a chunk header');
     const size = r.u32le(at + 4, 'a chunk header');
-    r.need(at + 8, size, `chunk ${JSON.stringify(tag)} (${size} bytes declared)`);
+    r.need(at + 8, size, () => `chunk ${JSON.stringify(tag)} (${size} bytes declared)`);
     chunks.push({ tag, at: at + 8, size });
     at += 8 + size;
     if (size % 2 === 1) {
-      if (r.u8(at, `the padding of ${JSON.stringify(tag)}`) !== 0)
+      if (r.u8(at, () => `the padding of ${JSON.stringify(tag)}`) !== 0)
         throw new ImageError(
           'BAD_STRUCTURE',
           `WebP: the padding of ${JSON.stringify(tag)} is not 0`,
