@@ -4,8 +4,8 @@
  */
 import type { Sql } from '../../../ledger/index.ts';
 import { notFound } from '../../errors.ts';
+import { type Ctx, hashParam } from './params.ts';
 import { photoInfo, readPhoto } from './store.ts';
-import { type Ctx, hashParam } from './upload.ts';
 
 const HEADERS = {
   'Cache-Control': 'public, max-age=31536000, immutable',

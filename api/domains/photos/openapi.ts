@@ -1,9 +1,8 @@
 /** The photo routes as /openapi.json lists them (api/schemas.ts registerRoute). */
 import { ERROR_SCHEMA, registerRoute } from '../../schemas.ts';
 import { PHOTO_MEDIA_TYPES } from './media.ts';
+import { TPS_CODE } from './params.ts';
 import { SHA256_HEX } from './store.ts';
-
-export const TPS_CODE = /^[0-9]{13}$/;
 
 const INFO_SCHEMA = {
   type: 'object',

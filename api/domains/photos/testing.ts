@@ -37,17 +37,31 @@ export function pngHeader(width: number, height: number, bitDepth = 8, colourTyp
   return h;
 }
 
+/** IHDR and IDAT of a 1×1 grey PNG: one scanline, filter type 0, one grey sample. */
+const PNG_1X1 = Buffer.concat([
+  Buffer.from(PNG_SIGNATURE),
+  pngChunk('IHDR', pngHeader(1, 1)),
+  pngChunk('IDAT', deflateSync(Buffer.from([0, 128]))),
+]);
+const PNG_IEND = pngChunk('IEND', new Uint8Array(0));
+
 /** A 1×1 grey PNG with `extra` chunks (already framed) before IEND. */
 export function tinyPng(extra: readonly Uint8Array[] = []): Buffer {
-  return Buffer.concat([
-    Buffer.from(PNG_SIGNATURE),
-    pngChunk('IHDR', pngHeader(1, 1)),
-    // One scanline: filter type 0, one grey sample.
-    pngChunk('IDAT', deflateSync(Buffer.from([0, 128]))),
-    ...extra,
-    pngChunk('IEND', new Uint8Array(0)),
-  ]);
+  return Buffer.concat([PNG_1X1, ...extra, PNG_IEND]);
 }
+
+const jpegSegment = (marker: number, body: readonly number[]) =>
+  Buffer.from([0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body]);
+const ONE_CODE = [1, ...new Array<number>(15).fill(0)];
+/** Everything of the tiny JPEG after SOI (built once: the bench makes one per TPS). */
+const JPEG_8X8 = Buffer.concat([
+  jpegSegment(0xdb, [0x00, ...new Array<number>(64).fill(1)]),
+  jpegSegment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
+  jpegSegment(0xc4, [0x00, ...ONE_CODE, 0x00]),
+  jpegSegment(0xc4, [0x10, ...ONE_CODE, 0x00]),
+  jpegSegment(0xda, [1, 1, 0x00, 0, 63, 0]),
+  Buffer.from([0x3f, 0xff, 0xd9]),
+]);
 
 /**
  * An 8×8 grey baseline JPEG (ITU-T T.81): one quantisation table, one DC and one
@@ -56,19 +70,7 @@ export function tinyPng(extra: readonly Uint8Array[] = []): Buffer {
  * go right after SOI.
  */
 export function tinyJpeg(afterSoi: readonly Uint8Array[] = []): Buffer {
-  const segment = (marker: number, body: readonly number[]) =>
-    Buffer.from([0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body]);
-  const oneCode = [1, ...new Array<number>(15).fill(0)];
-  return Buffer.concat([
-    Buffer.from([0xff, 0xd8]),
-    ...afterSoi,
-    segment(0xdb, [0x00, ...new Array<number>(64).fill(1)]),
-    segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
-    segment(0xc4, [0x00, ...oneCode, 0x00]),
-    segment(0xc4, [0x10, ...oneCode, 0x00]),
-    segment(0xda, [1, 1, 0x00, 0, 63, 0]),
-    Buffer.from([0x3f, 0xff, 0xd9]),
-  ]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), ...afterSoi, JPEG_8X8]);
 }
 
 /** A JPEG comment segment (COM) holding `data` (at most 65,533 bytes). */

@@ -7,9 +7,8 @@
  * are a well-formed image of the type they claim within the image limits, and
  * hash to the path — and the photo is then bound to that TPS for good.
  */
-import type { Context } from 'hono';
 import type { Sql } from '../../../ledger/index.ts';
-import type { AppVariables, OfficerPrincipal } from '../../auth/principal.ts';
+import type { OfficerPrincipal } from '../../auth/principal.ts';
 import { ApiError, badRequest } from '../../errors.ts';
 import type { RateLimiter } from '../../platform/rate-limit.ts';
 import type { WriteServices } from '../../write/ledgered-write.ts';
@@ -22,10 +21,8 @@ import {
   type PhotoMediaType,
   sniffMediaType,
 } from './media.ts';
-import { TPS_CODE } from './openapi.ts';
-import { type PhotoInfo, photoInfo, photosOfTps, SHA256_HEX, storePhoto } from './store.ts';
-
-export type Ctx = Context<{ Variables: AppVariables }>;
+import { type Ctx, hashParam, tpsParam } from './params.ts';
+import { type PhotoInfo, photoInfo, photosOfTps, storePhoto } from './store.ts';
 
 export interface UploadDeps {
   db: Sql;
@@ -62,13 +59,6 @@ export async function uploadPhoto(c: Ctx, deps: UploadDeps, progress: UploadProg
   return c.json(info(photo), created ? 201 : 200);
 }
 
-export function hashParam(c: Ctx): string {
-  const hex = c.req.param('sha256') ?? '';
-  if (!SHA256_HEX.test(hex))
-    throw badRequest('BAD_PARAMETER', 'the photo hash must be 64 lowercase hex digits');
-  return hex;
-}
-
 function officerOf(c: Ctx): OfficerPrincipal {
   const principal = c.get('principal');
   if (principal.kind !== 'officer')
@@ -76,13 +66,6 @@ function officerOf(c: Ctx): OfficerPrincipal {
       'WWW-Authenticate': 'Bearer',
     });
   return principal;
-}
-
-function tpsParam(c: Ctx): string {
-  const tps = c.req.query('tps');
-  if (tps === undefined || !TPS_CODE.test(tps))
-    throw badRequest('BAD_PARAMETER', 'tps must be the 13-digit code of the TPS the photo shows');
-  return tps;
 }
 
 /** An upload costs a write-rate token, per source address and per officer. */
