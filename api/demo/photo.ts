@@ -2,8 +2,9 @@
  * The demo's form photos: small, real PNG images (PNG 1.2, ISO/IEC 15948) —
  * a grey sheet with ruled lines and a pattern drawn from the form's identity —
  * so that every form cites a photo of its own that any image viewer opens. The
- * photo store proves the type from the signature only; a real image keeps the
- * demo honest for whoever clicks the photo link.
+ * photo store checks the whole PNG structure (api/domains/photos/image/png.ts:
+ * chunk CRCs, IHDR, IDAT, IEND last), and a real image keeps the demo honest for
+ * whoever clicks the photo link.
  */
 import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';

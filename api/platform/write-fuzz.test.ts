@@ -82,8 +82,8 @@ interface Ctx {
 
 let p: PlatformApp;
 let ctx: Ctx;
-/** SHA-256 (hex) of the photo every count form cites. */
-let photo: string;
+/** Each TPS's own photo: a form may cite only a photo uploaded for its TPS (issue #10). */
+const photoOfTps = new Map<string, string>();
 /** Another KPPS, at the next TPS: a real token for the wrong officer. */
 let other: Officer;
 const expired = new Map<ActorName, string>();
@@ -292,7 +292,26 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
 /** The verified form of each TPS whose correction the fuzzer builds. */
 const verifiedAt = new Map<string, CountForm>();
 
-/** A valid, signed count form of the officer's TPS, citing the uploaded photo. */
+/** The photo of the officer's TPS, uploaded by the officer the first time. */
+async function tpsPhoto(o: Officer): Promise<string> {
+  const known = photoOfTps.get(o.area);
+  if (known) return known;
+  const ph = testPhoto('image/jpeg', 2048);
+  await expectStatus(
+    Promise.resolve(
+      p.app.request(`/v1/photos/${ph.sha256}?tps=${o.area}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': ph.mediaType, ...authOf(o.token) },
+        body: ph.bytes,
+      }),
+    ),
+    201,
+  );
+  photoOfTps.set(o.area, ph.sha256);
+  return ph.sha256;
+}
+
+/** A valid, signed count form of the officer's TPS, citing its TPS's photo. */
 async function countForm(o: Officer, stage: 'verified' | 'read', contest: ContestId) {
   const registry = await registryFor(p.fresh.db);
   const tps = o.area;
@@ -301,7 +320,7 @@ async function countForm(o: Officer, stage: 'verified' | 'read', contest: Contes
     tps,
     registry.ballotFor(contest, tps)!,
     registry.dptOf(tps)!,
-    photo,
+    await tpsPhoto(o),
     1,
   );
   return {
@@ -842,7 +861,7 @@ beforeAll(async () => {
     ),
     201,
   );
-  photo = ph.sha256;
+  photoOfTps.set(officers.kpps.area, ph.sha256);
   other = await officer('KPPS', '3171011001002');
   ctx = {
     officers,

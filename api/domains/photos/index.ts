@@ -1,8 +1,16 @@
 /**
  * Count-form photos: content-addressed evidence outside the log (ARCHITECTURE.md
- * "Entry"), fetched by the SHA-256 that form entries cite. The one public surface
- * of this folder (CONVENTIONS.md §1).
+ * "Entry"), each bound to the TPS it was uploaded for, fetched by the SHA-256 that
+ * form entries cite. The one public surface of this folder (CONVENTIONS.md §1).
  */
+export {
+  DEFAULT_IMAGE_LIMITS,
+  ImageError,
+  type ImageErrorCode,
+  type ImageInfo,
+  type ImageLimits,
+  inspectImage,
+} from './image/index.ts';
 export {
   declaredMediaType,
   isPhotoMediaType,
@@ -16,4 +24,10 @@ export {
   type PhotoDeps,
   photoRoutes,
 } from './routes.ts';
-export { type PhotoInfo, photoExists, SHA256_HEX } from './store.ts';
+export {
+  type PhotoBinding,
+  type PhotoInfo,
+  photoBinding,
+  photoExists,
+  SHA256_HEX,
+} from './store.ts';

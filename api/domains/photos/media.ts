@@ -7,6 +7,9 @@
  * Annex B); PNG — the 8-byte signature 89 50 4E 47 0D 0A 1A 0A (RFC 2083 §3.1);
  * WebP — a RIFF container: "RIFF", a 4-byte length, "WEBP" (RFC 9649).
  * SVG and other formats that can carry script are deliberately absent.
+ *
+ * A signature is only the first filter: the upload then checks the whole file's
+ * structure and declared size (image/), since anything may follow eight bytes.
  */
 export const PHOTO_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type PhotoMediaType = (typeof PHOTO_MEDIA_TYPES)[number];

@@ -3,6 +3,7 @@
  * addressing, idempotent re-upload, and every refusal — with nothing stored after
  * any of them, and no log entry for an upload (README.md).
  */
+import { deflateSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
@@ -10,9 +11,9 @@ import { PUBLIC } from '../../auth/authenticate.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, respondError } from '../../errors.ts';
 import { RateLimiter } from '../../platform/rate-limit.ts';
-import { photoExists } from './index.ts';
+import { photoBinding, photoExists } from './index.ts';
 import { MAX_PHOTO_BYTES, photoRoutes } from './routes.ts';
-import { type TestPhoto, testPhoto } from './testing.ts';
+import { photoOf, pngChunk, pngHeader, type TestPhoto, testPhoto, tinyPng } from './testing.ts';
 
 const TPS = '3171011001001';
 const OTHER_TPS = '3171011001002';
@@ -243,6 +244,105 @@ describe('refusals store nothing', () => {
   });
 });
 
+// Issue #10: a signature check accepted an HTML file behind a PNG signature and a
+// 100,000 × 100,000 PNG. The whole structure is now checked (image/*.test.ts).
+describe('photos that are not really images store nothing', () => {
+  const png = (...chunks: Uint8Array[]) =>
+    photoOf(Buffer.concat([tinyPng().subarray(0, 8), ...chunks]), 'image/png');
+  const IEND = pngChunk('IEND', new Uint8Array(0));
+  const badCrc = Buffer.from(tinyPng());
+  badCrc.writeUInt8(badCrc[29]! ^ 1, 29);
+
+  it.each<[string, () => TestPhoto, number, string]>([
+    [
+      'an HTML file behind a PNG signature',
+      () => png(Buffer.from('<html><script>alert(document.cookie)</script></html>')),
+      422,
+      'MALFORMED_IMAGE',
+    ],
+    [
+      'a 100,000 × 100,000 PNG',
+      () =>
+        png(
+          pngChunk('IHDR', pngHeader(100_000, 100_000)),
+          pngChunk('IDAT', deflateSync(new Uint8Array(100_000))),
+          IEND,
+        ),
+      422,
+      'IMAGE_TOO_LARGE',
+    ],
+    ['a PNG whose IHDR CRC is wrong', () => photoOf(badCrc, 'image/png'), 422, 'MALFORMED_IMAGE'],
+    [
+      'a truncated PNG',
+      () => photoOf(tinyPng().subarray(0, 40), 'image/png'),
+      422,
+      'MALFORMED_IMAGE',
+    ],
+    [
+      'a PNG with a script after IEND',
+      () => photoOf(Buffer.concat([tinyPng(), Buffer.from('<script>')]), 'image/png'),
+      422,
+      'MALFORMED_IMAGE',
+    ],
+    [
+      'a JPEG without a frame',
+      () =>
+        photoOf(Buffer.from([0xff, 0xd8, 0xff, 0xfe, 0, 4, 0x41, 0x42, 0xff, 0xd9]), 'image/jpeg'),
+      422,
+      'MALFORMED_IMAGE',
+    ],
+    [
+      'an animated PNG',
+      () =>
+        png(
+          pngChunk('IHDR', pngHeader(1, 1)),
+          pngChunk('acTL', new Uint8Array(8)),
+          pngChunk('IDAT', deflateSync(new Uint8Array(2))),
+          IEND,
+        ),
+      415,
+      'UNSUPPORTED_IMAGE',
+    ],
+  ])('%s', async (_what, make, status, code) => {
+    const photo = make();
+    await storesNothing(async () => {
+      const r = await put(photo);
+      expect(r.status).toBe(status);
+      expect(await errorCode(r)).toBe(code);
+    });
+    expect(await photoExists(p.fresh.db, photo.sha256)).toBe(false);
+  });
+});
+
+describe('a photo is bound to the TPS it was uploaded for', () => {
+  it('409 PHOTO_OF_OTHER_TPS for the same bytes uploaded for another TPS', async () => {
+    const photo = testPhoto('image/png', 500);
+    expect((await put(photo)).status).toBe(201);
+    const ppk = await p.token('PPK');
+    await storesNothing(async () => {
+      const r = await put(photo, { token: ppk, tps: OTHER_TPS });
+      expect(r.status).toBe(409);
+      expect(await errorCode(r)).toBe('PHOTO_OF_OTHER_TPS');
+    });
+    expect(await photoBinding(p.fresh.db, photo.sha256)).toEqual({
+      tps: TPS,
+      uploader: expect.stringMatching(/kpps/i),
+    });
+  });
+
+  it('binds to one TPS when the same bytes arrive for two at the same time', async () => {
+    const photo = testPhoto();
+    const ppk = await p.token('PPK');
+    const statuses = (
+      await Promise.all([put(photo, { token: ppk }), put(photo, { token: ppk, tps: OTHER_TPS })])
+    )
+      .map((r) => r.status)
+      .sort();
+    expect(statuses).toEqual([201, 409]);
+    expect([TPS, OTHER_TPS]).toContain((await photoBinding(p.fresh.db, photo.sha256))?.tps);
+  });
+});
+
 describe('GET /v1/photos/{sha256} refusals', () => {
   it('404 for a hash never uploaded, 400 for a malformed one', async () => {
     const absent = testPhoto();
@@ -289,7 +389,7 @@ function app(opts: { maxBytes?: number; maxPhotosPerTps?: number; burst?: number
   return a;
 }
 
-const putTo = (a: Hono<{ Variables: AppVariables }>, tps = TPS, size = 100, token = kpps) => {
+const putTo = (a: Hono<{ Variables: AppVariables }>, tps = TPS, size = 300, token = kpps) => {
   const photo = testPhoto('image/jpeg', size);
   return a.request(`/v1/photos/${photo.sha256}?tps=${tps}`, {
     method: 'PUT',
@@ -312,14 +412,14 @@ describe('photo upload limits', () => {
   it('stops at the per-TPS quota of new photos, counted per TPS', async () => {
     const a = app({ maxPhotosPerTps: 2 });
     const ppk = await p.token('PPK');
-    for (const _ of [1, 2]) expect((await putTo(a, '3171011001099', 100, ppk)).status).toBe(201);
+    for (const _ of [1, 2]) expect((await putTo(a, '3171011001099', 300, ppk)).status).toBe(201);
     await storesNothing(async () => {
-      const r = await putTo(a, '3171011001099', 100, ppk);
+      const r = await putTo(a, '3171011001099', 300, ppk);
       expect(r.status).toBe(403);
       expect(await errorCode(r)).toBe('PHOTO_QUOTA');
     });
     // Another TPS has its own quota.
-    expect((await putTo(a, '3171011001098', 100, ppk)).status).toBe(201);
+    expect((await putTo(a, '3171011001098', 300, ppk)).status).toBe(201);
   });
 
   it('spends a write-rate token per upload: 429 with Retry-After when none is left', async () => {

@@ -15,6 +15,17 @@ export interface PhotoInfo {
   mediaType: PhotoMediaType;
 }
 
+/**
+ * What a photo is bound to: the TPS it was uploaded for (policy `photo.upload`
+ * allowed the uploader for that TPS) and who uploaded it. Fixed at the first
+ * upload and never changed (the table is append-only); a form may cite the photo
+ * only for that TPS (results/forms/photo-rules.ts).
+ */
+export interface PhotoBinding {
+  tps: string;
+  uploader: string;
+}
+
 const key = (hex: string) => Buffer.from(hex, 'hex');
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
@@ -30,13 +41,45 @@ export async function photoExists(db: Sql, sha256Hex: string): Promise<boolean> 
   return rows.length > 0;
 }
 
-/** Size and type of a stored photo, without its bytes (HEAD, conditional GET, re-upload). */
-export async function photoInfo(db: Sql, sha256Hex: string): Promise<PhotoInfo | null> {
-  const [row] = await db.query<{ size: number; media_type: PhotoMediaType }>(
-    'SELECT size, media_type FROM photos WHERE sha256 = $1',
+/**
+ * The TPS and uploader a photo is bound to, or null if there is no such photo.
+ * The row never changes once written, so the answer read outside a transaction
+ * stays true inside one.
+ */
+export async function photoBinding(db: Sql, sha256Hex: string): Promise<PhotoBinding | null> {
+  if (!SHA256_HEX.test(sha256Hex)) return null;
+  const [row] = await db.query<{ first_tps: string; first_uploader: string }>(
+    'SELECT first_tps, first_uploader FROM photos WHERE sha256 = $1',
     [key(sha256Hex)],
   );
-  return row ? { sha256: sha256Hex, size: row.size, mediaType: row.media_type } : null;
+  return row ? { tps: row.first_tps, uploader: row.first_uploader } : null;
+}
+
+/**
+ * Size, type and binding of a stored photo, without its bytes (HEAD, conditional
+ * GET, re-upload).
+ */
+export async function photoInfo(
+  db: Sql,
+  sha256Hex: string,
+): Promise<(PhotoInfo & PhotoBinding) | null> {
+  const [row] = await db.query<{
+    size: number;
+    media_type: PhotoMediaType;
+    first_tps: string;
+    first_uploader: string;
+  }>('SELECT size, media_type, first_tps, first_uploader FROM photos WHERE sha256 = $1', [
+    key(sha256Hex),
+  ]);
+  return row
+    ? {
+        sha256: sha256Hex,
+        size: row.size,
+        mediaType: row.media_type,
+        tps: row.first_tps,
+        uploader: row.first_uploader,
+      }
+    : null;
 }
 
 // Photo bytes cross the driver as hex text, encoded and decoded natively (Node's
@@ -68,9 +111,9 @@ export async function photosOfTps(db: Sql, tps: string): Promise<number> {
 }
 
 /**
- * Stores verified bytes under their hash. The caller has checked that `sha256Hex`
- * is the SHA-256 of `bytes` and `mediaType` their sniffed type (the table checks
- * the hash again). Returns true if this call stored them, false if they were
+ * Stores verified bytes under their hash, bound to `tps` and `uploader`. The caller
+ * has checked that `sha256Hex` is the SHA-256 of `bytes` and that they are a
+ * well-formed image of `mediaType` (the table checks the hash again). Returns true if this call stored them, false if they were
  * already there — a concurrent identical upload included (ON CONFLICT).
  */
 export async function storePhoto(

@@ -22,8 +22,9 @@
  * them into the write path.
  */
 import type { WriteDefinition } from '../../write/ledgered-write.ts';
+import { photoBinding } from '../photos/index.ts';
 import type { Registry } from '../registry/index.ts';
-import type { CountForm } from './forms/index.ts';
+import { type CountForm, photoBelongsToTps } from './forms/index.ts';
 import {
   ballotViolations,
   FORM_KINDS,
@@ -64,6 +65,9 @@ export function countFormDefinition(
         message: PHOTO_MUST_EXIST.message,
       },
     },
+    // A photo's binding never changes once stored, so it is read before the
+    // shared transaction (issue #10: a form may cite only its own TPS's photo).
+    storedRules: async (db, p) => photoBelongsToTps(await photoBinding(db, p.photo), p),
     rows: (w) => [countFormRow(w, stage)],
   };
 }

@@ -58,24 +58,25 @@ describe('a desa with more TPS than one entry lists', () => {
     expect(tree.parentOf(tps[0]!)).toBe(`${DESA}/0`);
     expect(tree.parentOf(tps.at(-1)!)).toBe(`${DESA}/2`);
 
-    const ph = testPhoto('image/jpeg', 2000);
     for (const [n, code] of tps.entries()) {
+      // Each TPS's form cites its own photo: a photo is bound to the TPS it was
+      // uploaded for (issue #10).
+      const ph = testPhoto('image/jpeg', 2000);
       const token = await p.token('KPPS', code);
       const me = (await (
         await p.app.request('/v1/officers/me', { headers: { Authorization: `Bearer ${token}` } })
       ).json()) as { officer: { id: string } };
       const device = await p.enrolDevice(token, me.officer.id);
       const auth = { Authorization: `Bearer ${token}` };
-      if (n === 0)
-        expect(
-          (
-            await p.app.request(`/v1/photos/${ph.sha256}?tps=${code}`, {
-              method: 'PUT',
-              headers: { 'Content-Type': ph.mediaType, ...auth },
-              body: ph.bytes,
-            })
-          ).status,
-        ).toBe(201);
+      expect(
+        (
+          await p.app.request(`/v1/photos/${ph.sha256}?tps=${code}`, {
+            method: 'PUT',
+            headers: { 'Content-Type': ph.mediaType, ...auth },
+            body: ph.bytes,
+          })
+        ).status,
+      ).toBe(201);
       const f = consistentForm(
         'DPR',
         code,

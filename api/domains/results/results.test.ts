@@ -35,6 +35,8 @@ let kpps2: { token: string; device: TestDevice };
 let kpps3: { token: string; device: TestDevice };
 let ppk: { token: string; device: TestDevice };
 let photo: string;
+/** Each TPS's own form photo, uploaded by its KPPS (a form may cite only its TPS's). */
+const photos = new Map<string, string>();
 const json = { 'Content-Type': 'application/json' };
 
 async function officer(role: string, area?: string) {
@@ -69,7 +71,7 @@ const form = (tps: string, seed: number, over: Partial<CountForm> = {}): CountFo
     tps,
     registry.ballotFor('PPWP', tps)!,
     registry.dptOf(tps)!,
-    photo,
+    photos.get(tps) ?? photo,
     seed,
   ),
   ...over,
@@ -118,6 +120,9 @@ beforeAll(async () => {
   kpps3 = await officer('KPPS', TPS3);
   ppk = await officer('PPK');
   photo = await upload(kpps.token, TPS);
+  photos.set(TPS, photo);
+  photos.set(TPS2, await upload(kpps2.token, TPS2));
+  photos.set(TPS3, await upload(kpps3.token, TPS3));
 }, 60_000);
 afterAll(async () => {
   await p.close();
@@ -265,7 +270,9 @@ describe('count forms and the recapitulation', () => {
     };
     expect(nation.tps).toEqual({ accepted: 1, flagged: 1 });
 
-    // The KPPS may not fix it themselves; the PPK corrects it, with a reason.
+    // The KPPS may not fix it themselves; the PPK corrects it, with a reason —
+    // citing the photo the KPPS uploaded for this TPS (a photo is bound to its TPS,
+    // not to the officer who signs the form).
     const fixed = signedForm(
       ppk.device,
       'corrected',
@@ -455,6 +462,12 @@ describe('bad count forms: a clear 4xx and nothing stored', () => {
       () => form(TPS3, 10, { photo: 'c'.repeat(64) }),
       422,
       'PHOTO_NOT_UPLOADED',
+    ],
+    [
+      'a photo uploaded for another TPS (issue #10)',
+      () => form(TPS3, 12, { photo: photos.get(TPS)! }),
+      422,
+      'PHOTO_OF_OTHER_TPS',
     ],
     [
       'DPRD_KABKOTA in Jakarta',

@@ -37,3 +37,4 @@ export {
   type WarningParams,
   WarningParamsError,
 } from './checks.ts';
+export { type PhotoRuleCode, type PhotoRuleRefusal, photoBelongsToTps } from './photo-rules.ts';
