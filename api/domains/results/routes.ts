@@ -106,6 +106,8 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
     const area = c.req.param('area');
     if (!isAreaCode(area) || area.length === 13)
       throw badRequest('BAD_PARAMETER', 'area must be ID or a 2/4/6/10-digit area code');
+    // A code that is no area is not an area waiting for its recap.
+    if (!registry.area(area)) throw new ApiError(404, 'NOT_FOUND', `no such area ${area}`);
     const r = await areaResults(deps.db, registry, contest, area);
     if (!r) throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${area} yet`);
     return c.json(r);

@@ -45,17 +45,22 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
         ORDER BY r.tps`,
       [contest, area],
     );
-    children = rows.map((r) => ({
-      code: r.tps,
-      seq: r.seq,
-      status: r.status,
-      ...(r.status === 'flagged' ? { failedChecks: r.failed_checks } : {}),
-      valid: r.valid,
-      invalid: r.invalid,
-      votes: sortedVotes(recapVotes(contest, r.votes)),
-      index: num(r.entry_index),
-      entryHash: base64(r.entry_hash),
-    }));
+    children = withWaiting(
+      registry,
+      contest,
+      area,
+      rows.map((r) => ({
+        code: r.tps,
+        seq: r.seq,
+        status: r.status,
+        ...(r.status === 'flagged' ? { failedChecks: r.failed_checks } : {}),
+        valid: r.valid,
+        invalid: r.invalid,
+        votes: sortedVotes(recapVotes(contest, r.votes)),
+        index: num(r.entry_index),
+        entryHash: base64(r.entry_hash),
+      })),
+    );
   } else {
     const rows = await db.query<{
       area: string;
@@ -71,17 +76,22 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
         ORDER BY c.area`,
       [contest, registry.children(area)],
     );
-    children = rows.map((r) => ({
-      code: r.area,
-      name: registry.area(r.area)?.name,
-      seq: r.seq,
-      valid: Number(r.totals.valid),
-      invalid: Number(r.totals.invalid),
-      votes: sortedVotes(r.totals.votes),
-      tps: r.totals.tps,
-      index: num(r.idx),
-      entryHash: base64(r.entry_hash),
-    }));
+    children = withWaiting(
+      registry,
+      contest,
+      area,
+      rows.map((r) => ({
+        code: r.area,
+        name: registry.area(r.area)?.name,
+        seq: r.seq,
+        valid: Number(r.totals.valid),
+        invalid: Number(r.totals.invalid),
+        votes: sortedVotes(r.totals.votes),
+        tps: r.totals.tps,
+        index: num(r.idx),
+        entryHash: base64(r.entry_hash),
+      })),
+    );
   }
   return {
     contest,
@@ -95,6 +105,41 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
     tps: p.tps,
     children,
   };
+}
+
+/**
+ * The counted children and, in code order among them, every child of `area`
+ * that holds the contest but has nothing counted yet, as `status: 'waiting'`:
+ * a reader sees which kabupaten/kota, desa or TPS the totals do not include
+ * yet, not only those they do.
+ */
+function withWaiting<T extends { code: string }>(
+  registry: Registry,
+  contest: Contest,
+  area: string,
+  counted: T[],
+): (T | { code: string; name?: string; status: 'waiting' })[] {
+  const have = new Set(counted.map((c) => c.code));
+  const waiting = registry
+    .children(area)
+    .filter((code) => !have.has(code) && holds(registry, contest, code))
+    .map((code) =>
+      code.length === 13
+        ? { code, status: 'waiting' as const }
+        : { code, name: registry.area(code)?.name, status: 'waiting' as const },
+    );
+  if (waiting.length === 0) return counted;
+  return [...counted, ...waiting].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/**
+ * Whether `contest` is held in `code`, judged by its first TPS: the contests
+ * held are the same across a kabupaten/kota (Jakarta has no DPRD kab/kota).
+ */
+function holds(registry: Registry, contest: Contest, code: string): boolean {
+  let c: string | undefined = code;
+  while (c !== undefined && c.length < 13) c = registry.children(c)[0];
+  return c !== undefined && registry.contestsAt(c).includes(contest);
 }
 
 /** Every version of a TPS's form for one contest, oldest first. */
