@@ -215,6 +215,28 @@ describe('saksi demo seed', () => {
     expect(nation.tps).toEqual({ accepted: 14, flagged: 0 });
   });
 
+  it('Ctrl-C stops after the requests in flight, exits 130 and says a rerun finishes', {
+    timeout: 120_000,
+  }, async () => {
+    const before = await formCount();
+    const child = spawn(
+      process.execPath,
+      [resolve('bin/saksi.js'), 'demo', 'seed', '--url', server.url, '--tps', '16'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    for (const until = Date.now() + 90_000; Date.now() < until; ) {
+      if ((await formCount()) > before || child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited, err).toBe(130);
+    expect(err).toMatch(/stopping after the requests in flight/);
+    expect(err).toMatch(/stopped; the same command again finishes the TPS that were started\n$/);
+  });
+
   it("two seeders at once both finish, and the result is one seeder's", {
     timeout: 300_000,
   }, async () => {
@@ -255,6 +277,13 @@ describe('saksi demo seed', () => {
     expect(help.out.join('')).toMatch(/--voters N .*not built yet/);
   });
 });
+
+async function formCount(): Promise<number> {
+  const [row] = await server.runtime.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM count_forms',
+  );
+  return Number(row!.n);
+}
 
 /**
  * `saksi demo seed --url <server> …` in a process of its own: the seeder's work
