@@ -45,22 +45,17 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
         ORDER BY r.tps`,
       [contest, area],
     );
-    children = withWaiting(
-      registry,
-      contest,
-      area,
-      rows.map((r) => ({
-        code: r.tps,
-        seq: r.seq,
-        status: r.status,
-        ...(r.status === 'flagged' ? { failedChecks: r.failed_checks } : {}),
-        valid: r.valid,
-        invalid: r.invalid,
-        votes: sortedVotes(recapVotes(contest, r.votes)),
-        index: num(r.entry_index),
-        entryHash: base64(r.entry_hash),
-      })),
-    );
+    children = rows.map((r) => ({
+      code: r.tps,
+      seq: r.seq,
+      status: r.status,
+      ...(r.status === 'flagged' ? { failedChecks: r.failed_checks } : {}),
+      valid: r.valid,
+      invalid: r.invalid,
+      votes: sortedVotes(recapVotes(contest, r.votes)),
+      index: num(r.entry_index),
+      entryHash: base64(r.entry_hash),
+    }));
   } else {
     const rows = await db.query<{
       area: string;
@@ -76,23 +71,20 @@ export async function areaResults(db: Db, registry: Registry, contest: Contest, 
         ORDER BY c.area`,
       [contest, registry.children(area)],
     );
-    children = withWaiting(
-      registry,
-      contest,
-      area,
-      rows.map((r) => ({
-        code: r.area,
-        name: registry.area(r.area)?.name,
-        seq: r.seq,
-        valid: Number(r.totals.valid),
-        invalid: Number(r.totals.invalid),
-        votes: sortedVotes(r.totals.votes),
-        tps: r.totals.tps,
-        index: num(r.idx),
-        entryHash: base64(r.entry_hash),
-      })),
-    );
+    children = rows.map((r) => ({
+      code: r.area,
+      name: registry.area(r.area)?.name,
+      seq: r.seq,
+      valid: Number(r.totals.valid),
+      invalid: Number(r.totals.invalid),
+      votes: sortedVotes(r.totals.votes),
+      tps: r.totals.tps,
+      index: num(r.idx),
+      entryHash: base64(r.entry_hash),
+    }));
   }
+  // Children with nothing counted are listed too, as waiting.
+  children = withWaiting(registry, contest, area, children as { code: string }[]);
   return {
     contest,
     area,
