@@ -13,6 +13,7 @@ import {
   startDemoSeeding,
 } from './demo/index.ts';
 import { RecapPublisher } from './domains/results/index.ts';
+import { listenError } from './listen.ts';
 import { openPlatform } from './platform/open.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -118,10 +119,21 @@ export async function startServer(
     hostname: config.host,
     serverOptions: httpServerOptions(config),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (e) {
+    // Nothing listens, so nothing may keep running: a node that cannot serve but
+    // holds the sequencer lock (and, with PGlite, the data directory's lock)
+    // would stall every other node and a restart on a free port.
+    leader.abort();
+    await recap.stop();
+    await leading;
+    await runtime.close();
+    throw listenError(e, config.host, config.port);
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const demo =

@@ -1,6 +1,11 @@
 /**
  * A small, strict flag parser for the `saksi` command: `--name value` or
  * `--name=value`, boolean flags declared up front, unknown flags refused.
+ *
+ * Each command declares its flags once (a CommandSpec: name, type, value
+ * placeholder, description); parsing, `--help` and the top-level usage text are
+ * all read from that declaration, so a flag cannot be accepted without being
+ * documented, or documented without being accepted.
  */
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -11,6 +16,88 @@ export interface ParsedArgs {
   positional: string[];
 }
 
+export interface FlagSpec {
+  /** Without the leading dashes. */
+  name: string;
+  /** `boolean` takes no value; `int` a non-negative integer; `string` anything. */
+  type: 'string' | 'int' | 'boolean';
+  /** The value's placeholder in usage texts, e.g. `URL`, `N|all` (not for booleans). */
+  value?: string;
+  required?: boolean;
+  /** What it does; may span lines (each is indented under the flag in --help). */
+  description: string;
+}
+
+export interface CommandSpec {
+  /** The words after `saksi`, e.g. `demo seed`. */
+  command: string;
+  /** One or two lines for the list of commands. */
+  summary: string;
+  flags: readonly FlagSpec[];
+  /** A paragraph after the flags in --help. */
+  notes?: string;
+}
+
+/** Every command answers `--help`; it is not declared again in each spec. */
+const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', description: 'print this help' };
+
+/**
+ * Parses `argv` against a command's declared flags. Returns null after printing
+ * the command's help for `--help` (the caller exits 0). Positional arguments are
+ * refused: no command takes any.
+ */
+export function parseCommand(
+  spec: CommandSpec,
+  argv: readonly string[],
+  io: Io,
+): ParsedArgs | null {
+  const flags = [...spec.flags, HELP_FLAG];
+  const parsed = parseArgs(argv, {
+    values: flags.filter((f) => f.type !== 'boolean').map((f) => f.name),
+    booleans: flags.filter((f) => f.type === 'boolean').map((f) => f.name),
+  });
+  if (parsed.flags.help === true) {
+    io.stdout(commandHelp(spec));
+    return null;
+  }
+  if (parsed.positional.length > 0)
+    throw new UsageError(`unexpected argument ${parsed.positional[0]}`);
+  for (const f of spec.flags) {
+    if (f.required && parsed.flags[f.name] === undefined)
+      throw new UsageError(`--${f.name} is required`);
+    if (f.type === 'int') int(parsed.flags, f.name);
+  }
+  return parsed;
+}
+
+/** `demo seed --url URL [--tps N|all] …`: the command with every flag. */
+export function synopsis(spec: CommandSpec): string {
+  const flag = (f: FlagSpec) => {
+    const s = f.type === 'boolean' ? `--${f.name}` : `--${f.name} ${f.value ?? 'VALUE'}`;
+    return f.required ? s : `[${s}]`;
+  };
+  return [spec.command, ...spec.flags.map(flag)].join(' ');
+}
+
+/** The text of `saksi <command> --help`. */
+export function commandHelp(spec: CommandSpec): string {
+  const rows = [...spec.flags, HELP_FLAG].map((f) => ({
+    left: f.type === 'boolean' ? `--${f.name}` : `--${f.name} ${f.value ?? 'VALUE'}`,
+    lines: f.description.split('\n'),
+  }));
+  const width = Math.max(...rows.map((r) => r.left.length)) + 2;
+  const body = rows
+    .map((r) =>
+      r.lines.map((l, i) => `  ${(i === 0 ? r.left : '').padEnd(width)}${l}`.trimEnd()).join('\n'),
+    )
+    .join('\n');
+  return `usage: saksi ${synopsis(spec)}\n\n${spec.summary}\n\n${body}\n${spec.notes ? `\n${spec.notes.trimEnd()}\n` : ''}`;
+}
+
+/**
+ * The parser underneath parseCommand. Commands declare a CommandSpec instead;
+ * this stays for callers that list their flags by hand.
+ */
 export function parseArgs(
   argv: readonly string[],
   spec: { values: string[]; booleans?: string[] },

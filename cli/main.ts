@@ -1,39 +1,76 @@
 /**
  * `saksi` — the operator contract's commands (CONTRACT.md). Each command returns
  * its exit code; usage errors exit 2.
+ *
+ * The list of commands and their flags is read from each command's declaration
+ * (CommandSpec in ./args.ts), the same one its parser uses, so the usage text
+ * cannot leave out a flag a command accepts.
  */
-import { type Io, UsageError } from './args.ts';
-import { demoSeedCommand } from './commands/demo-seed.ts';
-import { demoTokenCommand } from './commands/demo-token.ts';
-import { ledgerAppendCommand } from './commands/ledger-append.ts';
-import { registryCommand } from './commands/registry.ts';
+import { readFileSync } from 'node:fs';
+import { type CommandSpec, type Io, synopsis, UsageError } from './args.ts';
+import { DEMO_SEED, demoSeedCommand } from './commands/demo-seed.ts';
+import { DEMO_TOKEN, demoTokenCommand } from './commands/demo-token.ts';
+import { LEDGER_APPEND, ledgerAppendCommand } from './commands/ledger-append.ts';
+import {
+  REGISTRY_DEMO,
+  REGISTRY_IMPORT,
+  registryDemoCommand,
+  registryImportCommand,
+} from './commands/registry.ts';
 import { resultsVerifyCommand } from './commands/results-verify.ts';
-import { serveCommand } from './commands/serve.ts';
+import { SERVE, serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { RESULTS_VERIFY, VERIFY } from './commands/verify-specs.ts';
 
-const USAGE = `usage: saksi <command> [flags]
+export interface Command {
+  spec: CommandSpec;
+  run: (args: string[], io: Io) => Promise<number>;
+}
 
-  serve [--port P] [--host H] [--data DIR] [--origin NAME] [--demo [--demo-public]]
-                          start the API (PGlite under DIR unless DATABASE_URL is set);
-                          --demo listens on loopback only unless --demo-public
-  ledger append [--data DIR] [--batch N]
-                          append entry envelopes (JSON lines on stdin); prints the tree size
-  demo token --url URL --role ROLE [--area CODE]
-                          demo mode only: print a bearer token for a demo officer
-  demo seed --url URL [--tps N|all] [--voters N] [--donors N]
-                          demo mode only: submit signed count forms for N TPS over HTTP
-                          and wait until they are counted (--voters/--donors: skipped,
-                          those domains are not built yet)
-  verify --log URL/log [--key VKEY] [--state FILE]
-                          verify a log from its tiles; with --state, that it only grew
-  results verify --url URL --contest C --tps CODE [--key VKEY]
-                          prove a TPS's signed numbers are in every total up to the
-                          nation and that every sum holds
-  registry import [--areas F] [--dapil F] [--parties F] [--candidates F] [--pairs F] [--data DIR] [--reason TEXT]
-                          import registry CSV files, each atomically, and log each load
-  registry demo [--scale province|national] [--seed S] [--data DIR]
-                          load a generated demo election into an empty registry
+/** Every command, in the order the usage lists them. */
+export const COMMANDS: readonly Command[] = [
+  { spec: SERVE, run: serveCommand },
+  { spec: LEDGER_APPEND, run: ledgerAppendCommand },
+  { spec: DEMO_TOKEN, run: demoTokenCommand },
+  { spec: DEMO_SEED, run: demoSeedCommand },
+  { spec: VERIFY, run: verifyCommand },
+  { spec: RESULTS_VERIFY, run: resultsVerifyCommand },
+  { spec: REGISTRY_IMPORT, run: registryImportCommand },
+  { spec: REGISTRY_DEMO, run: registryDemoCommand },
+];
+
+export function usage(): string {
+  const list = COMMANDS.map(
+    ({ spec }) =>
+      `  ${synopsis(spec)}\n${spec.summary
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}`,
+  ).join('\n');
+  return `usage: saksi <command> [flags]      (saksi <command> --help: its flags in full)
+
+${list}
+
+  --version               print the version
 `;
+}
+
+/** The package's version, from package.json beside the sources (no build step). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** The command whose words begin argv, and the arguments after them. */
+function find(argv: readonly string[]): { command: Command; args: string[] } | undefined {
+  for (const command of COMMANDS) {
+    const words = command.spec.command.split(' ');
+    if (words.every((w, i) => argv[i] === w)) return { command, args: argv.slice(words.length) };
+  }
+  return undefined;
+}
 
 const stdio: Io = {
   stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
@@ -41,36 +78,37 @@ const stdio: Io = {
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [cmd] = argv;
   try {
     switch (cmd) {
-      case 'serve':
-        return await serveCommand(rest, io);
-      case 'verify':
-        return await verifyCommand(rest, io);
-      case 'demo':
-        if (rest[0] === 'token') return await demoTokenCommand(rest.slice(1), io);
-        if (rest[0] === 'seed') return await demoSeedCommand(rest.slice(1), io);
-        break;
-      case 'ledger':
-        if (rest[0] === 'append') return await ledgerAppendCommand(rest.slice(1), io);
-        break;
-      case 'registry':
-        return await registryCommand(rest, io);
-      case 'results':
-        if (rest[0] === 'verify') return await resultsVerifyCommand(rest.slice(1), io);
-        break;
       case undefined:
-      case 'help':
+        io.stderr(usage());
+        return 2;
+      case '--version':
+      case 'version':
+        io.stdout(`saksi ${version()}`);
+        return 0;
       case '--help':
-        io.stdout(USAGE);
-        return cmd === undefined ? 2 : 0;
+      case 'help': {
+        // `saksi help demo seed` is `saksi demo seed --help`.
+        const topic = argv.length > 1 ? find(argv.slice(1)) : undefined;
+        if (topic) return await topic.command.run(['--help'], io);
+        if (argv.length > 1) break;
+        io.stdout(usage());
+        return 0;
+      }
     }
-    io.stderr(`saksi: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n\n${USAGE}`);
+    const found = find(argv);
+    if (found) return await found.command.run(found.args, io);
+    io.stderr(`saksi: unknown command ${JSON.stringify(argv.slice(0, 2).join(' '))}\n\n${usage()}`);
     return 2;
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`saksi: ${e.message}\n\n${USAGE}`);
+      const found = find(argv);
+      const hint = found
+        ? `usage: saksi ${synopsis(found.command.spec)}\n(saksi ${found.command.spec.command} --help for more)`
+        : usage();
+      io.stderr(`saksi: ${e.message}\n\n${hint}`);
       return 2;
     }
     io.stderr(`saksi: ${e instanceof Error ? e.message : String(e)}`);

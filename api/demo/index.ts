@@ -31,4 +31,5 @@ export {
   loadDemoElection,
   startDemoSeeding,
 } from './startup.ts';
+export { type FormStep, formSteps, isCounted, type SeenVersion, trueForm } from './steps.ts';
 export { summaryLines } from './summary.ts';

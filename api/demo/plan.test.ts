@@ -8,6 +8,7 @@ import { checkForm } from '../domains/results/forms/index.ts';
 import { consistentForm } from '../domains/results/testing.ts';
 import { formPhoto } from './photo.ts';
 import { misread, scriptFor } from './plan.ts';
+import { formSteps, isCounted } from './steps.ts';
 import { demoVotes } from './votes.ts';
 
 describe('scriptFor', () => {
@@ -162,5 +163,71 @@ describe('demoVotes', () => {
     const ranked = [...partyTotals.entries()].sort((a, b) => b[1] - a[1]).map(([p]) => p);
     expect(ranked.slice(0, 3).sort()).toEqual([2, 3, 8]); // Gerindra, PDI-P, PKS
     expect(ranked.indexOf(24)).toBeGreaterThan(10);
+  });
+});
+
+describe('formSteps (what every seeder writes, so that a rerun or a second seeder resumes)', () => {
+  const election = generateElection({ scale: 'province', seed: '2024' });
+  const ballot = {
+    contest: 'PPWP' as const,
+    dapil: null,
+    choices: election.pairs.map((p) => ({
+      id: String(p.number),
+      kind: 'pair' as const,
+      number: p.number,
+      name: p.president,
+    })),
+    choiceIds: new Set(election.pairs.map((p) => String(p.number))),
+  };
+  const contests = ['PPWP', 'DPR', 'DPD', 'DPRD_PROV'];
+  const at = (ordinal: number) =>
+    formSteps({
+      tps: '3171011001001',
+      ordinal,
+      contest: 'PPWP',
+      ballot,
+      dpt: 250,
+      script: scriptFor(ordinal, contests),
+      photo: 'a'.repeat(64),
+    });
+
+  it('plans the same versions every time, ending in a counted one', () => {
+    for (let ordinal = 0; ordinal < 30; ordinal++) {
+      const steps = at(ordinal);
+      expect(at(ordinal)).toEqual(steps);
+      const last = steps.at(-1)!;
+      expect(last.stage).not.toBe('read');
+      expect(last.flagged).toBe(false);
+      expect(checkForm(last.form)).toEqual([]);
+      for (const s of steps.slice(1)) expect(s.reason).toBeTruthy();
+    }
+  });
+
+  it('reads by machine, misreads and corrects as the script says', () => {
+    expect(at(0).map((s) => [s.stage, s.flagged, s.role])).toEqual([
+      ['read', true, 'KPPS'],
+      ['verified', false, 'KPPS'],
+    ]);
+    expect(at(1).map((s) => s.stage)).toEqual(['verified']);
+    // Ordinal 3: the PPWP form misread and corrected by the PPK, citing a case.
+    const flagged = at(3);
+    expect(flagged.map((s) => [s.stage, s.flagged, s.role, s.area])).toEqual([
+      ['read', false, 'KPPS', '3171011001001'],
+      ['verified', true, 'KPPS', '3171011001001'],
+      ['corrected', false, 'PPK', '317101'],
+    ]);
+    expect(checkForm(flagged[1]!.form).map((c) => c.check)).toContain('votes-sum-to-valid');
+    expect(flagged[2]!.caseRef).toBe('003/Reg/LP/PL/Kec/317101/02/2024');
+  });
+});
+
+describe('isCounted', () => {
+  it('holds once the latest version is verified or corrected and accepted', () => {
+    const v = (stage: string, status: string) => ({ seq: 1, stage, status });
+    expect(isCounted([])).toBe(false);
+    expect(isCounted([v('read', 'accepted')])).toBe(false);
+    expect(isCounted([v('read', 'flagged'), v('verified', 'accepted')])).toBe(true);
+    expect(isCounted([v('verified', 'flagged')])).toBe(false);
+    expect(isCounted([v('verified', 'flagged'), v('corrected', 'accepted')])).toBe(true);
   });
 });

@@ -1,18 +1,27 @@
 /** The demo seeder's report as the lines `saksi demo seed` and `saksi serve --demo` print. */
-import type { SeedReport } from './seed.ts';
+import type { SeedReport } from './report.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function summaryLines(r: SeedReport): string[] {
   const lines = [
-    `seeded ${n(r.tps)} TPS${r.skipped ? ` (${n(r.skipped)} passed over: they had their forms)` : ''}: ` +
+    `seeded ${n(r.tps)} TPS${r.skipped ? ` (${n(r.skipped)} passed over: already complete)` : ''}: ` +
       `${n(r.forms)} signed count forms — ${n(r.readings)} machine readings (${n(r.misreadReadings)} misread), ` +
       `${n(r.verified)} KPPS-verified (${n(r.flagged)} flagged), ${n(r.corrected)} PPK corrections ` +
       `(${n(r.corrections.filter((c) => c.caseRef).length)} citing a case); ${n(r.photos)} photos, ${n(r.devices)} devices`,
     `submitted in ${s(r.submitMs)} (${n(r.requests)} requests, ${(r.forms / Math.max(r.submitMs / 1000, 0.001)).toFixed(0)} forms/s); ` +
       `counted nationally after ${s(r.elapsedMs)}; log size ${n(r.checkpointSize)}`,
   ];
+  if (r.leftAlone.length > 0)
+    lines.push(
+      `left alone: ${r.leftAlone
+        .slice(0, 5)
+        .map((f) => `${f.contest} at TPS ${f.tps}`)
+        .join(
+          ', ',
+        )}${r.leftAlone.length > 5 ? ` and ${r.leftAlone.length - 5} more` : ''} — versions the demo did not write, not counted`,
+    );
   for (const t of r.national) {
     const total = t.votes.reduce((a, v) => a + v.votes, 0);
     const top = t.contest === 'PPWP' ? t.votes : t.votes.slice(0, 3);

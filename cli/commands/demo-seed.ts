@@ -6,44 +6,74 @@
  * integrated them and the national recap counts them, and prints a summary.
  *
  * Exit codes: 0 seeded and counted; 1 the server refused, could not be reached,
- * or did not count the forms in time (printed on stderr); 2 usage error.
+ * or did not count the forms in time (printed on stderr); 2 usage error; 130
+ * stopped by Ctrl-C (a rerun finishes what was started).
+ *
+ * The seeder is loaded only when it runs, so that --help answers at once.
  */
-import { SeedError, seedDemo, summaryLines } from '../../api/demo/index.ts';
-import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
+import { type CommandSpec, type Io, int, parseCommand, str, UsageError } from '../args.ts';
 
 const DEFAULT_TPS = 20;
 
-const USAGE = `usage: saksi demo seed --url URL [--tps N|all] [--voters N] [--donors N]
-
-  --url URL         a server started with \`saksi serve --demo\`, e.g. http://127.0.0.1:8080
-  --tps N|all       TPS of the demo province to give count forms, in code order from
-                    the demo TPS 3171011001001 on (default ${DEFAULT_TPS}); TPS that already
-                    have their forms are passed over, so a second run adds the next N
-  --voters N        voter registrations: that domain is not built yet; accepted and skipped
-  --donors N        campaign contributions: that domain is not built yet; accepted and skipped
-  --concurrency C   TPS submitted at once (default 6)
-  --timeout S       longest wait, in seconds, for the national recap to count the forms (default 120)
-
-Every TPS gets a KPPS demo officer with a freshly enrolled Ed25519 device, a
+export const DEMO_SEED: CommandSpec = {
+  command: 'demo seed',
+  summary:
+    "demo mode only: submit signed count forms for N TPS over HTTP, as officers' devices do,\nand wait until the national recap counts them",
+  flags: [
+    {
+      name: 'url',
+      type: 'string',
+      value: 'URL',
+      required: true,
+      description: 'a server started with `saksi serve --demo`, e.g. http://127.0.0.1:8080',
+    },
+    {
+      name: 'tps',
+      type: 'string',
+      value: 'N|all',
+      description: `complete the first N TPS of the demo province in code order from the\ndemo TPS 3171011001001 on (default ${DEFAULT_TPS}); complete TPS are passed over and\nhalf-submitted ones finished, so a rerun after an interruption completes them`,
+    },
+    {
+      name: 'voters',
+      type: 'int',
+      value: 'N',
+      description: 'voter registrations: that domain is not built yet; accepted and skipped',
+    },
+    {
+      name: 'donors',
+      type: 'int',
+      value: 'N',
+      description: 'campaign contributions: that domain is not built yet; accepted and skipped',
+    },
+    {
+      name: 'concurrency',
+      type: 'int',
+      value: 'C',
+      description: 'TPS submitted at once (default 6, at most 64)',
+    },
+    {
+      name: 'timeout',
+      type: 'int',
+      value: 'S',
+      description:
+        'longest wait, in seconds, for the national recap to count the forms (default 120)',
+    },
+  ],
+  notes: `Every TPS gets a KPPS demo officer with a freshly enrolled Ed25519 device, a
 photo of each form, and the signed form of every contest held there: at every
 third TPS a machine reading first (half of them misread), then the KPPS-verified
 version; at one TPS in ten the KPPS form misreads a digit ("3" read as "8"),
 is kept flagged, and the PPK of the kecamatan corrects it with a reason (every
-other correction citing a case).
-`;
+other correction citing a case). A TPS is complete when every contest held there
+is counted. Seeding is safe to run beside another seeder (or the server's own
+start-up seeding): a version someone else just wrote is taken as done.`,
+};
 
 export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, {
-    values: ['url', 'tps', 'voters', 'donors', 'concurrency', 'timeout'],
-    booleans: ['help'],
-  });
-  if (flags.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
-  const url = str(flags, 'url');
-  if (!url) throw new UsageError('--url is required');
+  const parsed = parseCommand(DEMO_SEED, args, io);
+  if (!parsed) return 0;
+  const { flags } = parsed;
+  const url = str(flags, 'url')!;
   let base: URL;
   try {
     base = new URL(url);
@@ -70,6 +100,15 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
       `saksi demo seed: --donors ${donors}: skipped, the campaign-finance domain is not built yet`,
     );
 
+  // Ctrl-C stops after the requests in flight (the server sees each through);
+  // a second one ends the process at once (the default, once this is removed).
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    io.stderr('saksi demo seed: stopping after the requests in flight…');
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const { SeedError, seedDemo, summaryLines } = await import('../../api/demo/index.ts');
   let last = Date.now();
   try {
     const report = await seedDemo({
@@ -77,6 +116,7 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
       tps,
       concurrency,
       waitTimeoutMs: timeout * 1000,
+      signal: interrupt.signal,
       onProgress: (p) => {
         if (Date.now() - last < 2_000) return;
         last = Date.now();
@@ -89,7 +129,15 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
     return 0;
   } catch (e) {
     if (!(e instanceof SeedError)) throw e;
+    if (e.code === 'ABORTED') {
+      io.stderr(
+        'saksi demo seed: stopped; the same command again finishes the TPS that were started',
+      );
+      return 130;
+    }
     io.stderr(`saksi demo seed: ${e.message}`);
     return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }

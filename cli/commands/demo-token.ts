@@ -7,34 +7,46 @@
  * on stderr); 2 usage error.
  */
 import { isAreaCode, ROLES } from '../../policies/index.ts';
-import { type Io, parseArgs, str, UsageError } from '../args.ts';
+import { type CommandSpec, type Io, parseCommand, str, UsageError } from '../args.ts';
 
-const USAGE = `usage: saksi demo token --url URL --role ROLE [--area CODE]
-
-  --url URL     the demo server, e.g. http://127.0.0.1:8080
-  --role ROLE   one of ${ROLES.join(', ')}
-  --area CODE   the officer's area ('ID', or 2/4/6/10/13 digits) fitting the role;
-                default: the role's demo area in Jakarta Pusat
-`;
+export const DEMO_TOKEN: CommandSpec = {
+  command: 'demo token',
+  summary: 'demo mode only: print a bearer token for the demo officer of a role (and area)',
+  flags: [
+    {
+      name: 'url',
+      type: 'string',
+      value: 'URL',
+      required: true,
+      description: 'the demo server, e.g. http://127.0.0.1:8080',
+    },
+    {
+      name: 'role',
+      type: 'string',
+      value: 'ROLE',
+      required: true,
+      description: `one of ${ROLES.join(', ')}`,
+    },
+    {
+      name: 'area',
+      type: 'string',
+      value: 'CODE',
+      description:
+        "the officer's area ('ID', or 2/4/6/10/13 digits), fitting the role and in the\nserver's registry; default: the role's demo area in Jakarta Pusat",
+    },
+  ],
+};
 
 const TIMEOUT_MS = 15_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export async function demoTokenCommand(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, {
-    values: ['url', 'role', 'area'],
-    booleans: ['help'],
-  });
-  if (flags.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
-  const url = str(flags, 'url');
-  const role = str(flags, 'role')?.toUpperCase();
+  const parsed = parseCommand(DEMO_TOKEN, args, io);
+  if (!parsed) return 0;
+  const { flags } = parsed;
+  const url = str(flags, 'url')!;
+  const role = str(flags, 'role')!.toUpperCase();
   const area = str(flags, 'area');
-  if (!url) throw new UsageError('--url is required');
-  if (!role) throw new UsageError('--role is required');
   if (!(ROLES as readonly string[]).includes(role))
     throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   if (area !== undefined && !isAreaCode(area))
@@ -48,7 +60,15 @@ export async function demoTokenCommand(args: string[], io: Io): Promise<number> 
   if (base.protocol !== 'http:' && base.protocol !== 'https:')
     throw new UsageError('--url must be http or https');
 
-  const endpoint = new URL('v1/demo/token', base.href.endsWith('/') ? base : `${base.href}/`);
+  const root = base.href.endsWith('/') ? base : new URL(`${base.href}/`);
+  if (area !== undefined) {
+    const known = await areaInRegistry(root, area, io);
+    if (known !== true) {
+      io.stderr(`saksi demo token: ${known}`);
+      return 1;
+    }
+  }
+  const endpoint = new URL('v1/demo/token', root);
   let res: Response;
   try {
     res = await fetch(endpoint, {
@@ -86,6 +106,38 @@ export async function demoTokenCommand(args: string[], io: Io): Promise<number> 
   }
   io.stdout(body.token);
   return 0;
+}
+
+/**
+ * Whether `area` is in the server's election registry (GET /v1/areas/{code},
+ * public): true, or why not. The server would otherwise create a demo officer
+ * for any well-formed code, and the token would work for an area that does not
+ * exist. A server without the registry route cannot be asked: that is said on
+ * stderr and the server's own checks decide.
+ */
+async function areaInRegistry(root: URL, area: string, io: Io): Promise<true | string> {
+  const url = new URL(`v1/areas/${area}`, root);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
+  } catch (e) {
+    return `cannot reach ${url.href}: ${(e as Error).message}`;
+  }
+  const text = (await readBounded(res)) ?? '';
+  if (res.status === 200) return true;
+  let code: unknown;
+  try {
+    code = (JSON.parse(text) as { error?: { code?: unknown } }).error?.code;
+  } catch {
+    code = undefined;
+  }
+  if (res.status === 404 && code === 'NOT_FOUND')
+    return `no area ${area} in the registry of ${root.href}; list areas with GET ${new URL('v1/areas/ID', root).href}`;
+  if (res.status === 404) {
+    io.stderr(`saksi demo token: ${root.href} has no registry to check --area ${area} against`);
+    return true;
+  }
+  return `${url.href} answered ${res.status}: ${text.slice(0, 200)}`;
 }
 
 /** The body as text, or null past MAX_RESPONSE_BYTES (read no further). */

@@ -22,15 +22,50 @@ import {
   type VersionDraft,
   validateEntry,
 } from '../../ledger/index.ts';
-import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
+import { type CommandSpec, type Io, int, parseCommand, str, UsageError } from '../args.ts';
+
+export const LEDGER_APPEND: CommandSpec = {
+  command: 'ledger append',
+  summary:
+    'append entry envelopes (JSON lines on stdin) in atomic batches, wait until they are\nintegrated, print the tree size',
+  flags: [
+    {
+      name: 'data',
+      type: 'string',
+      value: 'DIR',
+      description:
+        'data directory of the embedded database (default ./.saksi); it must not be in use\nby a running server. With DATABASE_URL it runs beside `saksi serve`',
+    },
+    {
+      name: 'batch',
+      type: 'int',
+      value: 'N',
+      description: 'entries per atomic batch (default 10000, at most 100000)',
+    },
+    {
+      name: 'origin',
+      type: 'string',
+      value: 'NAME',
+      description: "the log's origin (default saksi.localhost/log or SAKSI_LOG_ORIGIN)",
+    },
+    {
+      name: 'timeout',
+      type: 'int',
+      value: 'S',
+      description: 'longest wait, in seconds, for the log to integrate the entries (default 600)',
+    },
+  ],
+  notes: 'A bad line stops the import with its line number; nothing of its batch is appended.',
+};
 
 export async function ledgerAppendCommand(
   argv: string[],
   io: Io,
   input?: AsyncIterable<string>,
 ): Promise<number> {
-  const { flags, positional } = parseArgs(argv, { values: ['data', 'batch', 'origin', 'timeout'] });
-  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+  const parsed = parseCommand(LEDGER_APPEND, argv, io);
+  if (!parsed) return 0;
+  const { flags } = parsed;
   const batchSize = int(flags, 'batch') ?? 10_000;
   if (batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch must be in 1..100000');
   const timeoutMs = (int(flags, 'timeout') ?? 600) * 1000;

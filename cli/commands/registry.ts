@@ -20,7 +20,15 @@ import {
   RegistryError,
 } from '../../api/domains/registry/index.ts';
 import { loadConfig, openRuntime } from '../../api/index.ts';
-import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
+import {
+  type CommandSpec,
+  type FlagSpec,
+  type Io,
+  int,
+  parseCommand,
+  str,
+  UsageError,
+} from '../args.ts';
 
 /** Files are applied in this order, so that each finds what it refers to. */
 const FILE_FLAGS = {
@@ -31,18 +39,88 @@ const FILE_FLAGS = {
   pairs: importPairsCsv,
 } as const;
 
+const DATA_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'data',
+    type: 'string',
+    value: 'DIR',
+    description: 'data directory of the embedded database (default ./.saksi; DATABASE_URL wins)',
+  },
+  {
+    name: 'origin',
+    type: 'string',
+    value: 'NAME',
+    description: "the log's origin (default saksi.localhost/log or SAKSI_LOG_ORIGIN)",
+  },
+  {
+    name: 'timeout',
+    type: 'int',
+    value: 'S',
+    description: 'longest wait, in seconds, for the log to integrate the entries (default 600)',
+  },
+];
+
+const csv = (name: keyof typeof FILE_FLAGS, what: string): FlagSpec => ({
+  name,
+  type: 'string',
+  value: 'F',
+  description: `${what} (formats in api/domains/registry/README.md)`,
+});
+
+export const REGISTRY_IMPORT: CommandSpec = {
+  command: 'registry import',
+  summary:
+    'import registry CSV files in the order areas, dapil, parties, candidates, pairs; each file\natomically with its log entry; a refused file prints FILE:LINE: problem and stores nothing',
+  flags: [
+    csv('areas', 'areas: code,name,dpt'),
+    csv('dapil', 'electoral districts and their areas'),
+    csv('parties', 'parties'),
+    csv('candidates', 'candidates'),
+    csv('pairs', 'presidential pairs'),
+    {
+      name: 'reason',
+      type: 'string',
+      value: 'TEXT',
+      description:
+        "the reason recorded with a load that adds to a dataset (default 'further rows loaded')",
+    },
+    ...DATA_FLAGS,
+  ],
+};
+
+export const REGISTRY_DEMO: CommandSpec = {
+  command: 'registry demo',
+  summary: 'load a generated demo election into an empty registry',
+  flags: [
+    {
+      name: 'scale',
+      type: 'string',
+      value: 'province|national',
+      description:
+        'province: DKI Jakarta with the demo TPS (default); national: the 2024 shape (823,220 TPS)',
+    },
+    {
+      name: 'seed',
+      type: 'string',
+      value: 'S',
+      description: "the generator's seed (default 2024, the demo election's)",
+    },
+    ...DATA_FLAGS,
+  ],
+};
+
+/** `saksi registry <import|demo> …`. */
 export async function registryCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === 'import') return importCommand(rest, io);
-  if (sub === 'demo') return demoCommand(rest, io);
+  if (sub === 'import') return registryImportCommand(rest, io);
+  if (sub === 'demo') return registryDemoCommand(rest, io);
   throw new UsageError(`unknown registry command ${JSON.stringify(sub ?? '')}`);
 }
 
-async function importCommand(argv: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(argv, {
-    values: [...Object.keys(FILE_FLAGS), 'data', 'origin', 'reason', 'timeout'],
-  });
-  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+export async function registryImportCommand(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(REGISTRY_IMPORT, argv, io);
+  if (!parsed) return 0;
+  const { flags } = parsed;
   const files = (Object.keys(FILE_FLAGS) as (keyof typeof FILE_FLAGS)[]).flatMap((k) => {
     const path = str(flags, k);
     return path === undefined ? [] : [{ kind: k, path, text: readFileSync(path, 'utf8') }];
@@ -68,11 +146,10 @@ async function importCommand(argv: string[], io: Io): Promise<number> {
   });
 }
 
-async function demoCommand(argv: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(argv, {
-    values: ['scale', 'seed', 'data', 'origin', 'timeout'],
-  });
-  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+export async function registryDemoCommand(argv: string[], io: Io): Promise<number> {
+  const parsed = parseCommand(REGISTRY_DEMO, argv, io);
+  if (!parsed) return 0;
+  const { flags } = parsed;
   const scale = str(flags, 'scale') ?? 'province';
   if (scale !== 'province' && scale !== 'national')
     throw new UsageError('--scale must be province or national');

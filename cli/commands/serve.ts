@@ -13,19 +13,73 @@
  * loopback address only, unless `--demo-public` says the exposure is meant.
  */
 import cluster from 'node:cluster';
+// Light on purpose: the port is checked before the rest of the API is loaded
+// (seconds on a busy machine), which happens in the functions below.
 import { isIPv4, isIPv6 } from 'node:net';
+import { loadConfig, NODE_ROLE_VARIABLE } from '../../api/config.ts';
 import type { DemoSeedSize } from '../../api/demo/index.ts';
-import { type Config, loadConfig, NODE_ROLE_VARIABLE, startServer } from '../../api/index.ts';
-import { startRecapNode } from '../../api/recap-node.ts';
-import { openLocalKeystore } from '../../keys/index.ts';
-import { type Io, int, parseArgs, str, UsageError } from '../args.ts';
+import type { Config } from '../../api/index.ts';
+import { assertCanListen } from '../../api/listen.ts';
+import { type CommandSpec, type Io, int, parseCommand, str, UsageError } from '../args.ts';
+
+export const SERVE: CommandSpec = {
+  command: 'serve',
+  summary:
+    'start the API with its sequencer and recap publisher; print the URL and the log verifier key',
+  flags: [
+    {
+      name: 'port',
+      type: 'int',
+      value: 'P',
+      description: 'TCP port (default 8080 or PORT; 0: any free port)',
+    },
+    {
+      name: 'host',
+      type: 'string',
+      value: 'H',
+      description: 'interface to listen on (default 127.0.0.1 or SAKSI_HOST)',
+    },
+    {
+      name: 'data',
+      type: 'string',
+      value: 'DIR',
+      description:
+        'PGlite database and local keystore (default ./.saksi or SAKSI_DATA); PostgreSQL\nwith DATABASE_URL, Vault Transit with VAULT_ADDR',
+    },
+    {
+      name: 'origin',
+      type: 'string',
+      value: 'NAME',
+      description:
+        "the log's origin (default saksi.localhost/log or SAKSI_LOG_ORIGIN); a log keeps\nits origin for life",
+    },
+    {
+      name: 'workers',
+      type: 'int',
+      value: 'N',
+      description:
+        'PostgreSQL only: N API processes on one port and one recap-publisher process\n(default 1, at most 64)',
+    },
+    {
+      name: 'demo',
+      type: 'boolean',
+      description:
+        'demo officers and tokens, the demo election loaded into an empty registry, and\nits count forms seeded in the background (SAKSI_DEMO_SEED=default|all|N|0);\nloopback hosts only, since a demo server hands an ADMIN token to anyone',
+    },
+    {
+      name: 'demo-public',
+      type: 'boolean',
+      description: 'with --demo, listen on a non-loopback --host anyway',
+    },
+  ],
+  notes: `Exit codes: 0 stopped by SIGINT/SIGTERM; 1 could not start (the port in use, the
+data directory in use, a bad configuration: printed on stderr); 2 usage error.`,
+};
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(argv, {
-    values: ['port', 'host', 'data', 'origin', 'workers'],
-    booleans: ['demo', 'demo-public'],
-  });
-  if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+  const parsed = parseCommand(SERVE, argv, io);
+  if (!parsed) return 0;
+  const { flags } = parsed;
   const config = loadConfig({
     port: int(flags, 'port'),
     host: str(flags, 'host'),
@@ -46,14 +100,30 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
       throw new UsageError(
         '--workers needs DATABASE_URL: the embedded database belongs to one process',
       );
+    // Fail before forking (and before opening the database) if nobody can listen.
+    await assertCanListen(config.host, config.port);
     return runPrimary(config, workers, io);
   }
-  if (config.nodeRole === 'recap') return runRecap(config, io);
+  if (config.nodeRole === 'recap') return inWorker(() => runRecap(config, io));
   const workerId = cluster.isWorker ? cluster.worker!.id : 1;
   // Only one process prints and seeds the demo; the others serve quietly.
   const quiet: Io = workerId === 1 ? io : { stdout: () => undefined, stderr: io.stderr };
+  if (cluster.isPrimary) await assertCanListen(config.host, config.port);
   const seed: DemoSeedSize = config.demo && workerId === 1 ? config.demoSeed : 0;
-  return runNode(config, quiet, seed, config.nodeRole !== 'api');
+  return inWorker(() => runNode(config, quiet, seed, config.nodeRole !== 'api'));
+}
+
+/**
+ * Runs a node; if it fails in a cluster worker, lets go of the primary so that
+ * the worker exits (its channel would keep it alive) and the primary sees it.
+ */
+async function inWorker(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (cluster.isWorker) cluster.worker?.disconnect();
+    throw e;
+  }
 }
 
 /**
@@ -75,12 +145,20 @@ const ROLE = NODE_ROLE_VARIABLE;
 
 async function runPrimary(config: Config, workers: number, io: Io): Promise<number> {
   // Create the keys once, before workers race to create them.
+  const { openLocalKeystore } = await import('../../keys/index.ts');
   const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
   await keys.signer('log', config.origin);
   for (let i = 0; i < workers; i++) cluster.fork({ [ROLE]: 'api' });
   let recap = cluster.fork({ [ROLE]: 'recap' });
   let alive = workers + 1;
   let stopping = false;
+  let failed = false;
+  const listening = new Set<number>();
+  cluster.on('listening', (w) => listening.add(w.id));
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
   await new Promise<void>((resolve) => {
     cluster.on('exit', (w, code) => {
       if (w === recap && !stopping) {
@@ -90,20 +168,25 @@ async function runPrimary(config: Config, workers: number, io: Io): Promise<numb
         return;
       }
       alive--;
-      if (code !== 0) io.stderr(`saksi: a worker exited with code ${code}`);
+      if (code !== 0 && !stopping) io.stderr(`saksi: a worker exited with code ${code}`);
+      // An API process that never listened (the port in use, the database
+      // unreachable) will fail again if restarted, and the others would fail
+      // the same way: stop them all rather than serve with none or some.
+      if (w !== recap && code !== 0 && !listening.has(w.id) && !stopping) {
+        failed = true;
+        io.stderr('saksi: an API process could not start; stopping');
+        stop();
+      }
       if (alive === 0) resolve();
     });
-    const stop = () => {
-      stopping = true;
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  return 0;
+  return failed ? 1 : 0;
 }
 
 async function runRecap(config: Config, io: Io): Promise<number> {
+  const { startRecapNode } = await import('../../api/recap-node.ts');
   const node = await startRecapNode(config, (m) => io.stderr(m));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -120,6 +203,7 @@ async function runNode(
   demoSeedTps: DemoSeedSize,
   recap: boolean,
 ): Promise<number> {
+  const { startServer } = await import('../../api/index.ts');
   const server = await startServer(config, (m) => io.stderr(m), { demoSeedTps, recap });
   const { runtime } = server;
   io.stdout(`saksi listening on ${server.url}`);

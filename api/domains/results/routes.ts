@@ -85,6 +85,8 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
       type: 'Area',
       code: area,
     });
+    // A code that is no area is not an area waiting for its recap.
+    if (!registry.area(area)) throw new ApiError(404, 'NOT_FOUND', `no such area ${area}`);
     const r = await areaResults(deps.db, deps.store, registry, contest, area);
     if (!r) throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${area} yet`);
     return c.json(r);

@@ -9,6 +9,12 @@
  * For DPR/DPRD the party row is the party's total, so that at every level each
  * total equals the sum of the accepted rows below it (ledger/verifier/results/recap.ts).
  * entry_index is empty for a recap the log has not integrated yet (≤ a second).
+ *
+ * After its choices, every TPS and area has two rows for the ballots' totals,
+ * choice `valid` and `invalid` (no ballot choice has those ids), as the JSON
+ * results show them: the DPD's national recap has no choice rows (its
+ * candidates stand per province), yet its valid and invalid votes are
+ * published, so the CSV carries them too rather than a header and nothing.
  */
 import { base64, type Db, type LogReader } from '../../../../ledger/index.ts';
 import {
@@ -58,8 +64,10 @@ async function tpsPage(db: Db, contest: ContestId, after: string) {
     entry_index: number;
     entry_hash: Uint8Array;
     votes: Record<string, number>;
+    valid: number;
+    invalid: number;
   }>(
-    `SELECT tps, status, entry_index, entry_hash, votes FROM recap_tps
+    `SELECT tps, status, entry_index, entry_hash, votes, valid, invalid FROM recap_tps
       WHERE contest = $1 AND tps > $2 ORDER BY tps LIMIT ${PAGE}`,
     [contest, after],
   );
@@ -67,7 +75,7 @@ async function tpsPage(db: Db, contest: ContestId, after: string) {
   for (const r of rows) {
     const tail = `,${r.status},${r.entry_index},${base64(r.entry_hash)}\n`;
     const head = `${r.tps.slice(0, 10)},${r.tps.slice(10)},`;
-    for (const [choice, n] of Object.entries(sortedVotes(recapVotes(contest, r.votes))))
+    for (const [choice, n] of rowsOf(sortedVotes(recapVotes(contest, r.votes)), r))
       text += `${head}${choice},${n}${tail}`;
   }
   return { text, last: rows.length < PAGE ? null : rows[rows.length - 1]!.tps };
@@ -97,8 +105,20 @@ async function areaPage(
   let text = '';
   for (const r of rows) {
     const tail = `,accepted,${indexes.get(Number(r.pending_id)) ?? ''},${base64(r.entry_hash)}\n`;
-    for (const [choice, n] of Object.entries(sortedVotes(r.totals.votes)))
+    for (const [choice, n] of rowsOf(sortedVotes(r.totals.votes), r.totals))
       text += `${r.area},,${choice},${n}${tail}`;
   }
   return { text, last: rows.length < PAGE ? null : rows[rows.length - 1]!.area };
+}
+
+/** The choice rows in ballot order, then the ballots' `valid` and `invalid` totals. */
+function rowsOf(
+  votes: Record<string, number | string>,
+  totals: { valid: number | string; invalid: number | string },
+): [string, number][] {
+  return [
+    ...Object.entries(votes).map(([c, n]): [string, number] => [c, Number(n)]),
+    ['valid', Number(totals.valid)],
+    ['invalid', Number(totals.invalid)],
+  ];
 }

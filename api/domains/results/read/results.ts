@@ -97,6 +97,8 @@ export async function areaResults(
     }));
   }
   indexes ??= await log.indexesOf([Number(recap.pending_id)]);
+  // Children with nothing counted are listed too, as waiting.
+  children = withWaiting(registry, contest, area, children as { code: string }[]);
   return {
     contest,
     area,
@@ -113,6 +115,41 @@ export async function areaResults(
     tps: p.tps,
     children,
   };
+}
+
+/**
+ * The counted children and, in code order among them, every child of `area`
+ * that holds the contest but has nothing counted yet, as `status: 'waiting'`:
+ * a reader sees which kabupaten/kota, desa or TPS the totals do not include
+ * yet, not only those they do.
+ */
+function withWaiting<T extends { code: string }>(
+  registry: Registry,
+  contest: ContestId,
+  area: string,
+  counted: T[],
+): (T | { code: string; name?: string; status: 'waiting' })[] {
+  const have = new Set(counted.map((c) => c.code));
+  const waiting = registry
+    .children(area)
+    .filter((code) => !have.has(code) && holds(registry, contest, code))
+    .map((code) =>
+      code.length === 13
+        ? { code, status: 'waiting' as const }
+        : { code, name: registry.area(code)?.name, status: 'waiting' as const },
+    );
+  if (waiting.length === 0) return counted;
+  return [...counted, ...waiting].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/**
+ * Whether `contest` is held in `code`, judged by its first TPS: the contests
+ * held are the same across a kabupaten/kota (Jakarta has no DPRD kab/kota).
+ */
+function holds(registry: Registry, contest: ContestId, code: string): boolean {
+  let c: string | undefined = code;
+  while (c !== undefined && c.length < 13) c = registry.children(c)[0];
+  return c !== undefined && registry.contestsAt(c).includes(contest);
 }
 
 /** Every version of a TPS's form for one contest, oldest first. */
