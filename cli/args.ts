@@ -38,6 +38,22 @@ export interface CommandSpec {
   notes?: string;
 }
 
+/** `--origin`, the same for every command that opens the log. */
+export const ORIGIN_FLAG: FlagSpec = {
+  name: 'origin',
+  type: 'string',
+  value: 'NAME',
+  description: "the log's origin (default saksi.localhost/log or SAKSI_LOG_ORIGIN)",
+};
+
+/** `--timeout`, the same for every command that waits for the log to integrate its entries. */
+export const INTEGRATION_TIMEOUT_FLAG: FlagSpec = {
+  name: 'timeout',
+  type: 'int',
+  value: 'S',
+  description: 'longest wait, in seconds, for the log to integrate the entries (default 600)',
+};
+
 /** Every command answers `--help`; it is not declared again in each spec. */
 const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', description: 'print this help' };
 

@@ -7,7 +7,8 @@
  * whoever clicks the photo link.
  */
 import { createHash } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { pngChunk } from '../domains/photos/image/png-chunk.ts';
 
 export interface DemoPhoto {
   bytes: Uint8Array<ArrayBuffer>;
@@ -19,16 +20,6 @@ export interface DemoPhoto {
 const WIDTH = 96;
 const HEIGHT = 48;
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  // The CRC covers the type and the data, not the length (PNG §5.3).
-  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
-  return Buffer.concat([head, data, crc]);
-}
 
 /**
  * The photo of the C.Hasil sheet for `contest` at `tps`: deterministic, and
@@ -57,10 +48,10 @@ export function formPhoto(tps: string, contest: string, variant = ''): DemoPhoto
   const text = Buffer.from(`Title\0${title}`, 'latin1');
   const png = Buffer.concat([
     SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('tEXt', text),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('tEXt', text),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', new Uint8Array(0)),
   ]);
   const bytes = new Uint8Array(png.length);
   bytes.set(png);

@@ -2,6 +2,7 @@
 // Cedar policies, real Ed25519 device keys, real sequencer. Every refusal is
 // checked to change nothing: the log, the pending queue and every table.
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519Signer, LedgerStore, leafHash, Sequencer } from '../../ledger/index.ts';
 import { fromBase64, openCheckpoint, verifyInclusion } from '../../ledger/verifier/index.ts';
@@ -125,7 +126,7 @@ beforeAll(async () => {
   });
   await seq.acquire();
   seq.start();
-  const engine = await loadPolicyEngine({ logger: undefined, cacheSize: 1000 });
+  const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }), cacheSize: 1000 });
   svc = {
     committer: ledgerCommitter(t.db),
     store,

@@ -22,7 +22,16 @@ import {
   type VersionDraft,
   validateEntry,
 } from '../../ledger/index.ts';
-import { type CommandSpec, type Io, int, parseCommand, str, UsageError } from '../args.ts';
+import {
+  type CommandSpec,
+  INTEGRATION_TIMEOUT_FLAG,
+  type Io,
+  int,
+  ORIGIN_FLAG,
+  parseCommand,
+  str,
+  UsageError,
+} from '../args.ts';
 
 export const LEDGER_APPEND: CommandSpec = {
   command: 'ledger append',
@@ -42,18 +51,8 @@ export const LEDGER_APPEND: CommandSpec = {
       value: 'N',
       description: 'entries per atomic batch (default 10000, at most 100000)',
     },
-    {
-      name: 'origin',
-      type: 'string',
-      value: 'NAME',
-      description: "the log's origin (default saksi.localhost/log or SAKSI_LOG_ORIGIN)",
-    },
-    {
-      name: 'timeout',
-      type: 'int',
-      value: 'S',
-      description: 'longest wait, in seconds, for the log to integrate the entries (default 600)',
-    },
+    ORIGIN_FLAG,
+    INTEGRATION_TIMEOUT_FLAG,
   ],
   notes: 'A bad line stops the import with its line number; nothing of its batch is appended.',
 };

@@ -23,8 +23,10 @@ import { loadConfig, openRuntime } from '../../api/index.ts';
 import {
   type CommandSpec,
   type FlagSpec,
+  INTEGRATION_TIMEOUT_FLAG,
   type Io,
   int,
+  ORIGIN_FLAG,
   parseCommand,
   str,
   UsageError,
@@ -46,18 +48,8 @@ const DATA_FLAGS: readonly FlagSpec[] = [
     value: 'DIR',
     description: 'data directory of the embedded database (default ./.saksi; DATABASE_URL wins)',
   },
-  {
-    name: 'origin',
-    type: 'string',
-    value: 'NAME',
-    description: "the log's origin (default saksi.localhost/log or SAKSI_LOG_ORIGIN)",
-  },
-  {
-    name: 'timeout',
-    type: 'int',
-    value: 'S',
-    description: 'longest wait, in seconds, for the log to integrate the entries (default 600)',
-  },
+  ORIGIN_FLAG,
+  INTEGRATION_TIMEOUT_FLAG,
 ];
 
 const csv = (name: keyof typeof FILE_FLAGS, what: string): FlagSpec => ({

@@ -4,7 +4,7 @@
  */
 import type { Sql } from '../../../ledger/index.ts';
 import { notFound } from '../../errors.ts';
-import { type Ctx, hashParam } from './params.ts';
+import { type Ctx, hashParam } from './schemas.ts';
 import { photoInfo, readPhoto } from './store.ts';
 
 const HEADERS = {

@@ -12,18 +12,18 @@ export {
   inspectImage,
 } from './image/index.ts';
 export {
-  declaredMediaType,
-  isPhotoMediaType,
-  PHOTO_MEDIA_TYPES,
-  type PhotoMediaType,
-  sniffMediaType,
-} from './media.ts';
-export {
   MAX_PHOTO_BYTES,
   MAX_PHOTOS_PER_TPS,
   type PhotoDeps,
   photoRoutes,
 } from './routes.ts';
+export {
+  declaredMediaType,
+  isPhotoMediaType,
+  PHOTO_MEDIA_TYPES,
+  type PhotoMediaType,
+  sniffMediaType,
+} from './rules.ts';
 export {
   type PhotoBinding,
   type PhotoInfo,

@@ -2,7 +2,7 @@
 
 import { TPS_CODE_PATTERN } from '../../../policies/areas.ts';
 import { ERROR_SCHEMA, registerRoute } from '../../schemas.ts';
-import { PHOTO_MEDIA_TYPES } from './media.ts';
+import { PHOTO_MEDIA_TYPES } from './rules.ts';
 import { SHA256_HEX } from './store.ts';
 
 const INFO_SCHEMA = {

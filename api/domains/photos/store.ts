@@ -4,7 +4,7 @@
  * UPDATE, DELETE and TRUNCATE.
  */
 import type { Sql } from '../../../ledger/index.ts';
-import type { PhotoMediaType } from './media.ts';
+import type { PhotoMediaType } from './rules.ts';
 
 /** 64 lowercase hex digits: how a photo hash is written in paths and form payloads. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;

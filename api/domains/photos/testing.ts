@@ -6,10 +6,11 @@
  * builders are exported for tests that break one part of an image on purpose.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { ImageError, type ImageErrorCode } from './image/errors.ts';
 import { PNG_SIGNATURE } from './image/png.ts';
-import type { PhotoMediaType } from './media.ts';
+import { pngChunk } from './image/png-chunk.ts';
+import type { PhotoMediaType } from './rules.ts';
 
 export interface TestPhoto {
   bytes: Uint8Array<ArrayBuffer>;
@@ -17,15 +18,7 @@ export interface TestPhoto {
   mediaType: PhotoMediaType;
 }
 
-/** A PNG chunk: length, type, data and the CRC-32 over type and data (PNG §5.3). */
-export function pngChunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
-  return Buffer.concat([head, data, crc]);
-}
+export { pngChunk } from './image/png-chunk.ts';
 
 /** IHDR data: 8-bit greyscale unless told otherwise. */
 export function pngHeader(width: number, height: number, bitDepth = 8, colourType = 0): Buffer {

@@ -21,8 +21,8 @@ import {
   PHOTO_MEDIA_TYPES,
   type PhotoMediaType,
   sniffMediaType,
-} from './media.ts';
-import { type Ctx, hashParam, tpsParam } from './params.ts';
+} from './rules.ts';
+import { type Ctx, hashParam, tpsParam } from './schemas.ts';
 import { type PhotoInfo, photoInfo, photosOfTps, storePhoto } from './store.ts';
 
 export interface UploadDeps {

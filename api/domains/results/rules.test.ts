@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateElection, Registry } from '../registry/index.ts';
 import { CLEAN_DPR, CLEAN_PPWP } from './forms/fixtures.ts';
+import { CHECKS_VERSION } from './forms/index.ts';
 import {
   ballotViolations,
   COUNTED_STAGES,
@@ -28,7 +29,11 @@ describe('a form that does not add up is flagged', () => {
   });
 
   it('judgeForm runs the arithmetic checks and keeps exactly the failed ones', () => {
-    expect(judgeForm(CLEAN_PPWP)).toEqual({ status: 'accepted', failed: [] });
+    expect(judgeForm(CLEAN_PPWP)).toEqual({
+      status: 'accepted',
+      failed: [],
+      checks: CHECKS_VERSION,
+    });
     // "3" read as "8": 63 → 68 no longer sums to the valid votes.
     const misread = { ...CLEAN_PPWP, votes: { ...CLEAN_PPWP.votes, '1': 68 } };
     const j = judgeForm(misread);

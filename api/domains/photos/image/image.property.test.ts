@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PHOTO_MEDIA_TYPES } from '../media.ts';
+import { PHOTO_MEDIA_TYPES } from '../rules.ts';
 import { testPhoto, tinyJpeg, tinyPng, tinyWebp } from '../testing.ts';
 import { ImageError, type ImageErrorCode } from './errors.ts';
 import { type ImageLimits, inspectImage } from './index.ts';

@@ -9,7 +9,7 @@
  * them, and a decoder library would bring native code (sharp/libvips) or a full
  * decoder's attack surface for the one thing not wanted here — decoding.
  */
-import type { PhotoMediaType } from '../media.ts';
+import type { PhotoMediaType } from '../rules.ts';
 import { inspectJpeg } from './jpeg.ts';
 import type { ImageLimits } from './limits.ts';
 import { DEFAULT_IMAGE_LIMITS } from './limits.ts';

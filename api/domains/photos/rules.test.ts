@@ -1,6 +1,6 @@
 /** Media types are proven by the bytes' signatures, never taken from the client. */
 import { describe, expect, it } from 'vitest';
-import { declaredMediaType, isPhotoMediaType, sniffMediaType } from './media.ts';
+import { declaredMediaType, isPhotoMediaType, sniffMediaType } from './rules.ts';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const ascii = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
