@@ -28,7 +28,9 @@ export function benchArgs(argv: readonly string[]) {
   /** `full` normally, `small` with --quick, or the flag's value. */
   const num = (name: string, full: number, small: number): number => {
     const v = get(name);
-    const n = v === undefined ? (quick ? small : full) : Number(v.replace(/_/g, ''));
+    // Defaults may be 0 (e.g. --rate: as fast as answered); a given value must be positive.
+    if (v === undefined) return quick ? small : full;
+    const n = Number(v.replace(/_/g, ''));
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number`);
     return n;
   };
