@@ -74,12 +74,6 @@ export interface WriteDefinition<P extends JsonObject> {
   /** Pure domain rules; each violation makes a 422 and nothing is stored. */
   rules?(payload: P, seq: number): Violation[];
   /**
-   * Rules over stored facts that never change once written (the TPS a cited photo
-   * is bound to): read after `rules`, before the shared transaction, so they add
-   * no statement to it. A refusal is a 422 with its own code; nothing is stored.
-   */
-  storedRules?(db: Sql, payload: P): Promise<{ code: string; message: string } | null>;
-  /**
    * Domain rows, inserted in the shared transaction with one statement per table
    * for the whole batch (write-batch.ts). Prefer this to `apply`.
    */
@@ -236,8 +230,6 @@ export async function performWrite<P extends JsonObject>(
       'RULE_VIOLATION',
       violations.map((v) => `${v.rule}: ${v.message}`).join('; '),
     );
-  const refusal = await def.storedRules?.(svc.store.db, sub.payload);
-  if (refusal) throw new ApiError(422, refusal.code, refusal.message);
 
   const idem = opts.idempotencyKey;
   // Only a request that may be retried needs its hash (validate() has already

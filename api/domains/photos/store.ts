@@ -19,7 +19,7 @@ export interface PhotoInfo {
  * What a photo is bound to: the TPS it was uploaded for (policy `photo.upload`
  * allowed the uploader for that TPS) and who uploaded it. Fixed at the first
  * upload and never changed (the table is append-only); a form may cite the photo
- * only for that TPS (results/forms/photo-rules.ts).
+ * only for that TPS (the foreign key count_forms_photo_of_tps, api/domains/results/rules.ts PHOTO_OF_TPS).
  */
 export interface PhotoBinding {
   tps: string;

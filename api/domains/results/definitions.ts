@@ -22,15 +22,15 @@
  * them into the write path.
  */
 import type { WriteDefinition } from '../../write/ledgered-write.ts';
-import { photoBinding } from '../photos/index.ts';
 import type { Registry } from '../registry/index.ts';
-import { type CountForm, photoBelongsToTps } from './forms/index.ts';
+import type { CountForm } from './forms/index.ts';
 import {
   ballotViolations,
   FORM_KINDS,
   type FormStage,
   formSubject,
   PHOTO_MUST_EXIST,
+  PHOTO_OF_TPS,
   versionViolations,
 } from './rules.ts';
 import { COUNT_FORM_SCHEMA } from './schemas.ts';
@@ -64,10 +64,12 @@ export function countFormDefinition(
         code: PHOTO_MUST_EXIST.code,
         message: PHOTO_MUST_EXIST.message,
       },
+      [PHOTO_OF_TPS.constraint]: {
+        status: PHOTO_OF_TPS.status,
+        code: PHOTO_OF_TPS.code,
+        message: PHOTO_OF_TPS.message,
+      },
     },
-    // A photo's binding never changes once stored, so it is read before the
-    // shared transaction (issue #10: a form may cite only its own TPS's photo).
-    storedRules: async (db, p) => photoBelongsToTps(await photoBinding(db, p.photo), p),
     rows: (w) => [countFormRow(w, stage)],
   };
 }

@@ -81,6 +81,22 @@ export const PHOTO_MUST_EXIST = {
 } as const;
 
 /**
+ * Rule "a form cites only its own TPS's photo" (issue #10): a photo is the
+ * evidence of one TPS's sheet, bound to the TPS it was uploaded for; a form of
+ * another TPS citing it would publish numbers beside a photo that is not theirs.
+ * Enforced by the foreign key `count_forms_photo_of_tps` on (photo, tps)
+ * (infra/db/migrations/013_form_photo_of_tps.sql), inside the form's own insert.
+ */
+export const PHOTO_OF_TPS = {
+  rule: 'photo-of-own-tps',
+  constraint: 'count_forms_photo_of_tps',
+  status: 422,
+  code: 'PHOTO_OF_OTHER_TPS',
+  message:
+    'the form photo was uploaded for another TPS; a form may cite only the photo of its own TPS',
+} as const;
+
+/**
  * Rules of a subject's versions: the machine reading is version 1; the KPPS
  * verifies once (version 1, or 2 after a reading); a correction is version 2 or
  * later; only a correction cites a case. (Which kind may follow which is the

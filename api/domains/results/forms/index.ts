@@ -37,4 +37,3 @@ export {
   type WarningParams,
   WarningParamsError,
 } from './checks.ts';
-export { type PhotoRuleCode, type PhotoRuleRefusal, photoBelongsToTps } from './photo-rules.ts';
