@@ -22,6 +22,8 @@ export interface Activation {
   subject: string;
   kind: string;
   payload: JsonObject;
+  /** Why a later version replaces the last one; the default is a start-up's. */
+  reason?: string;
 }
 
 /** Appends a new version for each activation whose payload differs from the last one. Returns the pending ids. */
@@ -49,7 +51,7 @@ export async function recordActivations(
         seq,
         actor: SYSTEM_ACTOR,
         payload: a.payload,
-        ...(seq > 1 ? { reason: 'changed since the last start-up' } : {}),
+        ...(seq > 1 ? { reason: a.reason ?? 'changed since the last start-up' } : {}),
       });
     }
     return (await appendVersions(tx, drafts)).map((v) => v.pendingId);

@@ -106,6 +106,7 @@ export function keyRetirementRoutes(
           // JWT `kid`s (RFC 7638 thumbprints): what a token names its key by.
           keys: retiring.map((k) => ({ version: k.version, kid: keyId(k.publicKey) })),
         },
+        reason: `${label} key versions up to ${version} retired through the API`,
       },
     ]);
     const after: KeyVersions = await asApiError(() => service.retire(label, version));

@@ -152,6 +152,8 @@ describe('rotating the log key', () => {
       kind: 'system.key.activated',
       subject: 'key:log',
       payload: { label: 'log', verifierKey },
+      // Not the start-up text: this version was made by the rotation.
+      reason: 'the log key was rotated through the API',
     });
     const handOver = await entry(handOverIndex);
     expect(handOver).toMatchObject({

@@ -124,6 +124,7 @@ async function handOverLogKey(
     subject: 'key:log:handover',
     kind: 'system.key.handed_over',
     payload: { label: 'log', from, to, announcedAt: index, checkpoint: covering },
+    reason: 'the log key was handed over to the key announced before it',
   });
   rt.sequencer.endHandOver();
   rt.logSigner = next;
@@ -132,7 +133,12 @@ async function handOverLogKey(
 }
 
 function announcement(label: 'log' | 'token', verifierKey: string): Activation {
-  return { subject: `key:${label}`, kind: 'system.key.activated', payload: { label, verifierKey } };
+  return {
+    subject: `key:${label}`,
+    kind: 'system.key.activated',
+    payload: { label, verifierKey },
+    reason: `the ${label} key was rotated through the API`,
+  };
 }
 
 /** Appends one entry and waits until it has an index (undefined if it was already recorded). */
