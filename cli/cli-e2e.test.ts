@@ -1,14 +1,14 @@
 // End to end on loopback (CONVENTIONS.md §11): the real `saksi` command as
 // operators run it — serve, verify with a state file, and ledger append beside a
 // running server (PostgreSQL) or on the embedded database (PGlite).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FreshDb, freshDb, TEST_DB_KIND } from '../test/fresh-db.ts';
+import { SAKSI_BIN, type Served, startServe, stopProcess } from '../test/saksi-process.ts';
 
-const BIN = resolve('bin/saksi.js');
 let dir: string;
 let fresh: FreshDb | undefined;
 let env: NodeJS.ProcessEnv;
@@ -18,7 +18,10 @@ function run(
   input = '',
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [SAKSI_BIN, ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -28,35 +31,11 @@ function run(
   });
 }
 
-async function startServe(): Promise<{ proc: ChildProcess; url: string; key: string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dir, '--demo'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve did not start: ${out} ${err}`)), 60_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      const key = /log verifier key: (\S+)/.exec(out)?.[1];
-      if (url && key) {
-        clearTimeout(timer);
-        done({ proc, url, key });
-      }
-    });
-    proc.on('exit', (code) => fail(new Error(`serve exited ${code}: ${out} ${err}`)));
-  });
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  await new Promise<void>((r) => {
-    proc.once('exit', () => r());
-    proc.kill('SIGTERM');
-  });
+/** The demo server on a free port, with its log verifier key. */
+async function serveDemo(): Promise<Served & { key: string }> {
+  const key = /log verifier key: (\S+)/;
+  const s = await startServe(['--port', '0', '--data', dir, '--demo'], env, [key]);
+  return { ...s, key: key.exec(s.stdout)![1]! };
 }
 
 const envelope = (i: number, extra: object = {}) =>
@@ -91,7 +70,7 @@ afterAll(async () => {
 describe('saksi serve, verify and ledger append', () => {
   it('serves a demo log that verifies, grows through ledger append, and refuses bad imports', async () => {
     const state = join(dir, 'verify-state.json');
-    let s = await startServe();
+    let s = await serveDemo();
     try {
       const first = await run([
         'verify',
@@ -112,7 +91,7 @@ describe('saksi serve, verify and ledger append', () => {
         const busy = await run(['ledger', 'append', '--data', dir], `${envelope(0)}\n`);
         expect(busy.code).toBe(1);
         expect(busy.stderr).toMatch(/in use by process/);
-        await stop(s.proc);
+        await stopProcess(s.proc);
       }
       const refused = await run(['ledger', 'append', '--data', dir], bad);
       expect(refused.code).toBe(1);
@@ -124,7 +103,7 @@ describe('saksi serve, verify and ledger append', () => {
       expect(ok.code, ok.stderr).toBe(0);
       expect(Number(ok.stdout.trim())).toBe(saved.size + 300);
 
-      if (TEST_DB_KIND === 'pglite') s = await startServe();
+      if (TEST_DB_KIND === 'pglite') s = await serveDemo();
       const second = await run([
         'verify',
         '--log',
@@ -142,7 +121,7 @@ describe('saksi serve, verify and ledger append', () => {
       };
       expect(entry.entry).toMatchObject({ kind: 'legacy.record.imported', subject: 'legacy:0' });
     } finally {
-      await stop(s.proc);
+      await stopProcess(s.proc);
     }
   });
 

@@ -3,16 +3,16 @@
 // so that the next start on a free port with the same --data works. The same
 // holds when the port is taken between the command's first look and the
 // server's listen (startServer in-process), and for `--workers`.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListenError, loadConfig, startServer } from '../api/index.ts';
 import { type FreshDb, freshDb, TEST_DB_KIND } from '../test/fresh-db.ts';
+import { SAKSI_BIN, startServe, stopProcess } from '../test/saksi-process.ts';
 
-const BIN = resolve('bin/saksi.js');
 let dir: string;
 let fresh: FreshDb | undefined;
 let busy: Server;
@@ -49,7 +49,7 @@ interface Run {
 function run(args: string[], limitMs: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const t0 = Date.now();
   return new Promise((done) => {
-    const p = spawn(process.execPath, [BIN, ...args], {
+    const p = spawn(process.execPath, [SAKSI_BIN, ...args], {
       env: { ...env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -62,37 +62,6 @@ function run(args: string[], limitMs: number, extraEnv: NodeJS.ProcessEnv = {}):
       clearTimeout(timer);
       done({ code, stdout, stderr, ms: Date.now() - t0 });
     });
-  });
-}
-
-/** Starts `saksi serve`, resolves once it listens. */
-function serve(args: string[]): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve did not start: ${out} ${err}`)), 60_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        done({ proc, url });
-      }
-    });
-    proc.on('exit', (code) => fail(new Error(`serve exited ${code}: ${out} ${err}`)));
-  });
-}
-
-async function stop(proc: ChildProcess): Promise<number | null> {
-  if (proc.exitCode !== null) return proc.exitCode;
-  return new Promise((r) => {
-    proc.once('exit', (code) => r(code));
-    proc.kill('SIGTERM');
   });
 }
 
@@ -111,11 +80,11 @@ describe('saksi serve on a port already in use', () => {
     expect(existsSync(join(dir, 'pgdata.lock'))).toBe(false);
     expect(r.ms).toBeLessThan(30_000);
 
-    const { proc, url } = await serve(['--port', '0', '--data', dir]);
+    const { proc, url } = await startServe(['--port', '0', '--data', dir], env);
     try {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
     } finally {
-      expect(await stop(proc)).toBe(0);
+      expect(await stopProcess(proc)).toBe(0);
     }
   });
 
