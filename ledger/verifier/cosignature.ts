@@ -17,6 +17,7 @@ import { type OpenedCheckpoint, openCheckpoint } from './checkpoint.ts';
 import { concatBytes, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './encoding.ts';
 import { VerifyError } from './errors.ts';
 import { isValidKeyName, type NoteVerifier, parseNote } from './note.ts';
+import { verifyConsistency } from './proof.ts';
 
 /** tlog-cosignature "Format": the signature type (vkey byte and key-ID byte) of cosignature/v1. */
 export const SIG_TYPE_COSIGNATURE_V1 = 0x04;
@@ -199,18 +200,14 @@ export interface QuorumOptions {
 }
 
 /**
- * Opens a checkpoint with the log key and requires valid cosignatures from at
- * least `quorum` distinct trusted witnesses (tlog-cosignature "Format": clients
- * compute each witness's name and key ID and ignore lines that match neither).
- * A line that names a trusted witness but does not verify is not counted and is
- * named in the error if the quorum fails. Fewer than `quorum` → NO_QUORUM.
+ * Requires valid cosignatures from at least `quorum` distinct trusted witnesses
+ * on a checkpoint note whose log signature the caller has verified (or will):
+ * tlog-cosignature "Format": clients compute each witness's name and key ID and
+ * ignore lines that match neither. A line that names a trusted witness but does
+ * not verify is not counted and is named in the error if the quorum fails.
+ * Fewer than `quorum` → NO_QUORUM. Returns the witnesses that cosigned.
  */
-export function openCosignedCheckpoint(
-  note: string | Uint8Array,
-  logKey: string | NoteVerifier,
-  options: QuorumOptions,
-): CosignedCheckpoint {
-  const cp = openCheckpoint(note, logKey);
+export function requireCosignatures(note: string | Uint8Array, options: QuorumOptions): Cosigner[] {
   const witnesses = options.witnesses.map((w) =>
     typeof w === 'string' ? parseCosignatureVerifierKey(w) : w,
   );
@@ -219,7 +216,7 @@ export function openCosignedCheckpoint(
   const quorum = options.quorum ?? witnesses.length;
   if (!Number.isInteger(quorum) || quorum < 0 || quorum > witnesses.length)
     throw new RangeError(`quorum ${quorum} is not in 0..${witnesses.length} (the witnesses given)`);
-  const parsed = parseNote(cp.note);
+  const parsed = parseNote(note);
   const body = parsed.text;
   const maxFuture = options.maxFutureSeconds ?? 3600;
   const cosigners: Cosigner[] = [];
@@ -245,10 +242,43 @@ export function openCosignedCheckpoint(
     }
     cosigners.push({ name: w.name, verifierKey: w.verifierKey, timestamp: ts });
   }
-  if (cosigners.length < quorum)
+  if (cosigners.length < quorum) {
+    const size = body.split('\n')[1] ?? '?';
     throw new VerifyError(
       'NO_QUORUM',
-      `checkpoint of size ${cp.size} has ${cosigners.length} valid witness cosignature${cosigners.length === 1 ? '' : 's'}, ${quorum} required: ${problems.join('; ')}`,
+      `checkpoint of size ${size} has ${cosigners.length} valid witness cosignature${cosigners.length === 1 ? '' : 's'}, ${quorum} required: ${problems.join('; ')}`,
     );
-  return { ...cp, cosigners };
+  }
+  return cosigners;
+}
+
+/** Opens a checkpoint with the log key, then requires the witnesses' quorum (requireCosignatures). */
+export function openCosignedCheckpoint(
+  note: string | Uint8Array,
+  logKey: string | NoteVerifier,
+  options: QuorumOptions,
+): CosignedCheckpoint {
+  const cp = openCheckpoint(note, logKey);
+  return { ...cp, cosigners: requireCosignatures(cp.note, options) };
+}
+
+/**
+ * For a proof made against a tree the witnesses may not have cosigned itself
+ * (an inclusion proof at size `tree.size`): checks that the tree is a prefix of
+ * a cosigned checkpoint, by an RFC 9162 consistency proof from `tree.size` to
+ * `cosigned.size`. A cosigned tree smaller than the proof's is NO_QUORUM (the
+ * witnesses have not seen those entries yet; ask again shortly); a proof that
+ * does not hold is BAD_PROOF.
+ */
+export function checkWitnessedPrefix(
+  tree: { size: number; rootHash: Uint8Array },
+  cosigned: { size: number; rootHash: Uint8Array },
+  consistency: readonly Uint8Array[],
+): void {
+  if (cosigned.size < tree.size)
+    throw new VerifyError(
+      'NO_QUORUM',
+      `the witnesses have cosigned the log up to size ${cosigned.size}, not yet ${tree.size}`,
+    );
+  verifyConsistency(tree.size, cosigned.size, tree.rootHash, cosigned.rootHash, consistency);
 }
