@@ -29,6 +29,7 @@ import {
   parseVerifierKey,
   utf8,
   VerifyError,
+  verifyLog,
 } from '../../ledger/verifier/index.ts';
 import { type FreshDb, freshDb } from '../../test/fresh-db.ts';
 import { generateWitnessKey, loadWitnessKey } from '../../witness/keys.ts';
@@ -233,6 +234,16 @@ describe('a log and two witnesses', () => {
       expect(r.out).toMatch(/witness {4}a\.witness\.test\/w cosigned at/);
       expect(r.out).toMatch(/witness {4}b\.witness\.test\/w cosigned at/);
     }
+    // The verifier function the portal uses, over the same HTTP API.
+    const result = await verifyLog({
+      fetch: async (path) => {
+        const r = await fetch(`${logUrl}/log/${path}`);
+        return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+      },
+      verifierKey: vkey,
+      witnesses: { witnesses: [keyA, keyB], quorum: 2 },
+    });
+    expect(result.cosigners.map((c) => c.name)).toEqual(['a.witness.test/w', 'b.witness.test/w']);
     expect(errors).toEqual([]);
   });
 

@@ -51,6 +51,8 @@ interface Witness {
   url: string;
   /** The size this witness last told us it has (0: unknown or never). */
   size: number;
+  /** The last failure reported, so a dead witness is reported once, not every retry. */
+  lastError: string | null;
 }
 
 interface Published {
@@ -81,6 +83,7 @@ export class WitnessCollector {
       verifier: parseCosignatureVerifierKey(w.verifierKey),
       url: w.url.replace(/\/+$/, ''),
       size: 0,
+      lastError: null,
     }));
     this.timeoutMs = opts.timeoutMs ?? 3000;
     this.pollMs = opts.pollMs ?? 200;
@@ -157,8 +160,14 @@ export class WitnessCollector {
     const cosignatures = new Map(have);
     ask.forEach((w, i) => {
       const o = outcomes[i]!;
-      if ('line' in o) cosignatures.set(w.verifier.verifierKey, o.line);
-      else this.opts.onError?.(`witness ${w.verifier.name} (${w.url}): ${o.skip}`);
+      if ('line' in o) {
+        cosignatures.set(w.verifier.verifierKey, o.line);
+        w.lastError = null;
+        return;
+      }
+      const message = `witness ${w.verifier.name} (${w.url}): ${o.skip}`;
+      if (message !== w.lastError) this.opts.onError?.(message);
+      w.lastError = message;
     });
     // Keep the configured order, so the served note does not change with timing.
     const ordered = new Map<string, string>();
