@@ -47,8 +47,8 @@ export function witnessApp(opts: WitnessServerOptions): Hono {
     if (wait > 0) return c.text('too many requests\n', 429, { 'Retry-After': String(wait) });
     const declared = Number(c.req.header('content-length') ?? 0);
     if (declared > MAX_REQUEST_BYTES) return c.text('request body too large\n', 413);
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.length > MAX_REQUEST_BYTES) return c.text('request body too large\n', 413);
+    const bytes = await readBounded(c.req.raw, MAX_REQUEST_BYTES);
+    if (bytes === null) return c.text('request body too large\n', 413, { Connection: 'close' });
     let body: string;
     try {
       body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -73,6 +73,31 @@ export function witnessApp(opts: WitnessServerOptions): Hono {
   app.notFound((c) => c.text('not found\n', 404));
   app.onError((_e, c) => c.text('internal error\n', 500));
   return app;
+}
+
+/** The body, or null as soon as it exceeds `max` bytes (a chunked body is counted as it streams). */
+async function readBounded(req: Request, max: number): Promise<Uint8Array | null> {
+  if (!req.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const ch of chunks) {
+    out.set(ch, o);
+    o += ch.length;
+  }
+  return out;
 }
 
 export interface RunningWitness {

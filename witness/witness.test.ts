@@ -117,6 +117,19 @@ describe('add-checkpoint', () => {
     }
     const big = await app.request('/add-checkpoint', { method: 'POST', body: 'x'.repeat(70_000) });
     expect(big.status).toBe(413);
+    // A body of unknown length is counted as it streams.
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 10; i++) c.enqueue(new Uint8Array(10_000).fill(0x41));
+        c.close();
+      },
+    });
+    const chunked = await app.request('/add-checkpoint', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
     expect(store.get(log.origin)).toBeUndefined();
   });
 
