@@ -201,9 +201,17 @@ describe('state', () => {
     log.append(17);
     await grow(0);
     store.close();
+    now -= 1000; // the clock went back while it was down
     open();
     expect(store.get(log.origin)?.size).toBe(17);
     expect((await grow(0)).status).toBe(409);
+    const again = await add(17, await log.checkpoint());
+    const cp = openCosignedCheckpoint(`${await log.checkpoint()}${again.body}`, log.vkey, {
+      witnesses: [wKey],
+      quorum: 1,
+    });
+    expect(cp.cosigners[0]!.timestamp).toBe(now + 1000);
+    now += 1000;
     store.close();
     const file = join(dir, 'logs', `${originHash(log.origin)}.json`);
     writeFileSync(file, '{"origin":');

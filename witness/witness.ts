@@ -16,6 +16,7 @@
 import { cosignCheckpoint, type NoteSigner } from '../ledger/index.ts';
 import {
   bytesEqual,
+  decodeCosignature,
   type Ed25519NoteVerifier,
   emptyRoot,
   fromBase64,
@@ -79,6 +80,10 @@ export class Witness {
       const cp = this.open(st.checkpoint, keys);
       if (!cp || cp.size !== st.size || toBase64(cp.rootHash) !== st.rootHash)
         throw new StateError(`the saved checkpoint of ${origin} does not verify with its log key`);
+      // Timestamps continue from the last cosignature, even if the clock went back.
+      const line = parseNote(`${parseNote(st.checkpoint).text}\n${st.cosignature}`).signatures[0];
+      const ts = line ? decodeCosignature(line.signature)?.timestamp : undefined;
+      if (ts !== undefined) this.lastTimestamp = Math.max(this.lastTimestamp, ts);
     }
   }
 
