@@ -64,6 +64,8 @@ interface Published {
   cosignatures: Map<string, string>;
 }
 
+const MAX_ANSWER_BYTES = 64 * 1024;
+
 /** What an add-checkpoint round asked of one witness came to. */
 type Outcome = { line: string } | { skip: string };
 
@@ -152,9 +154,11 @@ export class WitnessCollector {
     parseCheckpointBody(body);
     const outcomes = await Promise.all(
       ask.map((w) =>
-        this.ask(w, cp, body, deadline).catch(
-          (e): Outcome => ({ skip: e instanceof Error ? e.message : String(e) }),
-        ),
+        this.ask(w, cp, body, deadline).catch((e): Outcome => {
+          // undici says only "fetch failed"; the reason (ECONNREFUSED, …) is the cause.
+          const cause = (e as { cause?: { message?: string } }).cause?.message;
+          return { skip: cause ?? (e instanceof Error ? e.message : String(e)) };
+        }),
       ),
     );
     const cosignatures = new Map(have);
@@ -199,6 +203,11 @@ export class WitnessCollector {
         headers: { 'Content-Type': 'text/plain; charset=utf-8' },
         signal,
       });
+      // A cosignature line is ~130 bytes; a larger answer is not read.
+      if (Number(res.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) {
+        await res.body?.cancel();
+        return { skip: `HTTP ${res.status} with an answer over ${MAX_ANSWER_BYTES} bytes` };
+      }
       const text = await res.text();
       if (
         res.status === 409 &&
