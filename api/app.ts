@@ -18,6 +18,8 @@ import { CommitFailedError, OverloadedError } from './write/group-commit.ts';
 export interface AppDeps {
   store: LedgerStore;
   verifierKey: string | (() => string);
+  /** The note /log/checkpoint serves, when witnesses cosign it (./log/witnesses.ts). */
+  checkpoint?: () => Promise<string | null>;
   health: Health;
   /** Where unexpected errors are reported (the request ID ties them to the 500). */
   logError?: (e: unknown, requestId: string) => void;

@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { type VaultOptions, vaultConfigFromEnv } from '../keys/index.ts';
+import { parseCosignatureVerifierKey } from '../ledger/verifier/index.ts';
 import { type AuthConfig, loadAuthConfig } from './auth/config.ts';
 import { ConfigError } from './config-error.ts';
 
@@ -96,6 +97,20 @@ export interface Config {
   vault: VaultOptions | undefined;
   /** Bearer tokens, officer look-up cache, external OIDC (api/auth/config.ts names its variables). */
   auth: AuthConfig;
+  /**
+   * C2SP tlog-witnesses that cosign each checkpoint (docs/witness.md):
+   * `--witness VKEY=URL` (repeatable) or SAKSI_WITNESSES (space-separated VKEY=URL).
+   */
+  witnesses: WitnessConfig[];
+  /** Longest wait for one round of witnesses. SAKSI_WITNESS_TIMEOUT_MS; default 3000. */
+  witnessTimeoutMs: number;
+}
+
+export interface WitnessConfig {
+  /** The witness's cosignature/v1 verifier key (type 0x04). */
+  verifierKey: string;
+  /** Its tlog-witness submission prefix (http:// or https://). */
+  url: string;
 }
 
 const ORIGIN_RE = /^[a-z0-9.-]+(\/[A-Za-z0-9._~-]+)*$/;
@@ -180,7 +195,49 @@ export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = proc
     },
     vault: flags.vault ?? vaultConfigFromEnv(env),
     auth: flags.auth ?? loadAuthConfig(env, { origin }),
+    witnesses: flags.witnesses ?? witnesses(set('SAKSI_WITNESSES')),
+    witnessTimeoutMs: int(
+      'SAKSI_WITNESS_TIMEOUT_MS',
+      flags.witnessTimeoutMs ?? set('SAKSI_WITNESS_TIMEOUT_MS'),
+      3000,
+      100,
+      60_000,
+    ),
   };
+}
+
+/**
+ * Parses `VKEY=URL` witness specifications (from `--witness` or SAKSI_WITNESSES):
+ * the key must be a cosignature/v1 verifier key, the URL http(s) without query,
+ * and no witness twice.
+ */
+export function parseWitnesses(specs: readonly string[]): WitnessConfig[] {
+  const out: WitnessConfig[] = [];
+  for (const spec of specs) {
+    const m = /^([^=\s]+)=(https?:\/\/\S+)$/.exec(spec);
+    if (!m) throw new ConfigError(`witness ${JSON.stringify(spec)} is not VKEY=URL`);
+    const [, verifierKey, url] = m as unknown as [string, string, string];
+    try {
+      parseCosignatureVerifierKey(verifierKey);
+    } catch (e) {
+      throw new ConfigError(`witness key ${verifierKey}: ${(e as Error).message}`);
+    }
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw new ConfigError(`witness URL ${url} is not a URL`);
+    }
+    if (u.search || u.hash) throw new ConfigError(`witness URL ${url} must not have a query`);
+    if (out.some((w) => w.verifierKey === verifierKey))
+      throw new ConfigError(`witness ${verifierKey} is given twice`);
+    out.push({ verifierKey, url: url.replace(/\/+$/, '') });
+  }
+  return out;
+}
+
+function witnesses(v: string | undefined): WitnessConfig[] {
+  return v === undefined ? [] : parseWitnesses(v.split(/\s+/).filter((s) => s !== ''));
 }
 
 /** Plain decimal digits only: Number() would also take "1e3", "0x10" and " 8 ". */

@@ -14,6 +14,7 @@ import {
 } from './demo/index.ts';
 import { RecapPublisher } from './domains/results/index.ts';
 import { listenError } from './listen.ts';
+import { WitnessCollector } from './log/witnesses.ts';
 import { openPlatform } from './platform/open.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -94,9 +95,21 @@ export async function startServer(
   void leading.then(() => {
     if (!leader.signal.aborted && options.recap !== false) recap.start();
   });
+  // C2SP tlog-witness: each new checkpoint goes to the witnesses (docs/witness.md).
+  const witnesses =
+    config.witnesses.length > 0
+      ? new WitnessCollector({
+          store,
+          witnesses: config.witnesses,
+          timeoutMs: config.witnessTimeoutMs,
+          onError: log,
+        })
+      : undefined;
+  witnesses?.start();
   const app = createApp({
     platform: platform.deps,
     store,
+    ...(witnesses ? { checkpoint: () => witnesses.current() } : {}),
     verifierKey: () => runtime.verifierKey,
     health: {
       database: async () => {
@@ -130,6 +143,7 @@ export async function startServer(
     // would stall every other node and a restart on a free port.
     leader.abort();
     await recap.stop();
+    await witnesses?.stop();
     await leading;
     await runtime.close();
     throw listenError(e, config.host, config.port);
@@ -148,6 +162,7 @@ export async function startServer(
       await demo?.stop();
       leader.abort();
       await recap.stop();
+      await witnesses?.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive clients would otherwise hold close() open.

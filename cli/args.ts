@@ -14,6 +14,8 @@ export class UsageError extends Error {
 export interface ParsedArgs {
   flags: Record<string, string | true>;
   positional: string[];
+  /** Every value of each repeatable flag, in order (its last one is also in `flags`). */
+  lists?: Record<string, string[]>;
 }
 
 export interface FlagSpec {
@@ -24,6 +26,8 @@ export interface FlagSpec {
   /** The value's placeholder in usage texts, e.g. `URL`, `N|all` (not for booleans). */
   value?: string;
   required?: boolean;
+  /** May be given more than once (read with `list()`). */
+  repeatable?: boolean;
   /** What it does; may span lines (each is indented under the flag in --help). */
   description: string;
 }
@@ -71,6 +75,7 @@ export function parseCommand(
   const parsed = parseArgs(argv, {
     values: flags.filter((f) => f.type !== 'boolean').map((f) => f.name),
     booleans: flags.filter((f) => f.type === 'boolean').map((f) => f.name),
+    repeatables: flags.filter((f) => f.repeatable).map((f) => f.name),
   });
   if (parsed.flags.help === true) {
     io.stdout(commandHelp(spec));
@@ -90,7 +95,7 @@ export function parseCommand(
 export function synopsis(spec: CommandSpec): string {
   const flag = (f: FlagSpec) => {
     const s = f.type === 'boolean' ? `--${f.name}` : `--${f.name} ${f.value ?? 'VALUE'}`;
-    return f.required ? s : `[${s}]`;
+    return `${f.required ? s : `[${s}]`}${f.repeatable ? '…' : ''}`;
   };
   return [spec.command, ...spec.flags.map(flag)].join(' ');
 }
@@ -116,10 +121,11 @@ export function commandHelp(spec: CommandSpec): string {
  */
 export function parseArgs(
   argv: readonly string[],
-  spec: { values: string[]; booleans?: string[] },
+  spec: { values: string[]; booleans?: string[]; repeatables?: string[] },
 ): ParsedArgs {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
+  const lists: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) {
@@ -135,12 +141,18 @@ export function parseArgs(
       const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined || (eq < 0 && v.startsWith('--')))
         throw new UsageError(`--${name} needs a value`);
+      if (spec.repeatables?.includes(name)) lists[name] = [...(lists[name] ?? []), v];
       flags[name] = v;
     } else {
       throw new UsageError(`unknown flag --${name}`);
     }
   }
-  return { flags, positional };
+  return { flags, positional, lists };
+}
+
+/** Every value of a repeatable flag (none: an empty list). */
+export function list(parsed: ParsedArgs, name: string): string[] {
+  return parsed.lists?.[name] ?? [];
 }
 
 export function str(flags: ParsedArgs['flags'], name: string): string | undefined {

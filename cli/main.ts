@@ -21,6 +21,12 @@ import { resultsVerifyCommand } from './commands/results-verify.ts';
 import { SERVE, serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { RESULTS_VERIFY, VERIFY } from './commands/verify-specs.ts';
+import {
+  WITNESS_KEYGEN,
+  WITNESS_SERVE,
+  witnessKeygenCommand,
+  witnessServeCommand,
+} from './commands/witness.ts';
 
 export interface Command {
   spec: CommandSpec;
@@ -37,6 +43,8 @@ export const COMMANDS: readonly Command[] = [
   { spec: RESULTS_VERIFY, run: resultsVerifyCommand },
   { spec: REGISTRY_IMPORT, run: registryImportCommand },
   { spec: REGISTRY_DEMO, run: registryDemoCommand },
+  { spec: WITNESS_KEYGEN, run: witnessKeygenCommand },
+  { spec: WITNESS_SERVE, run: witnessServeCommand },
 ];
 
 export function usage(): string {

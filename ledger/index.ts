@@ -3,6 +3,7 @@
  * The verifier has its own surface, ./verifier/index.ts, and imports nothing here.
  */
 export * from './canonical.ts';
+export * from './cosign.ts';
 export * from './entry.ts';
 export * from './hash.ts';
 export * from './log-reader.ts';

@@ -95,6 +95,11 @@ export interface LogRoutesDeps {
   store: LedgerStore;
   /** The log's signed-note verifier key string (a function: it changes on rotation). */
   verifierKey: string | (() => string);
+  /**
+   * The checkpoint note to serve, when witnesses cosign (./witnesses.ts): the
+   * newest checkpoint whose round ended, with its cosignature lines.
+   */
+  checkpoint?: () => Promise<string | null>;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -102,17 +107,17 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 // should not keep one once the full tile exists: cache them briefly.
 const SHORT = 'public, max-age=60';
 
-export function logRoutes({ store, verifierKey }: LogRoutesDeps): Hono {
+export function logRoutes({ store, verifierKey, checkpoint }: LogRoutesDeps): Hono {
   const app = new Hono();
 
   app.get('/log/checkpoint', async (c) => {
-    const cp = await store.checkpoint();
-    if (!cp)
+    const note = checkpoint ? await checkpoint() : ((await store.checkpoint())?.note ?? null);
+    if (note === null)
       throw new ApiError(503, 'NO_CHECKPOINT', 'the log has no checkpoint yet', {
         'Retry-After': '1',
       });
     c.header('Cache-Control', 'no-cache');
-    return c.body(cp.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    return c.body(note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
   const currentKey = typeof verifierKey === 'string' ? () => verifierKey : verifierKey;

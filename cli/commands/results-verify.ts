@@ -15,7 +15,15 @@
  * TPS's form is flagged, so it is counted in no total; 1 a check, the network or
  * the server failed (printed, with each failure's code); 2 usage error.
  */
-import { parseVerifierKey } from '../../ledger/verifier/index.ts';
+import {
+  checkWitnessedPrefix,
+  fromBase64,
+  openCheckpoint,
+  openCosignedCheckpoint,
+  parseCosignatureVerifierKey,
+  parseVerifierKey,
+  VerifyError,
+} from '../../ledger/verifier/index.ts';
 import {
   type ChainVerdict,
   CONTESTS,
@@ -24,15 +32,18 @@ import {
   verifyResultsProof,
 } from '../../ledger/verifier/results/index.ts';
 import { isTpsCode } from '../../policies/areas.ts';
-import { type Io, parseArgs, str, UsageError } from '../args.ts';
+import { type Io, int, list, parseArgs, str, UsageError } from '../args.ts';
 
-const USAGE = `usage: saksi results verify --url URL --contest C --tps CODE [--key VKEY]
+const USAGE = `usage: saksi results verify --url URL --contest C --tps CODE [--key VKEY] [--witness VKEY]… [--quorum K]
 
   --url URL       the Saksi API, e.g. https://saksi.example
   --contest C     ${CONTESTS.join(', ')}
   --tps CODE      13-digit TPS code (desa code + TPS number)
   --key VKEY      the log's verifier key <name>+<key id>+<key>; if absent it is
                   fetched from URL/log/key and trusted on first use (say so)
+  --witness VKEY  a witness's cosignature/v1 verifier key (repeatable): the tree
+                  the proof is in must be a prefix of a checkpoint they cosigned
+  --quorum K      how many of the --witness keys must have cosigned (default: all)
 
 exit 0 the proof holds and the TPS is counted; 3 the proof holds but the TPS's
 form is flagged (it fails the arithmetic checks), so no total counts it;
@@ -44,10 +55,12 @@ const TIMEOUT_MS = 30_000;
 const MAX_PROOF_BYTES = 4 * 1024 * 1024;
 
 export async function resultsVerifyCommand(args: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseArgs(args, {
-    values: ['url', 'contest', 'tps', 'key'],
+  const parsed = parseArgs(args, {
+    values: ['url', 'contest', 'tps', 'key', 'witness', 'quorum'],
     booleans: ['help'],
+    repeatables: ['witness'],
   });
+  const { flags, positional } = parsed;
   if (flags.help) {
     io.stdout(USAGE);
     return 0;
@@ -77,6 +90,20 @@ export async function resultsVerifyCommand(args: string[], io: Io): Promise<numb
       throw new UsageError(`--key: ${(e as Error).message}`);
     }
   }
+  const witnesses = list(parsed, 'witness');
+  for (const w of witnesses) {
+    try {
+      parseCosignatureVerifierKey(w);
+    } catch (e) {
+      throw new UsageError(`--witness ${w}: ${(e as Error).message}`);
+    }
+  }
+  if (new Set(witnesses).size !== witnesses.length)
+    throw new UsageError('a --witness key is given twice');
+  const quorum = int(flags, 'quorum') ?? witnesses.length;
+  if (quorum > witnesses.length)
+    throw new UsageError(`--quorum ${quorum} needs at least ${quorum} --witness keys`);
+  if (witnesses.length > 0 && quorum < 1) throw new UsageError('--quorum must be at least 1');
 
   const get = async (path: string): Promise<Response> => {
     const res = await fetch(new URL(path, base), {
@@ -113,8 +140,67 @@ export async function resultsVerifyCommand(args: string[], io: Io): Promise<numb
     for (const e of verdict.errors) io.stderr(`  ${e.code}: ${e.message}`);
     return 1;
   }
+  if (witnesses.length > 0) {
+    try {
+      const names = await witnessed(
+        get,
+        key,
+        (proof as { checkpoint: string }).checkpoint,
+        witnesses,
+        quorum,
+      );
+      io.stdout(`witnessed: the proof's tree is a prefix of a checkpoint cosigned by ${names}`);
+    } catch (e) {
+      io.stderr(`FAILED: ${contest} TPS ${tps}`);
+      const code = e instanceof VerifyError ? `${e.code}: ` : '';
+      io.stderr(`  ${code}${(e as Error).message}`);
+      return 1;
+    }
+  }
   io.stdout(verdictText(contest, tps, verdict, verdict.form));
   return verdict.form.status === 'accepted' ? 0 : 3;
+}
+
+/** How long to wait for the witnesses to cosign a tree as large as the proof's. */
+const WITNESS_WAIT_MS = 15_000;
+
+/**
+ * The log's cosigned checkpoint (/log/checkpoint) must carry `quorum` of the
+ * witnesses' cosignatures and extend the proof's tree (a consistency proof from
+ * /v1/proofs/consistency); a cosigned tree still smaller than the proof's is
+ * asked for again for a while, since the witnesses cosign a little behind.
+ */
+async function witnessed(
+  get: (path: string) => Promise<Response>,
+  key: string,
+  proofCheckpoint: string,
+  witnesses: string[],
+  quorum: number,
+): Promise<string> {
+  const tree = openCheckpoint(proofCheckpoint, key);
+  const until = Date.now() + WITNESS_WAIT_MS;
+  for (;;) {
+    const note = await (await get('log/checkpoint')).text();
+    const cp = openCosignedCheckpoint(note, key, {
+      witnesses,
+      quorum,
+      now: Math.floor(Date.now() / 1000),
+    });
+    if (cp.size < tree.size && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    const path =
+      cp.size > tree.size
+        ? (
+            (await (await get(`v1/proofs/consistency?from=${tree.size}&to=${cp.size}`)).json()) as {
+              path: string[];
+            }
+          ).path.map(fromBase64)
+        : [];
+    checkWitnessedPrefix(tree, cp, path);
+    return cp.cosigners.map((c) => c.name).join(', ');
+  }
 }
 
 /** What a verified proof shows, in words that say no more than it does. */

@@ -16,11 +16,11 @@ import cluster from 'node:cluster';
 // Light on purpose: the port is checked before the rest of the API is loaded
 // (seconds on a busy machine), which happens in the functions below.
 import { isIPv4, isIPv6 } from 'node:net';
-import { loadConfig, NODE_ROLE_VARIABLE } from '../../api/config.ts';
+import { loadConfig, NODE_ROLE_VARIABLE, parseWitnesses } from '../../api/config.ts';
 import type { DemoSeedSize } from '../../api/demo/index.ts';
 import type { Config } from '../../api/index.ts';
 import { assertCanListen } from '../../api/listen.ts';
-import { type CommandSpec, type Io, int, parseCommand, str, UsageError } from '../args.ts';
+import { type CommandSpec, type Io, int, list, parseCommand, str, UsageError } from '../args.ts';
 
 export const SERVE: CommandSpec = {
   command: 'serve',
@@ -61,6 +61,14 @@ export const SERVE: CommandSpec = {
         'PostgreSQL only: N API processes on one port and one recap-publisher process\n(default 1, at most 64)',
     },
     {
+      name: 'witness',
+      type: 'string',
+      value: 'VKEY=URL',
+      repeatable: true,
+      description:
+        'a C2SP tlog-witness (its cosignature/v1 key and URL) to send each checkpoint\nto; /log/checkpoint carries the cosignatures gathered (or SAKSI_WITNESSES)',
+    },
+    {
       name: 'demo',
       type: 'boolean',
       description:
@@ -80,7 +88,9 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
   const parsed = parseCommand(SERVE, argv, io);
   if (!parsed) return 0;
   const { flags } = parsed;
+  const witnessSpecs = list(parsed, 'witness');
   const config = loadConfig({
+    ...(witnessSpecs.length ? { witnesses: parseWitnesses(witnessSpecs) } : {}),
     port: int(flags, 'port'),
     host: str(flags, 'host'),
     dataDir: str(flags, 'data'),

@@ -31,6 +31,20 @@ export const VERIFY: CommandSpec = {
       value: 'FILE',
       description: 'the last verified checkpoint; replaced when verification passes',
     },
+    {
+      name: 'witness',
+      type: 'string',
+      value: 'VKEY',
+      repeatable: true,
+      description:
+        "a witness's cosignature/v1 verifier key; the checkpoint must carry its\ncosignature (docs/witness.md)",
+    },
+    {
+      name: 'quorum',
+      type: 'int',
+      value: 'K',
+      description: 'how many of the --witness keys must have cosigned (default: all of them)',
+    },
   ],
 };
 
@@ -59,6 +73,20 @@ export const RESULTS_VERIFY: CommandSpec = {
       type: 'string',
       value: 'VKEY',
       description: "the log's verifier key (default: fetched, trusted on first use)",
+    },
+    {
+      name: 'witness',
+      type: 'string',
+      value: 'VKEY',
+      repeatable: true,
+      description:
+        "a witness's cosignature/v1 verifier key; the proof's tree must be in a\ncheckpoint it cosigned (docs/witness.md)",
+    },
+    {
+      name: 'quorum',
+      type: 'int',
+      value: 'K',
+      description: 'how many of the --witness keys must have cosigned (default: all of them)',
     },
   ],
 };

@@ -18,15 +18,16 @@ import {
   type Ed25519NoteVerifier,
   fromBase64,
   openCheckpoint,
+  parseCosignatureVerifierKey,
   parseVerifierKey,
   toBase64,
   VerifyError,
   type VerifyLogResult,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
-import { type Io, parseArgs, str, UsageError } from '../args.ts';
+import { type Io, int, list, parseArgs, str, UsageError } from '../args.ts';
 
-const USAGE = `usage: saksi verify --log URL/log [--key VKEY] [--state FILE]
+const USAGE = `usage: saksi verify --log URL/log [--key VKEY] [--state FILE] [--witness VKEY]… [--quorum K]
 
   --log URL/log   the log's C2SP tlog-tiles prefix, e.g. https://saksi.example/log
   --key VKEY      the log's signed-note verifier key <name>+<key id>+<key>; if
@@ -36,6 +37,10 @@ const USAGE = `usage: saksi verify --log URL/log [--key VKEY] [--state FILE]
                   consistent with it, and it is replaced when verification passes;
                   a log-key hand-over announced in the log under the pinned key
                   is followed and the new key pinned (docs/keys.md)
+  --witness VKEY  a witness's cosignature/v1 verifier key (repeatable): the
+                  checkpoint must carry valid cosignatures (C2SP tlog-cosignature)
+  --quorum K      how many of the --witness keys must have cosigned (default: all)
+                  (docs/witness.md)
 `;
 
 /** What --state holds between runs. */
@@ -66,6 +71,8 @@ interface Options {
   log: string;
   keyArg: string | undefined;
   statePath: string | undefined;
+  witnesses: string[];
+  quorum: number;
 }
 
 /**
@@ -101,6 +108,15 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
       fetch: (path) => httpGet(`${log}/${path}`),
       verifierKey: verifier,
       previous,
+      ...(options.witnesses.length
+        ? {
+            witnesses: {
+              witnesses: options.witnesses,
+              quorum: options.quorum,
+              now: Math.floor(Date.now() / 1000),
+            },
+          }
+        : {}),
     });
     const lines = report(result, verifier, state, statePath, started);
     if (statePath) {
@@ -123,10 +139,12 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
 }
 
 function parseOptions(args: string[]): Options | 'help' {
-  const { flags, positional } = parseArgs(args, {
-    values: ['log', 'key', 'state'],
+  const parsed = parseArgs(args, {
+    values: ['log', 'key', 'state', 'witness', 'quorum'],
     booleans: ['help'],
+    repeatables: ['witness'],
   });
+  const { flags, positional } = parsed;
   if (flags.help) return 'help';
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
   const l = str(flags, 'log');
@@ -143,7 +161,21 @@ function parseOptions(args: string[]): Options | 'help' {
   if (url.search || url.hash) throw new UsageError('--log must not have a query or fragment');
   const keyArg = str(flags, 'key');
   if (keyArg !== undefined) parseKey(keyArg, '--key');
-  return { log, keyArg, statePath: str(flags, 'state') };
+  const witnesses = list(parsed, 'witness');
+  for (const w of witnesses) {
+    try {
+      parseCosignatureVerifierKey(w);
+    } catch (e) {
+      throw new UsageError(`--witness ${w}: ${(e as Error).message}`);
+    }
+  }
+  if (new Set(witnesses).size !== witnesses.length)
+    throw new UsageError('a --witness key is given twice');
+  const quorum = int(flags, 'quorum') ?? witnesses.length;
+  if (quorum > witnesses.length)
+    throw new UsageError(`--quorum ${quorum} needs at least ${quorum} --witness keys`);
+  if (witnesses.length > 0 && quorum < 1) throw new UsageError('--quorum must be at least 1');
+  return { log, keyArg, statePath: str(flags, 'state'), witnesses, quorum };
 }
 
 function report(
@@ -167,6 +199,8 @@ function report(
       `             announced in entry ${h.announcedAt}, covered by the checkpoint of size ${h.coveredBy} signed by the old key${h.signedByBoth ? ' and the new' : ''}`,
     );
   lines.push(`  key        ${result.verifierKey ?? verifier.verifierKey}`);
+  for (const c of result.cosigners)
+    lines.push(`  witness    ${c.name} cosigned at ${new Date(c.timestamp * 1000).toISOString()}`);
   if (state)
     lines.push(
       state.size === result.size

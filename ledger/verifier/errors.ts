@@ -17,6 +17,8 @@ export type VerifyErrorCode =
   | 'INCONSISTENT_LOG'
   /** A log-key rotation announced in the log that no checkpoint signed by the trusted key covers. */
   | 'KEY_HANDOVER'
+  /** Fewer valid cosignatures by trusted witnesses than the quorum asked for. */
+  | 'NO_QUORUM'
   | 'FETCH_FAILED';
 
 export class VerifyError extends Error {

@@ -5,6 +5,7 @@
  */
 export * from './bundle.ts';
 export * from './checkpoint.ts';
+export * from './cosignature.ts';
 export * from './encoding.ts';
 export * from './errors.ts';
 export * from './hash.ts';

@@ -19,6 +19,7 @@
  * Saving the new state is the caller's (cli/commands/verify.ts), once all holds.
  */
 import { openCheckpoint, parseCheckpointBody } from './checkpoint.ts';
+import { type Cosigner, type QuorumOptions, requireCosignatures } from './cosignature.ts';
 import { bytesEqual, toBase64 } from './encoding.ts';
 import { VerifyError } from './errors.ts';
 import { HASH_SIZE, type Hash } from './hash.ts';
@@ -51,6 +52,12 @@ export interface VerifyLogOptions {
   /** Maximum fetches in flight (default 8); tiles are processed as they arrive. */
   concurrency?: number;
   onProgress?: (p: VerifyLogProgress) => void;
+  /**
+   * Witnesses whose cosignatures the checkpoint must carry, and how many
+   * (C2SP tlog-cosignature, ./cosignature.ts); checked before any tile is
+   * fetched. Without it no cosignature is required.
+   */
+  witnesses?: QuorumOptions;
 }
 
 export interface VerifyLogResult {
@@ -71,11 +78,14 @@ export interface VerifyLogResult {
   tilesFetched: number;
   /** Bytes fetched, checkpoint included. */
   bytes: number;
+  /** The witnesses whose valid cosignature the checkpoint carries (with `witnesses`). */
+  cosigners: Cosigner[];
 }
 
 export async function verifyLog(opts: VerifyLogOptions): Promise<VerifyLogResult> {
   const { reader, previous, key, follow } = startVerification(opts);
   const signed = checkSignatures(await fetchCheckpoint(reader), key, follow);
+  const cosigners = opts.witnesses ? requireCosignatures(signed.note, opts.witnesses) : [];
   if (previous) checkGrowth(signed.size, previous.size);
   const events: LogKeyEvent[] = [];
   const tree = await TreeTiles.fetch(
@@ -99,6 +109,7 @@ export async function verifyLog(opts: VerifyLogOptions): Promise<VerifyLogResult
     entries: reader.stats.entriesVerified,
     tilesFetched: reader.stats.tilesFetched,
     bytes: reader.stats.bytes,
+    cosigners,
   };
 }
 
