@@ -34,6 +34,22 @@ export interface IntegratedPosition {
   pendingId: number;
 }
 
+/** An integrated entry as found from its pending row: its index and RFC 9162 leaf hash. */
+export interface IntegratedLeaf {
+  index: number;
+  leafHash: Hash;
+}
+
+/** What a set of appended entries amounts to (the benchmarks report it per form). */
+export interface AppendedSummary {
+  /** How many of the pending ids exist. */
+  entries: number;
+  /** In how many transactions they were appended (one per shared commit). */
+  commits: number;
+  /** Their entry bytes in all. */
+  bytes: number;
+}
+
 export interface LogReader {
   /** The newest signed checkpoint, or null for an empty log. */
   checkpoint(): Promise<StoredCheckpoint | null>;
@@ -51,6 +67,10 @@ export interface LogReader {
   integratedBetween(from: number, to: number, sql?: Sql): Promise<IntegratedPosition[]>;
   /** Log indexes of pending rows that have been integrated (absent = still pending). */
   indexesOf(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, number>>;
+  /** Index and leaf hash of each pending row that has been integrated (absent = still pending). */
+  leavesOf(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, IntegratedLeaf>>;
+  /** Count, transactions and bytes of these pending rows (unknown ids count nothing). */
+  appendedSummary(pendingIds: readonly number[], sql?: Sql): Promise<AppendedSummary>;
   /** Each pending row's entry and, once integrated, its index (absent = no such row). */
   pendingEntries(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, PendingEntryState>>;
   /** How many entries were ever appended (pending or integrated). */

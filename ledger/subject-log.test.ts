@@ -274,5 +274,35 @@ describe('LogReader (LedgerStore)', () => {
     expect(e.leafHash).toEqual(made[1]!.leafHash);
     expect(await store.pendingEntries([])).toEqual(new Map());
     expect((await store.pendingEntries([987_654_321])).size).toBe(0);
+
+    // Leaves by pending id: the receipts' hashes, once integrated.
+    const leaves = await store.leavesOf([...ids, 987_654_321]);
+    expect(leaves.size).toBe(3);
+    expect(ids.map((id) => leaves.get(id)!.index)).toEqual(at);
+    expect(ids.map((id) => leaves.get(id)!.leafHash)).toEqual(
+      made.map((m) => new Uint8Array(m.leafHash)),
+    );
+    expect(await store.leavesOf([])).toEqual(new Map());
+  });
+
+  it('summarises appended entries: how many, in how many transactions, how many bytes', async () => {
+    test++;
+    const store = new LedgerStore(t.db);
+    const one = await append([draft('u', 1), draft('v', 1)]);
+    const two = await append([draft('w', 1)]);
+    const ids = [...one, ...two].map((m) => m.pendingId);
+    const entries = await store.pendingEntries(ids);
+    const bytes = [...entries.values()].reduce((n, e) => n + e.entry.byteLength, 0);
+    expect(await store.appendedSummary([...ids, 987_654_321])).toEqual({
+      entries: 3,
+      commits: 2,
+      bytes,
+    });
+    expect(await store.appendedSummary(ids.slice(0, 2))).toEqual({
+      entries: 2,
+      commits: 1,
+      bytes: bytes - entries.get(ids[2]!)!.entry.byteLength,
+    });
+    expect(await store.appendedSummary([])).toEqual({ entries: 0, commits: 0, bytes: 0 });
   });
 });
