@@ -40,13 +40,9 @@ export interface IntegratedLeaf {
   leafHash: Hash;
 }
 
-/** What a set of appended entries amounts to (the benchmarks report it per form). */
-export interface AppendedSummary {
-  /** How many of the pending ids exist. */
+/** Entries appended in one transaction (a shared commit): how many, and their bytes. */
+export interface AppendedCommit {
   entries: number;
-  /** In how many transactions they were appended (one per shared commit). */
-  commits: number;
-  /** Their entry bytes in all. */
   bytes: number;
 }
 
@@ -69,8 +65,11 @@ export interface LogReader {
   indexesOf(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, number>>;
   /** Index and leaf hash of each pending row that has been integrated (absent = still pending). */
   leavesOf(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, IntegratedLeaf>>;
-  /** Count, transactions and bytes of these pending rows (unknown ids count nothing). */
-  appendedSummary(pendingIds: readonly number[], sql?: Sql): Promise<AppendedSummary>;
+  /**
+   * The transactions that appended these pending rows, one item each: how many of
+   * the rows each holds and their bytes (unknown ids count nothing; no order).
+   */
+  commitsOf(pendingIds: readonly number[], sql?: Sql): Promise<AppendedCommit[]>;
   /** Each pending row's entry and, once integrated, its index (absent = no such row). */
   pendingEntries(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, PendingEntryState>>;
   /** How many entries were ever appended (pending or integrated). */

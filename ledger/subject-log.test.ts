@@ -285,24 +285,20 @@ describe('LogReader (LedgerStore)', () => {
     expect(await store.leavesOf([])).toEqual(new Map());
   });
 
-  it('summarises appended entries: how many, in how many transactions, how many bytes', async () => {
+  it('tells the shared commits of appended entries: entries and bytes per transaction', async () => {
     test++;
     const store = new LedgerStore(t.db);
     const one = await append([draft('u', 1), draft('v', 1)]);
     const two = await append([draft('w', 1)]);
     const ids = [...one, ...two].map((m) => m.pendingId);
     const entries = await store.pendingEntries(ids);
-    const bytes = [...entries.values()].reduce((n, e) => n + e.entry.byteLength, 0);
-    expect(await store.appendedSummary([...ids, 987_654_321])).toEqual({
-      entries: 3,
-      commits: 2,
-      bytes,
-    });
-    expect(await store.appendedSummary(ids.slice(0, 2))).toEqual({
-      entries: 2,
-      commits: 1,
-      bytes: bytes - entries.get(ids[2]!)!.entry.byteLength,
-    });
-    expect(await store.appendedSummary([])).toEqual({ entries: 0, commits: 0, bytes: 0 });
+    const size = (id: number) => entries.get(id)!.entry.byteLength;
+    const commits = await store.commitsOf([...ids, 987_654_321]);
+    expect(commits.sort((a, b) => b.entries - a.entries)).toEqual([
+      { entries: 2, bytes: size(ids[0]!) + size(ids[1]!) },
+      { entries: 1, bytes: size(ids[2]!) },
+    ]);
+    expect(await store.commitsOf([ids[0]!, ids[2]!])).toHaveLength(2);
+    expect(await store.commitsOf([])).toEqual([]);
   });
 });

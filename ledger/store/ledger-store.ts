@@ -6,7 +6,7 @@
  */
 import { type Hash, leafHash } from '../hash.ts';
 import type {
-  AppendedSummary,
+  AppendedCommit,
   IntegratedLeaf,
   IntegratedPosition,
   LogEntry,
@@ -255,23 +255,15 @@ export class LedgerStore implements TileSource, LogReader {
     );
   }
 
-  async appendedSummary(
-    pendingIds: readonly number[],
-    sql: Sql = this.db,
-  ): Promise<AppendedSummary> {
-    if (pendingIds.length === 0) return { entries: 0, commits: 0, bytes: 0 };
+  async commitsOf(pendingIds: readonly number[], sql: Sql = this.db): Promise<AppendedCommit[]> {
+    if (pendingIds.length === 0) return [];
     // `tx` is the appending transaction (001_ledger.sql): a shared commit's rows share it.
-    const [row] = await sql.query<{ entries: number; commits: number; bytes: string | number }>(
-      `SELECT count(*)::int AS entries, count(DISTINCT tx)::int AS commits,
-              coalesce(sum(octet_length(entry)), 0)::int8 AS bytes
-         FROM ledger_pending WHERE id = ANY($1::int8[])`,
+    const rows = await sql.query<{ entries: number; bytes: string | number }>(
+      `SELECT count(*)::int AS entries, sum(octet_length(entry))::int8 AS bytes
+         FROM ledger_pending WHERE id = ANY($1::int8[]) GROUP BY tx`,
       [pendingIds],
     );
-    return {
-      entries: Number(row?.entries ?? 0),
-      commits: Number(row?.commits ?? 0),
-      bytes: Number(row?.bytes ?? 0),
-    };
+    return rows.map((r) => ({ entries: Number(r.entries), bytes: Number(r.bytes) }));
   }
 
   async indexOfLeaf(hash: Hash): Promise<number | null> {
