@@ -12,7 +12,7 @@
  * on raw keep-alive sockets, one request in flight per connection, so that the
  * client spends as little of the machine's CPU as possible while it is timed.
  *
- * After the run every receipt's pendingId is looked up in ledger_entries (same
+ * After the run every receipt's pendingId is looked up in the log through LogReader (same
  * leaf hash as the receipt) and the whole log is verified over HTTP.
  *
  * Where the time goes: CPU seconds of the API processes, of the PostgreSQL
@@ -77,33 +77,20 @@ import {
   canonicalBytes,
   type Db,
   LedgerStore,
+  type LogReader,
   migrate,
   openDb,
   validateEntry,
 } from '../../ledger/index.ts';
 import { verifyLog } from '../../ledger/verifier/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
-import {
-  benchArgs,
-  Conn,
-  childrenOf,
-  cpuOf,
-  createDb,
-  figureLog,
-  latencySummary,
-  machineCpu,
-  now,
-  percentile,
-  pgPids,
-  pgSettings,
-  pool,
-  spawnDriver,
-  spawnLogged,
-  summariseProfiles,
-  table,
-  waitIntegrated,
-  writeBenchResults,
-} from './common.ts';
+import { benchArgs, now, pool } from './common.ts';
+import { figureLog, latencySummary, percentile, table, writeBenchResults } from './figures.ts';
+import { Conn } from './http-conn.ts';
+import { createDb, pgPids, pgSettings } from './postgres.ts';
+import { childrenOf, cpuOf, machineCpu, spawnDriver, spawnLogged } from './processes.ts';
+import { summariseProfiles } from './profiles.ts';
+import { waitIntegrated } from './receipts.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,6 +149,8 @@ interface DriverResult {
   perSecond: number[];
   /** [pendingId, entryHash] of every 201, warm-up included. */
   receipts: [number, string][];
+  /** Index into receipts of the first answered in the timed phase. */
+  timedFrom: number;
   errors: string[];
   cpuSeconds: number;
 }
@@ -214,6 +203,7 @@ async function childDriver(jobFile: string): Promise<void> {
   let timedStart = 0;
   let timedEnd = 0;
   let cpuAtStart = process.cpuUsage();
+  let timedFrom = 0;
 
   const start = now();
   const warmEnd = start + job.warmup * 1000;
@@ -223,6 +213,7 @@ async function childDriver(jobFile: string): Promise<void> {
     if (phase === 'warmup' && t >= warmEnd) {
       phase = 'timed';
       timedStart = t;
+      timedFrom = receipts.length;
       cpuAtStart = process.cpuUsage();
       emit({ event: 'timed-start' });
     } else if (phase === 'timed' && t >= stopAt) {
@@ -288,6 +279,7 @@ async function childDriver(jobFile: string): Promise<void> {
     // Only whole seconds: the last partial one would read as a dip.
     perSecond: Array.from({ length: Math.floor(timedSeconds) }, (_, i) => perSecond[i] ?? 0),
     receipts,
+    timedFrom,
     errors,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
@@ -646,6 +638,9 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
   };
   const server = spawnLogged(process.execPath, args, env, logFile);
   const admin = new pg.Client({ connectionString: created.url });
+  // The log read as any reader outside ledger/ reads it (LogReader).
+  const logDb = await openDb({ url: created.url, poolSize: 2 });
+  const log: LogReader = new LedgerStore(logDb);
   const out: Record<string, unknown> = { label, workers: o.workers, env: o.env };
   /** The timed phase on the monotonic clock, in µs (to cut the profile to it). */
   const window: [number, number] = [0, Number.MAX_SAFE_INTEGER];
@@ -727,7 +722,6 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
       at: now(),
       log: statSync(logFile).size,
     };
-    const tStart = new Date();
     window[0] = Number(process.hrtime.bigint() / 1000n);
     await driver.next('timed-end', (o.seconds + 60) * 1000);
     window[1] = Number(process.hrtime.bigint() / 1000n);
@@ -741,7 +735,6 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
       at: now(),
       log: statSync(logFile).size,
     };
-    const tEnd = new Date();
     await driver.next('done', 120_000);
     const res = JSON.parse(readFileSync(resultFile, 'utf8')) as DriverResult;
     const wall = (c1.at - c0.at) / 1000;
@@ -765,17 +758,13 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
     // Every 201 must end up in the log, under the hash its receipt names.
     const drainT0 = now();
     const receipts = res.receipts;
-    const missing = await waitIntegrated(admin, receipts, 180_000);
+    const missing = await waitIntegrated(log, receipts, 180_000);
     const drainSeconds = (now() - drainT0) / 1000;
 
-    // Shared commits in the timed window, from the database itself: one
-    // ledger_pending.tx per commit (every worker's batches, unlike /metrics).
-    const { rows: batchRows } = await admin.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ledger_pending p JOIN subject_versions v ON v.pending_id = p.id
-       WHERE v.subject LIKE 'tps-report:%' AND p.created_at BETWEEN $1 AND $2 GROUP BY p.tx`,
-      [tStart, tEnd],
-    );
-    const sizes = batchRows.map((r) => Number(r.n)).sort((a, b) => a - b);
+    // Shared commits of the timed phase's writes, from the log itself: the
+    // transactions that appended them (every worker's batches, unlike /metrics).
+    const commits = await log.commitsOf(receipts.slice(res.timedFrom).map((r) => r[0]));
+    const sizes = commits.map((c) => c.entries).sort((a, b) => a - b);
     const batches = {
       commits: sizes.length,
       mean: sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length),
@@ -870,11 +859,11 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
       value: missing.length,
       unit: '',
       target: { cmp: '<=', value: 0 },
-      note: `${receipts.length.toLocaleString()} receipts (warm-up included) all checked in ledger_entries; backlog drained ${drainSeconds.toFixed(1)} s after the load; log ${verified}`,
+      note: `${receipts.length.toLocaleString()} receipts (warm-up included) all checked in the log (LogReader.leavesOf); backlog drained ${drainSeconds.toFixed(1)} s after the load; log ${verified}`,
     });
     record({
       step: label,
-      what: 'writes per shared commit (from ledger_pending.tx)',
+      what: 'writes per shared commit (their appending transactions, LogReader.commitsOf)',
       value: batches.mean,
       unit: '',
       note: `${batches.commits.toLocaleString()} commits; p50 ${batches.p50}, p90 ${batches.p90}, max ${batches.max}; an average write shared its commit with ${batches.perWrite.toFixed(0)}; /metrics saksi_write_batch_size: ${metrics}`,
@@ -910,6 +899,7 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
     return out;
   } finally {
     await admin.end().catch(() => undefined);
+    await logDb.close().catch(() => undefined);
     await server.stop();
     if (o.profile) out.profile = summariseProfiles(profDir, window);
     await created

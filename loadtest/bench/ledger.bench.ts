@@ -54,7 +54,8 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
-import { benchArgs, type Target, verdict } from './common.ts';
+import { benchArgs } from './common.ts';
+import { type Target, verdict } from './figures.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ORIGIN = 'bench.saksi.local/log';

@@ -35,7 +35,7 @@
  *
  * Measured: forms/s over the whole timed phase (first request to last answer),
  * latency, CPU per form of each process (/proc), lost receipts (every 201 found in
- * ledger_entries under its hash), the recap's lag during the load (sampled every
+ * the log under its hash, read through LogReader), the recap's lag during the load (sampled every
  * second: forms answered 201 vs. forms in the national recaps) and after the last
  * form, what the load wrote (recap entries per form, commits), what PostgreSQL's
  * backends were running (pg_stat_activity every 100 ms), proof latency over HTTP
@@ -69,16 +69,7 @@ import {
   randomBytes,
   sign,
 } from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,31 +97,33 @@ import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
 import { consistentForm, signedForm } from '../../api/domains/results/testing.ts';
 import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
 import { ledgerCommitter, performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
-import { type Db, LedgerStore, migrate, openDb } from '../../ledger/index.ts';
+import {
+  type AppendedCommit,
+  type Db,
+  LedgerStore,
+  type LogReader,
+  migrate,
+  openDb,
+} from '../../ledger/index.ts';
 import { verifyLog } from '../../ledger/verifier/index.ts';
 import { verifyResultsProof } from '../../ledger/verifier/results/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
+import { benchArgs, now, sleep } from './common.ts';
+import { figureLog, latencySummary, percentile, table, writeBenchResults } from './figures.ts';
+import { Conn, httpRequest } from './http-conn.ts';
+import { createDb, leaderPid, pgActivitySampler, pgPids, pgSettings } from './postgres.ts';
 import {
-  benchArgs,
-  Conn,
   childrenOf,
+  commandOf,
   cpuOf,
-  createDb,
-  figureLog,
-  latencySummary,
+  envOf,
   machineCpu,
-  now,
-  percentile,
-  pgPids,
-  pgSettings,
-  sleep,
   spawnDriver,
   spawnLogged,
-  summariseProfiles,
-  table,
-  waitIntegrated,
-  writeBenchResults,
-} from './common.ts';
+  stopServer,
+} from './processes.ts';
+import { type Profile, profileTable, summariseProfiles } from './profiles.ts';
+import { waitIntegrated } from './receipts.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -163,22 +156,6 @@ function shuffle<T>(xs: T[], rnd: () => number): T[] {
 
 const rawKey = (k: KeyObject) =>
   Buffer.from(k.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-
-/** A raw HTTP/1.1 request, for Conn. */
-function httpRequest(
-  method: string,
-  path: string,
-  host: string,
-  headers: Record<string, string>,
-  body?: Uint8Array | string,
-): Buffer {
-  const b = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
-  const lines = [`${method} ${path} HTTP/1.1`, `Host: ${host}`];
-  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-  if (b) lines.push(`Content-Length: ${b.byteLength}`);
-  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
-  return b ? Buffer.concat([head, b]) : head;
-}
 
 // ──────────────────────────────── the forms ─────────────────────────────────
 
@@ -405,163 +382,6 @@ const { figures, record } = figureLog();
 const log = (m: string) => console.log(`  ${m}`);
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
 
-/**
- * The API process that leads (sequencer and recap publisher): the one holding
- * the socket of the PostgreSQL session that holds the sequencer's advisory lock.
- */
-async function leaderPid(admin: pg.Client, db: string, pids: number[]): Promise<number | null> {
-  const { rows } = await admin.query<{ port: number }>(
-    `SELECT a.client_port AS port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1`,
-    [db],
-  );
-  const port = rows[0]?.port;
-  if (!port) return null;
-  const inodes = new Set<string>();
-  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length > 9 && Number.parseInt(cols[1]!.split(':')[1]!, 16) === port)
-        inodes.add(cols[9]!);
-    }
-  }
-  for (const pid of pids) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) return pid;
-      }
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return null;
-}
-
-/**
- * SIGTERM to the cluster's primary, which passes it to the workers. A worker
- * that has closed everything still holds its IPC channel to the primary and does
- * not exit (cli/commands/serve.ts runNode returns without disconnecting), so after
- * a grace period the primary is killed; the workers then see the channel close
- * and exit, writing their CPU profiles. Waits for every one of them.
- */
-async function stopServer(server: ReturnType<typeof spawnLogged>): Promise<void> {
-  const primary = server.proc.pid!;
-  const all = [primary, ...childrenOf(primary)];
-  if (server.proc.exitCode === null) server.proc.kill('SIGTERM');
-  for (let i = 0; i < 50 && server.proc.exitCode === null; i++) await sleep(100);
-  if (server.proc.exitCode === null) server.proc.kill('SIGKILL');
-  await server.stop();
-  for (let i = 0; i < 300 && all.some(running); i++) await sleep(100);
-}
-
-/** Alive and not a zombie (an orphan's zombie may never be reaped here). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function envOf(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-  } catch {
-    return [];
-  }
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}
-
-/**
- * Samples pg_stat_activity of one database every 100 ms on its own connection:
- * which statements its backends are running (or waiting in), as a share of the
- * samples — PostgreSQL's side of "where the time goes", without an extension.
- */
-function pgActivitySampler(url: string, db: string) {
-  const c = new pg.Client({ connectionString: url });
-  const counts = new Map<string, number>();
-  let samples = 0;
-  let stopped = false;
-  const done = (async () => {
-    await c.connect();
-    while (!stopped) {
-      const t0 = now();
-      const { rows } = await c.query<{ q: string; w: string }>(
-        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q,
-                coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w
-           FROM pg_stat_activity
-          WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()`,
-        [db],
-      );
-      samples++;
-      for (const r of rows) {
-        const k = `${r.q} [${r.w}]`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      await sleep(Math.max(0, 100 - (now() - t0)));
-    }
-    await c.end();
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await done.catch(() => undefined);
-      const busy = [...counts.values()].reduce((a, b) => a + b, 0);
-      return {
-        samples,
-        /** Mean number of active backends. */
-        meanActive: busy / Math.max(1, samples),
-        top: [...counts]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 12)
-          .map(([what, n]) => ({
-            what,
-            percent: Number(((100 * n) / Math.max(1, busy)).toFixed(1)),
-          })),
-      };
-    },
-  };
-}
-
-interface Profile {
-  categories?: { category: string; percent: number }[];
-  top?: { fn: string; percent: number }[];
-}
-
-function profileTable(when: string, p: Profile | undefined, workers: number): string {
-  if (!p?.categories) return '';
-  return [
-    '',
-    `## Server CPU profile (node --cpu-prof, all ${workers} workers), self time during ${when}`,
-    '',
-    '| component | % of busy CPU |',
-    '| --- | --- |',
-    ...p.categories.map((c) => `| ${c.category} | ${c.percent} |`),
-    '',
-    '| function | % |',
-    '| --- | --- |',
-    ...(p.top ?? [])
-      .slice(0, 20)
-      .map((c) => `| \`${c.fn.replaceAll('|', '\\|')}\` | ${c.percent} |`),
-    '',
-  ].join('\n');
-}
-
 // ────────────────────────────────── setup ───────────────────────────────────
 
 interface Officer {
@@ -748,6 +568,34 @@ const NATIONAL_SQL = `
          coalesce(sum((r.totals->'tps'->>'flagged')::int), 0)::int AS flagged
     FROM recap_current c JOIN recaps r USING (contest, area, seq) WHERE c.area = 'ID'`;
 
+/** Where the recap publisher has read the log up to (the next index it reads). */
+async function recapWatermark(admin: pg.Client): Promise<number> {
+  const { rows } = await admin.query<{ n: string }>('SELECT next_index AS n FROM recap_watermark');
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** What went into the log after pending row `after`: forms and recaps, their commits and bytes. */
+async function writtenSince(admin: pg.Client, reader: LogReader, after: number) {
+  const ids = async (table: 'count_forms' | 'recaps') =>
+    (
+      await admin.query<{ id: string }>(
+        `SELECT pending_id AS id FROM ${table} WHERE pending_id > $1`,
+        [after],
+      )
+    ).rows.map((r) => Number(r.id));
+  const forms = await reader.commitsOf(await ids('count_forms'));
+  const recaps = await reader.commitsOf(await ids('recaps'));
+  const sum = (cs: AppendedCommit[], k: 'entries' | 'bytes') => cs.reduce((n, c) => n + c[k], 0);
+  return {
+    form_commits: forms.length,
+    recap_entries: sum(recaps, 'entries'),
+    recap_ticks: recaps.length,
+    recap_bytes: sum(recaps, 'bytes'),
+    form_bytes: sum(forms, 'bytes'),
+    log: await reader.integratedSize(),
+  };
+}
+
 interface Sample {
   /** Seconds since the timed phase started. */
   t: number;
@@ -791,6 +639,9 @@ async function main(): Promise<void> {
   let server: ReturnType<typeof spawnLogged> | undefined;
   let driver: ReturnType<typeof spawnDriver> | undefined;
   const admin = new pg.Client({ connectionString: created.url });
+  // The log read as any reader outside ledger/ reads it (LogReader).
+  const logDb = await openDb({ url: created.url, poolSize: 2 });
+  const reader: LogReader = new LedgerStore(logDb);
   try {
     // ── the national election and the roster, straight into the database ──
     let t = now();
@@ -916,21 +767,20 @@ async function main(): Promise<void> {
     let baseline = 0;
     let quiet = { pending: 0, log: 0 };
     for (const until = now() + 180_000; ; await sleep(200)) {
-      const { rows } = await admin.query<{
-        pending: string;
-        logged: string;
-        log: string;
-        recap: string;
-      }>(
-        `SELECT (SELECT coalesce(max(id), 0) FROM ledger_pending) AS pending,
-                (SELECT coalesce(max(pending_id), 0) FROM ledger_entries) AS logged,
-                (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log,
-                (SELECT next_index FROM recap_watermark) AS recap`,
-      );
-      const q = rows[0]!;
-      quiet = { pending: Number(q.pending), log: Number(q.log) };
-      if (q.pending === q.logged && q.log === q.recap) break;
-      if (now() > until) throw new Error(`server not quiet after setup: ${JSON.stringify(q)}`);
+      const [appended, size, recap] = await Promise.all([
+        reader.appendedCount(),
+        reader.integratedSize(),
+        recapWatermark(admin),
+      ]);
+      // The newest pending row: the highest pending id among the last entries
+      // (the sequencer orders by transaction, so the very last may not hold it).
+      const last = await reader.integratedBetween(Math.max(0, size - 1000), size);
+      quiet = { pending: Math.max(0, ...last.map((e) => e.pendingId)), log: size };
+      if (appended === size && size === recap) break;
+      if (now() > until)
+        throw new Error(
+          `server not quiet after setup: ${JSON.stringify({ appended, size, recap })}`,
+        );
     }
     {
       const [n] = (await admin.query<{ accepted: number; flagged: number }>(NATIONAL_SQL)).rows;
@@ -958,14 +808,13 @@ async function main(): Promise<void> {
     const sampleOnce = async () => {
       const prog = driver!.events.filter((e) => e.event === 'progress');
       const acked = Number(prog[prog.length - 1]?.ok ?? 0);
+      const logSize = await reader.integratedSize();
       const { rows } = await admin.query<{
-        log: string;
         recap_from: string;
         accepted: number;
         flagged: number;
       }>(
-        `SELECT (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log,
-                (SELECT next_index FROM recap_watermark) AS recap_from, n.*
+        `SELECT (SELECT next_index FROM recap_watermark) AS recap_from, n.*
            FROM (${NATIONAL_SQL}) n`,
       );
       const r = rows[0]!;
@@ -973,7 +822,7 @@ async function main(): Promise<void> {
         t: (epoch() - tStart) / 1000,
         acked,
         national: r.accepted + r.flagged - baseline,
-        logSize: Number(r.log),
+        logSize,
         recapFrom: Number(r.recap_from),
       });
     };
@@ -1073,35 +922,15 @@ async function main(): Promise<void> {
 
     // ── lost receipts ──
     const drainT0 = now();
-    const missing = await waitIntegrated(admin, res.receipts, 180_000);
+    const missing = await waitIntegrated(reader, res.receipts, 180_000);
     const drainSeconds = (now() - drainT0) / 1000;
     const { rows: statusRows } = await admin.query<{ status: string; n: number }>(
       "SELECT status, count(*)::int AS n FROM count_forms WHERE stage = 'verified' GROUP BY status",
     );
     const formStatus = Object.fromEntries(statusRows.map((r) => [r.status, r.n]));
-    // What the load wrote: form commits, recap ticks (one transaction each) and entries.
-    const [written] = (
-      await admin.query<{
-        form_commits: number;
-        recap_entries: number;
-        recap_ticks: number;
-        recap_bytes: string;
-        form_bytes: string;
-        log: string;
-      }>(
-        `SELECT (SELECT count(DISTINCT p.tx)::int FROM count_forms f
-                   JOIN ledger_pending p ON p.id = f.pending_id WHERE p.id > $1) AS form_commits,
-                (SELECT count(*)::int FROM recaps r WHERE r.pending_id > $1) AS recap_entries,
-                (SELECT count(DISTINCT p.tx)::int FROM recaps r
-                   JOIN ledger_pending p ON p.id = r.pending_id WHERE p.id > $1) AS recap_ticks,
-                (SELECT coalesce(sum(octet_length(p.entry)), 0) FROM recaps r
-                   JOIN ledger_pending p ON p.id = r.pending_id WHERE p.id > $1) AS recap_bytes,
-                (SELECT coalesce(sum(octet_length(p.entry)), 0) FROM count_forms f
-                   JOIN ledger_pending p ON p.id = f.pending_id WHERE p.id > $1) AS form_bytes,
-                (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log`,
-        [quiet.pending],
-      )
-    ).rows;
+    // What the load wrote: form commits, recap ticks (one transaction each) and
+    // entries — the domain tables name the pending rows, the log tells their commits.
+    const written = await writtenSince(admin, reader, quiet.pending);
 
     // ── CPU of the timed phase ──
     const wall = (c1.machine.total - c0.machine.total) / os.cpus().length;
@@ -1270,7 +1099,7 @@ async function main(): Promise<void> {
       value: missing.length,
       unit: '',
       target: { cmp: '<=', value: 0 },
-      note: `all ${n0(res.receipts.length)} receipts looked up in ledger_entries; integrated ${drainSeconds.toFixed(1)} s after the load at the latest; count_forms: ${JSON.stringify(formStatus)}${missing.length ? `; e.g. ${JSON.stringify(missing.slice(0, 3))}` : ''}`,
+      note: `all ${n0(res.receipts.length)} receipts looked up in the log (LogReader.leavesOf); integrated ${drainSeconds.toFixed(1)} s after the load at the latest; count_forms: ${JSON.stringify(formStatus)}${missing.length ? `; e.g. ${JSON.stringify(missing.slice(0, 3))}` : ''}`,
     });
     for (const p of [...procCpu].sort((a, b) => b.seconds - a.seconds))
       record({
@@ -1333,7 +1162,7 @@ async function main(): Promise<void> {
       unit: 's (median)',
       note: `p90 ${percentile(lagSeconds, 90).toFixed(1)} s, max ${(lagSeconds[lagSeconds.length - 1] ?? 0).toFixed(1)} s (time since every form the totals count had been answered)`,
     });
-    const w = written!;
+    const w = written;
     record({
       step: 'recap',
       what: 'recap entries written per form (each a log entry)',
@@ -1423,6 +1252,7 @@ async function main(): Promise<void> {
     console.error(`failed: ${(e as Error)?.stack ?? e}`);
   } finally {
     await admin.end().catch(() => undefined);
+    await logDb.close().catch(() => undefined);
     if (driver && driver.proc.exitCode === null) driver.proc.kill('SIGTERM');
     if (server) await stopServer(server);
     if (o.profile) {
