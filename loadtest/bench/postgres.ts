@@ -11,9 +11,14 @@ import { now, sleep } from './common.ts';
 export const PG_ADMIN =
   process.env.SAKSI_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export async function createDb(
-  bench: string,
-): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+/** A scratch database made for one run, dropped after it. */
+export interface ScratchDb {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+export async function createDb(bench: string): Promise<ScratchDb> {
   const name = `saksi_bench_${bench}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
