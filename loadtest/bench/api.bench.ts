@@ -22,6 +22,19 @@
  * HTTP (performWrite + GroupCommitter) with the time of each shared commit; and,
  * with --profile, a CPU profile of the server summarised by component.
  *
+ * Imports from api/ — none of them on the measured HTTP path, which is the server
+ * process; each is setup, the driver's signing, or an in-process measurement that
+ * is reported as such (imports.test.ts holds this list to the file's imports):
+ *   - api/domains/devices/index.ts: the enrolment message a device signs, its subject (setup), the device registry of the in-process write path
+ *   - api/domains/tps-reports/index.ts: the report payload and subject the driver signs; the report definition and rules for the in-process measurements
+ *   - api/write/device-signature.ts: the message a device signs (driver); its verification measured in-process
+ *   - api/auth/tokens.ts: JWT verification measured in-process (microCosts)
+ *   - api/domains/identity/directory.ts: the officer-record cache measured in-process (microCosts)
+ *   - api/platform/logger.ts: the request and decision log lines measured in-process (microCosts)
+ *   - api/schemas.ts: ajv validation measured in-process (microCosts)
+ *   - api/write/cedar-authorizer.ts: Cedar decisions measured in-process, and the in-process write path
+ *   - api/write/ledgered-write.ts: performWrite and the group committer, the in-process write path (no HTTP)
+ *
  *   --workers 1,2        API processes tried (saksi serve --workers N)      (1,2)
  *   --seconds S          timed phase                                           (25)
  *   --warmup S           untimed warm-up before it                              (3)

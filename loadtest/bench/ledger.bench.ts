@@ -15,6 +15,9 @@
  *   --tx-size K                 (b) entries per writer transaction (5)
  *   --http-seconds S            (f) duration (10)   --http-concurrency C (64)
  *
+ * Imports from api/ (imports.test.ts holds this list to the file's imports):
+ *   - api/index.ts: createApp, the API's log routes served by the `--child-server` helper (e, f), loaded only if the API exists
+ *
  * PostgreSQL: DATABASE_URL (an empty database) or else a fresh saksi_bench_<random>
  * on postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards. PGlite is
  * file-backed in a temporary directory, as `npm start` runs it.

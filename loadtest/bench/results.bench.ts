@@ -43,6 +43,21 @@
  * against GET /log/key, and the whole log verified. With --profile, the server's
  * CPU profile during ingestion, the proofs and the token requests.
  *
+ * Imports from api/ — none of them on the measured path (the server process);
+ * each is the roster's setup, the driver's form building and signing, or a type
+ * (imports.test.ts holds this list to the file's imports):
+ *   - api/auth/password.ts: the roster's one shared password hash (setup)
+ *   - api/domains/devices/index.ts: device enrolment through the write path (setup)
+ *   - api/domains/identity/index.ts: the demo actor and officer ids (setup)
+ *   - api/domains/identity/store.ts: insertOfficer, the roster's ledgered insert (setup)
+ *   - api/domains/photos/store.ts: storePhoto, each TPS's photo (setup)
+ *   - api/domains/photos/testing.ts: the 2 KiB test photo (setup)
+ *   - api/domains/registry/index.ts: the synthetic national election and its registry (setup, driver)
+ *   - api/domains/results/proof/chain.ts: the proof's type, for the observer's verifier
+ *   - api/domains/results/testing.ts: consistentForm and signedForm (the driver's forms)
+ *   - api/write/cedar-authorizer.ts: device enrolment through the write path (setup)
+ *   - api/write/ledgered-write.ts: device enrolment through the write path (setup)
+ *
  *   --forms N              forms in the timed phase                   (200,000)
  *   --concurrency C        requests in flight (connections)                (256)
  *   --rate R               offer R forms/s instead of as many as answered   (0)
