@@ -101,7 +101,14 @@ import { benchArgs, now, pool } from './common.ts';
 import { figureLog, latencySummary, percentile, table, writeBenchResults } from './figures.ts';
 import { Conn } from './http-conn.ts';
 import { createDb, pgPids, pgSettings } from './postgres.ts';
-import { childrenOf, cpuOf, machineCpu, spawnDriver, spawnLogged } from './processes.ts';
+import {
+  childrenOf,
+  cpuOf,
+  machineCpu,
+  type Spawned,
+  spawnDriver,
+  spawnLogged,
+} from './processes.ts';
 import { summariseProfiles } from './profiles.ts';
 import { waitIntegrated } from './receipts.ts';
 
@@ -319,178 +326,227 @@ async function perCall(n: number, fn: (i: number) => unknown): Promise<number> {
   return ((now() - t0) * 1000) / n;
 }
 
+/**
+ * Each per-request step of a write measured alone, in-process on one core (no
+ * HTTP, no database client): the steps below, in the order a request meets them.
+ */
 async function microCosts(quick: boolean): Promise<void> {
   const n = quick ? 2_000 : 20_000;
   const dir = mkdtempSync(join(os.tmpdir(), 'saksi-bench-api-micro-'));
   try {
-    const keys = await openLocalKeystore({ dir });
-    const tokens = new TokenService(keys, {
-      issuer: 'bench.saksi.local/log',
-      audience: 'saksi-api',
-      ttlSeconds: 900,
-    });
-    const officers = Array.from({ length: 200 }, (_, i) => ({
-      id: `demo-kpps-${tpsCode(i)}`,
-      role: 'KPPS' as const,
-      area: tpsCode(i),
-    }));
-    const issued = await Promise.all(officers.map((o) => tokens.issue(o)));
-    costs.push({
-      what: 'JWT verification (EdDSA, claims)',
-      us: await perCall(n, (i) => tokens.verify(issued[i % issued.length]!.token)),
-      note: 'TokenService.verify: split, base64url, JSON, node:crypto Ed25519 verify',
-    });
-    const directory = new OfficerDirectory(
-      { query: async () => [], exec: async () => undefined } as never,
-      { ttlMs: 5_000 },
-    );
-    costs.push({
-      what: 'officer record (directory cache hit)',
-      us: await perCall(n, (i) => directory.get(officers[i % 200]!.id)),
-      note: 'authenticate(): the current record decides, cached ≤ 5 s',
-    });
-
     const device = generateKeyPairSync('ed25519');
     const keyB64 = rawKey(device.publicKey);
     const bodies = Array.from({ length: 1000 }, (_, i) =>
       signedReport(device.privateKey, keyB64, tpsCode(i % 200), `m-${i}`),
     );
-    const texts = bodies.map((b) => JSON.stringify(b));
-    costs.push({
-      what: 'JSON.parse of the body',
-      us: await perCall(n, (i) => JSON.parse(texts[i % 1000]!)),
-      note: `${texts[0]!.length} bytes`,
-    });
-    const schema = submissionSchema(submitReport.payloadSchema, true);
-    costs.push({
-      what: 'ajv validation (submission schema)',
-      us: await perCall(n, (i) => validate(schema, bodies[i % 1000])),
-      note: 'compiled once; formats (date-time) included',
-    });
-    const silent = pino({ level: 'silent' });
-    const engine = await loadPolicyEngine({ logger: silent });
-    const authorizer = cedarAuthorizer(engine);
-    const principal = (i: number) => ({
-      kind: 'officer' as const,
-      id: `p-${i}`,
-      role: 'KPPS' as const,
-      area: tpsCode(i % 200),
-      suspended: false,
-      via: 'token' as const,
-    });
-    let cold = 0;
-    costs.push({
-      what: 'Cedar authorize, cold (decision-cache miss)',
-      us: await perCall(quick ? 500 : 5_000, () => {
-        // A new officer id every call: every decision is evaluated by Cedar.
-        const p = principal(1_000_000 + cold++);
-        return authorizer.authorize(p, 'results.submit', { type: 'Area', code: p.area });
-      }),
-      note: 'statefulIsAuthorized (Wasm) with request validation',
-    });
-    const warm = Array.from({ length: 200 }, (_, i) => principal(i));
-    costs.push({
-      what: 'Cedar authorize, cached (200 officers)',
-      us: await perCall(n, (i) => {
-        const p = warm[i % 200]!;
-        return authorizer.authorize(p, 'results.submit', { type: 'Area', code: p.area });
-      }),
-      note: 'LRU hit: JSON.stringify of the key + Map',
-    });
-    costs.push({
-      what: 'device message: JCS of {kind, subject, seq, payload}',
-      us: await perCall(n, (i) => {
-        const b = bodies[i % 1000]!;
-        return submissionMessage({
-          kind: 'tps.report.submitted',
-          subject: b.subject,
-          seq: 1,
-          payload: b.payload,
-        });
-      }),
-      note: 'RFC 8785 in ledger/canonical.ts',
-    });
-    const msgs = bodies.map((b) =>
-      submissionMessage({
+    costs.push(
+      ...(await tokenCosts(n, dir)),
+      ...(await bodyCosts(n, bodies)),
+      ...(await cedarCosts(n, quick)),
+      ...(await signatureCosts(n, bodies, keyB64)),
+      ...(await entryCosts(n, bodies)),
+      ...(await logCosts(n)),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type SignedReport = ReturnType<typeof signedReport>;
+
+/** The token: JWT verification and the officer record (keystore in `dir`). */
+async function tokenCosts(n: number, dir: string): Promise<Cost[]> {
+  const out: Cost[] = [];
+  const keys = await openLocalKeystore({ dir });
+  const tokens = new TokenService(keys, {
+    issuer: 'bench.saksi.local/log',
+    audience: 'saksi-api',
+    ttlSeconds: 900,
+  });
+  const officers = Array.from({ length: 200 }, (_, i) => ({
+    id: `demo-kpps-${tpsCode(i)}`,
+    role: 'KPPS' as const,
+    area: tpsCode(i),
+  }));
+  const issued = await Promise.all(officers.map((o) => tokens.issue(o)));
+  out.push({
+    what: 'JWT verification (EdDSA, claims)',
+    us: await perCall(n, (i) => tokens.verify(issued[i % issued.length]!.token)),
+    note: 'TokenService.verify: split, base64url, JSON, node:crypto Ed25519 verify',
+  });
+  const directory = new OfficerDirectory(
+    { query: async () => [], exec: async () => undefined } as never,
+    { ttlMs: 5_000 },
+  );
+  out.push({
+    what: 'officer record (directory cache hit)',
+    us: await perCall(n, (i) => directory.get(officers[i % 200]!.id)),
+    note: 'authenticate(): the current record decides, cached ≤ 5 s',
+  });
+  return out;
+}
+
+/** The body: JSON.parse and the submission schema (ajv). */
+async function bodyCosts(n: number, bodies: SignedReport[]): Promise<Cost[]> {
+  const out: Cost[] = [];
+  const texts = bodies.map((b) => JSON.stringify(b));
+  out.push({
+    what: 'JSON.parse of the body',
+    us: await perCall(n, (i) => JSON.parse(texts[i % 1000]!)),
+    note: `${texts[0]!.length} bytes`,
+  });
+  const schema = submissionSchema(submitReport.payloadSchema, true);
+  out.push({
+    what: 'ajv validation (submission schema)',
+    us: await perCall(n, (i) => validate(schema, bodies[i % 1000])),
+    note: 'compiled once; formats (date-time) included',
+  });
+  return out;
+}
+
+/** The Cedar decision, cold (a new officer each call) and cached. */
+async function cedarCosts(n: number, quick: boolean): Promise<Cost[]> {
+  const out: Cost[] = [];
+  const silent = pino({ level: 'silent' });
+  const engine = await loadPolicyEngine({ logger: silent });
+  const authorizer = cedarAuthorizer(engine);
+  const principal = (i: number) => ({
+    kind: 'officer' as const,
+    id: `p-${i}`,
+    role: 'KPPS' as const,
+    area: tpsCode(i % 200),
+    suspended: false,
+    via: 'token' as const,
+  });
+  let cold = 0;
+  out.push({
+    what: 'Cedar authorize, cold (decision-cache miss)',
+    us: await perCall(quick ? 500 : 5_000, () => {
+      // A new officer id every call: every decision is evaluated by Cedar.
+      const p = principal(1_000_000 + cold++);
+      return authorizer.authorize(p, 'results.submit', { type: 'Area', code: p.area });
+    }),
+    note: 'statefulIsAuthorized (Wasm) with request validation',
+  });
+  const warm = Array.from({ length: 200 }, (_, i) => principal(i));
+  out.push({
+    what: 'Cedar authorize, cached (200 officers)',
+    us: await perCall(n, (i) => {
+      const p = warm[i % 200]!;
+      return authorizer.authorize(p, 'results.submit', { type: 'Area', code: p.area });
+    }),
+    note: 'LRU hit: JSON.stringify of the key + Map',
+  });
+  return out;
+}
+
+/** The device signature: its message (RFC 8785) and the Ed25519 verify. */
+async function signatureCosts(n: number, bodies: SignedReport[], keyB64: string): Promise<Cost[]> {
+  const out: Cost[] = [];
+  out.push({
+    what: 'device message: JCS of {kind, subject, seq, payload}',
+    us: await perCall(n, (i) => {
+      const b = bodies[i % 1000]!;
+      return submissionMessage({
         kind: 'tps.report.submitted',
         subject: b.subject,
         seq: 1,
         payload: b.payload,
-      }),
-    );
-    const keyRaw = Buffer.from(keyB64, 'base64');
-    const sigs = bodies.map((b) => Buffer.from(b.device.sig, 'base64'));
-    costs.push({
-      what: 'Ed25519 verify of the device signature',
-      us: await perCall(n, (i) => verifyDeviceSignature(keyRaw, msgs[i % 1000]!, sigs[i % 1000]!)),
-      note: 'node:crypto (OpenSSL), key object cached',
-    });
-    costs.push({
-      what: 'domain rules (reportRules)',
-      us: await perCall(n, (i) => reportRules(bodies[i % 1000]!.payload)),
-      note: '',
-    });
-    costs.push({
-      what: 'request hash: JCS of the body + SHA-256',
-      us: await perCall(n, (i) =>
-        createHash('sha256')
-          .update(canonicalBytes(bodies[i % 1000]!))
-          .digest(),
-      ),
-      note: 'for Idempotency-Key; computed on every write',
-    });
-    const at = new Date().toISOString();
-    costs.push({
-      what: 'entry validation: validateEntry (JCS, checks, leaf hash)',
-      us: await perCall(n, (i) => {
-        const b = bodies[i % 1000]!;
-        return validateEntry({
-          v: 1,
-          kind: 'tps.report.submitted',
-          subject: b.subject,
-          seq: 1,
-          prev: null,
-          at,
-          actor: { id: 'demo-kpps-x', role: 'KPPS', key: b.device.key, sig: b.device.sig },
-          payload: b.payload,
-        });
-      }),
-      note: 'ledger/entry.ts',
-    });
-    const sink = new Writable({ write: (_c, _e, cb) => cb() });
-    const logger = createLogger({ destination: sink });
-    costs.push({
-      what: 'pino: request line + decision line',
-      us: await perCall(n, (i) => {
-        logger.info(
-          {
-            event: 'request',
-            requestId: `r-${i}`,
-            method: 'POST',
-            route: '/v1/tps-reports',
-            status: 201,
-            ms: 3.2,
-            principal: 'demo-kpps-x',
-          },
-          'request',
-        );
-        logger.info(
-          {
-            event: 'authz',
-            principal: { id: 'demo-kpps-x', role: 'KPPS' },
-            action: 'results.submit',
-            allowed: true,
-            policies: ['results.submit.kpps-own-tps'],
-            cached: true,
-          },
-          'allow',
-        );
-      }),
-      note: 'both at info by default (SAKSI_LOG_LEVEL); redaction paths on',
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      });
+    }),
+    note: 'RFC 8785 in ledger/canonical.ts',
+  });
+  const msgs = bodies.map((b) =>
+    submissionMessage({
+      kind: 'tps.report.submitted',
+      subject: b.subject,
+      seq: 1,
+      payload: b.payload,
+    }),
+  );
+  const keyRaw = Buffer.from(keyB64, 'base64');
+  const sigs = bodies.map((b) => Buffer.from(b.device.sig, 'base64'));
+  out.push({
+    what: 'Ed25519 verify of the device signature',
+    us: await perCall(n, (i) => verifyDeviceSignature(keyRaw, msgs[i % 1000]!, sigs[i % 1000]!)),
+    note: 'node:crypto (OpenSSL), key object cached',
+  });
+  return out;
+}
+
+/** The write itself: domain rules, the request hash, the entry's validation. */
+async function entryCosts(n: number, bodies: SignedReport[]): Promise<Cost[]> {
+  const out: Cost[] = [];
+  out.push({
+    what: 'domain rules (reportRules)',
+    us: await perCall(n, (i) => reportRules(bodies[i % 1000]!.payload)),
+    note: '',
+  });
+  out.push({
+    what: 'request hash: JCS of the body + SHA-256',
+    us: await perCall(n, (i) =>
+      createHash('sha256')
+        .update(canonicalBytes(bodies[i % 1000]!))
+        .digest(),
+    ),
+    note: 'for Idempotency-Key; computed on every write',
+  });
+  const at = new Date().toISOString();
+  out.push({
+    what: 'entry validation: validateEntry (JCS, checks, leaf hash)',
+    us: await perCall(n, (i) => {
+      const b = bodies[i % 1000]!;
+      return validateEntry({
+        v: 1,
+        kind: 'tps.report.submitted',
+        subject: b.subject,
+        seq: 1,
+        prev: null,
+        at,
+        actor: { id: 'demo-kpps-x', role: 'KPPS', key: b.device.key, sig: b.device.sig },
+        payload: b.payload,
+      });
+    }),
+    note: 'ledger/entry.ts',
+  });
+  return out;
+}
+
+/** The request and decision log lines (pino, to a sink). */
+async function logCosts(n: number): Promise<Cost[]> {
+  const out: Cost[] = [];
+  const sink = new Writable({ write: (_c, _e, cb) => cb() });
+  const logger = createLogger({ destination: sink });
+  out.push({
+    what: 'pino: request line + decision line',
+    us: await perCall(n, (i) => {
+      logger.info(
+        {
+          event: 'request',
+          requestId: `r-${i}`,
+          method: 'POST',
+          route: '/v1/tps-reports',
+          status: 201,
+          ms: 3.2,
+          principal: 'demo-kpps-x',
+        },
+        'request',
+      );
+      logger.info(
+        {
+          event: 'authz',
+          principal: { id: 'demo-kpps-x', role: 'KPPS' },
+          action: 'results.submit',
+          allowed: true,
+          policies: ['results.submit.kpps-own-tps'],
+          cached: true,
+        },
+        'allow',
+      );
+    }),
+    note: 'both at info by default (SAKSI_LOG_LEVEL); redaction paths on',
+  });
+  return out;
 }
 
 const tpsCode = (i: number) =>
@@ -611,6 +667,10 @@ async function inProcessWrites(quick: boolean): Promise<Record<string, unknown>>
 }
 
 // ─────────────────────────── one run over HTTP ──────────────────────────────
+//
+// httpRun() is the list of these steps: a server on a fresh database, its
+// officers and devices, the driver's timed load, the receipts and commits
+// checked through the log, the log verified, the figures.
 
 interface RunOptions {
   workers: number;
@@ -623,9 +683,20 @@ interface RunOptions {
   profile: boolean;
 }
 
-async function httpRun(o: RunOptions, label: string): Promise<Record<string, unknown>> {
-  const created = await createDb('api');
-  const dir = mkdtempSync(join(os.tmpdir(), 'saksi-bench-api-'));
+interface HttpOfficer {
+  token: string;
+  id: string;
+  tps: string;
+  key: KeyObject;
+  keyB64: string;
+}
+
+/** `saksi serve --demo --workers N` on the fresh database; its URL once it listens. */
+async function startApiServer(
+  o: RunOptions,
+  dbUrl: string,
+  dir: string,
+): Promise<{ server: Spawned; url: string; logFile: string; profDir: string }> {
   const logFile = join(dir, 'server.log');
   const profDir = join(dir, 'prof');
   const args = [
@@ -642,7 +713,7 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
   ];
   const env = {
     ...process.env,
-    DATABASE_URL: created.url,
+    DATABASE_URL: dbUrl,
     // No demo forms seeded beside the measured writes.
     SAKSI_DEMO_SEED: '0',
     // Setup enrols 200 devices from one address in a few seconds; the timed
@@ -650,6 +721,327 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
     ...o.env,
   };
   const server = spawnLogged(process.execPath, args, env, logFile);
+  try {
+    const line = await server.next((l) => l.includes('saksi listening on'), 60_000);
+    return { server, url: /saksi listening on (\S+)/.exec(line)![1]!, logFile, profDir };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
+/** Officers over the API (demo mode creates a KPPS for any TPS), each with an enrolled device. */
+async function enrolOfficers(url: string, n: number): Promise<HttpOfficer[]> {
+  const officers: HttpOfficer[] = [];
+  const areas = Array.from({ length: n }, (_, i) => tpsCode(i));
+  await pool(areas, 8, async (tps) => {
+    const r = await fetch(`${url}/v1/demo/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'KPPS', area: tps }),
+    });
+    if (r.status !== 200) throw new Error(`demo token ${tps}: ${r.status} ${await r.text()}`);
+    const j = (await r.json()) as { token: string; officer: { id: string } };
+    const pair = generateKeyPairSync('ed25519');
+    officers.push({
+      token: j.token,
+      id: j.officer.id,
+      tps,
+      key: pair.privateKey,
+      keyB64: rawKey(pair.publicKey),
+    });
+  });
+  await pool(officers, 16, async (off) => {
+    const proof = sign(null, enrolmentMessage(off.id, off.keyB64), off.key).toString('base64');
+    const r = await fetch(`${url}/v1/devices`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${off.token}` },
+      body: JSON.stringify({
+        subject: deviceSubject(off.keyB64),
+        seq: 1,
+        payload: { officer: off.id, key: off.keyB64, label: 'bench', proof },
+      }),
+    });
+    if (r.status !== 201) throw new Error(`enrol ${off.id}: ${r.status} ${await r.text()}`);
+  });
+  return officers;
+}
+
+interface CpuMark {
+  server: number;
+  pg: number;
+  machine: { busy: number; total: number };
+  at: number;
+  /** Bytes of the server's log so far. */
+  log: number;
+}
+
+interface TimedLoad {
+  res: DriverResult;
+  c0: CpuMark;
+  c1: CpuMark;
+}
+
+/**
+ * The driver signs every body, then runs the warm-up and the timed phase; CPU
+ * of the server, of PostgreSQL and of the machine is read at both ends of it.
+ */
+async function timedLoad(
+  o: RunOptions,
+  label: string,
+  at: { url: string; server: Spawned; logFile: string; dir: string; admin: pg.Client; db: string },
+  officers: HttpOfficer[],
+  window: [number, number],
+): Promise<TimedLoad> {
+  const { url, server, logFile, dir, admin, db } = at;
+  const jobFile = join(dir, 'job.json');
+  const resultFile = join(dir, 'result.json');
+  const job: DriverJob = {
+    url,
+    seconds: o.seconds,
+    warmup: o.warmup,
+    concurrency: o.concurrency,
+    presign: Math.ceil(o.presignRate * (o.seconds + o.warmup)),
+    run: `b${randomBytes(3).toString('hex')}`,
+    officers: officers.map((x) => ({
+      token: x.token,
+      tps: x.tps,
+      pkcs8: x.key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    })),
+    out: resultFile,
+  };
+  writeFileSync(jobFile, JSON.stringify(job));
+  const driver = spawnDriver(SELF, jobFile);
+  const signed = await driver.next('signed', 300_000);
+  console.log(
+    `  [${label}] driver signed ${job.presign.toLocaleString()} bodies in ${Number(signed.seconds).toFixed(1)} s`,
+  );
+  await driver.next('timed-start', 120_000);
+  const serverPids = [server.proc.pid!, ...childrenOf(server.proc.pid!)];
+  const pgPidsAtStart = await pgPids(admin, db);
+  const c0: CpuMark = {
+    server: serverPids.reduce((s, p) => s + cpuOf(p), 0),
+    pg: pgPidsAtStart.reduce((s, p) => s + cpuOf(p), 0),
+    machine: machineCpu(),
+    at: now(),
+    log: statSync(logFile).size,
+  };
+  window[0] = Number(process.hrtime.bigint() / 1000n);
+  await driver.next('timed-end', (o.seconds + 60) * 1000);
+  window[1] = Number(process.hrtime.bigint() / 1000n);
+  const pgPidsAtEnd = [...new Set([...pgPidsAtStart, ...(await pgPids(admin, db))])];
+  const c1: CpuMark = {
+    server: serverPids.reduce((s, p) => s + cpuOf(p), 0),
+    // Backends that appeared meanwhile are counted from zero: an overestimate
+    // only if one was also busy before, and pools start at setup.
+    pg: pgPidsAtEnd.reduce((s, p) => s + cpuOf(p), 0),
+    machine: machineCpu(),
+    at: now(),
+    log: statSync(logFile).size,
+  };
+  await driver.next('done', 120_000);
+  const res = JSON.parse(readFileSync(resultFile, 'utf8')) as DriverResult;
+  return { res, c0, c1 };
+}
+
+/** CPU of the timed phase: the server's, PostgreSQL's, the driver's and everyone else's. */
+function timedPhaseCpu({ res, c0, c1 }: TimedLoad) {
+  const wall = (c1.at - c0.at) / 1000;
+  const requests = Object.values(res.statuses).reduce((a, b) => a + b, 0);
+  const machine = {
+    busySeconds: c1.machine.busy - c0.machine.busy,
+    capacitySeconds: c1.machine.total - c0.machine.total,
+  };
+  const cpu = {
+    serverSeconds: c1.server - c0.server,
+    pgSeconds: c1.pg - c0.pg,
+    driverSeconds: res.cpuSeconds,
+  };
+  const othersSeconds = Math.max(
+    0,
+    machine.busySeconds - cpu.serverSeconds - cpu.pgSeconds - cpu.driverSeconds,
+  );
+  const perReq = (s: number) => (s * 1e6) / Math.max(1, requests);
+  return {
+    wall,
+    requests,
+    machine,
+    cpu,
+    othersSeconds,
+    perReq,
+    logBytesPerRequest: (c1.log - c0.log) / Math.max(1, requests),
+  };
+}
+
+/**
+ * Every 201 must end up in the log under the hash its receipt names; the shared
+ * commits of the timed phase's writes, from the log itself: the transactions
+ * that appended them (every worker's batches, unlike /metrics).
+ */
+async function receiptsInLog(log: LogReader, res: DriverResult) {
+  const drainT0 = now();
+  const missing = await waitIntegrated(log, res.receipts, 180_000);
+  const drainSeconds = (now() - drainT0) / 1000;
+  const commits = await log.commitsOf(res.receipts.slice(res.timedFrom).map((r) => r[0]));
+  const sizes = commits.map((c) => c.entries).sort((a, b) => a - b);
+  const batches = {
+    commits: sizes.length,
+    mean: sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length),
+    // The batch an average write was in (a few big commits and many small ones
+    // make the plain mean look smaller than what most writes shared).
+    perWrite:
+      sizes.reduce((a, b) => a + b * b, 0) /
+      Math.max(
+        1,
+        sizes.reduce((a, b) => a + b, 0),
+      ),
+    p50: percentile(sizes, 50),
+    p90: percentile(sizes, 90),
+    max: sizes[sizes.length - 1] ?? 0,
+  };
+  return { missing, drainSeconds, batches };
+}
+
+/** The whole log, verified from what the API serves (the key from the server's log). */
+async function verifyServedLog(url: string, logFile: string): Promise<string> {
+  const vkey = readFileSync(logFile, 'utf8').match(/log verifier key: (\S+)/)?.[1];
+  try {
+    const v = await verifyLog({
+      verifierKey: vkey!,
+      concurrency: 8,
+      fetch: async (p) => {
+        const r = await fetch(`${url}/log/${p}`);
+        return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+      },
+    });
+    return `verified ${v.size.toLocaleString()} entries`;
+  } catch (e) {
+    return `FAILED: ${(e as Error).message}`;
+  }
+}
+
+interface HttpFindings {
+  res: DriverResult;
+  cpu: ReturnType<typeof timedPhaseCpu>;
+  receipts: Awaited<ReturnType<typeof receiptsInLog>>;
+  metrics: string;
+  verified: string;
+}
+
+function recordHttpFigures(o: RunOptions, label: string, f: HttpFindings): void {
+  const { res, metrics, verified } = f;
+  const { wall, requests, machine, cpu, othersSeconds, perReq, logBytesPerRequest } = f.cpu;
+  const { missing, drainSeconds, batches } = f.receipts;
+  const rate = res.ok / res.timedSeconds;
+  const statusNote = Object.entries(res.statuses)
+    .map(([k, v]) => `${k}: ${v.toLocaleString()}`)
+    .join(', ');
+  const minSec = Math.min(...res.perSecond);
+  record({
+    step: label,
+    what: `writes/s sustained (${o.seconds} s, ${o.concurrency} in flight, ${o.officers} officers)`,
+    value: rate,
+    unit: 'writes/s',
+    target: { cmp: '>=', value: TARGET.rate },
+    note: `${res.ok.toLocaleString()} × 201 of ${requests.toLocaleString()} (${statusNote}); slowest second ${minSec.toLocaleString()}, fastest ${Math.max(...res.perSecond).toLocaleString()}${res.ranOut ? '; RAN OUT of pre-signed bodies' : ''}`,
+  });
+  for (const [p, v] of [
+    ['p50', res.latencyMs.p50],
+    ['p95', res.latencyMs.p95],
+    ['p99', res.latencyMs.p99],
+    ['max', res.latencyMs.max],
+  ] as const)
+    record({
+      step: label,
+      what: `latency ${p}`,
+      value: v,
+      unit: 'ms',
+      ...(p === 'p99' ? { target: { cmp: '<=' as const, value: TARGET.p99Ms } } : {}),
+    });
+  record({
+    step: label,
+    what: 'lost receipts (201 not integrated with its hash)',
+    value: missing.length,
+    unit: '',
+    target: { cmp: '<=', value: 0 },
+    note: `${res.receipts.length.toLocaleString()} receipts (warm-up included) all checked in the log (LogReader.leavesOf); backlog drained ${drainSeconds.toFixed(1)} s after the load; log ${verified}`,
+  });
+  record({
+    step: label,
+    what: 'writes per shared commit (their appending transactions, LogReader.commitsOf)',
+    value: batches.mean,
+    unit: '',
+    note: `${batches.commits.toLocaleString()} commits; p50 ${batches.p50}, p90 ${batches.p90}, max ${batches.max}; an average write shared its commit with ${batches.perWrite.toFixed(0)}; /metrics saksi_write_batch_size: ${metrics}`,
+  });
+  record({
+    step: label,
+    what: 'CPU per request: API processes',
+    value: perReq(cpu.serverSeconds),
+    unit: 'µs',
+    note: `${cpu.serverSeconds.toFixed(1)} CPU-s over ${wall.toFixed(1)} s on ${os.cpus().length} cores; log ${logBytesPerRequest.toFixed(0)} bytes/request`,
+  });
+  record({
+    step: label,
+    what: 'CPU per request: PostgreSQL (this database + WAL writer)',
+    value: perReq(cpu.pgSeconds),
+    unit: 'µs',
+    note: `${cpu.pgSeconds.toFixed(1)} CPU-s`,
+  });
+  record({
+    step: label,
+    what: 'CPU per request: load driver',
+    value: perReq(cpu.driverSeconds),
+    unit: 'µs',
+    note: `${cpu.driverSeconds.toFixed(1)} CPU-s`,
+  });
+  record({
+    step: label,
+    what: 'CPU used by other processes on the machine',
+    value: othersSeconds / wall,
+    unit: 'cores',
+    note: `machine busy ${(machine.busySeconds / wall).toFixed(2)} of ${os.cpus().length} cores during the timed phase`,
+  });
+}
+
+/** The run's data for the results file, beside the figures. */
+function httpRunData(url: string, f: HttpFindings): Record<string, unknown> {
+  const { res, metrics, verified } = f;
+  const { wall, requests, machine, cpu, othersSeconds, perReq, logBytesPerRequest } = f.cpu;
+  const { missing, drainSeconds, batches } = f.receipts;
+  return {
+    url,
+    rate: res.ok / res.timedSeconds,
+    requests,
+    ok: res.ok,
+    statuses: res.statuses,
+    warmupStatuses: res.warmupStatuses,
+    ranOut: res.ranOut,
+    timedSeconds: res.timedSeconds,
+    latencyMs: res.latencyMs,
+    perSecond: res.perSecond,
+    receipts: res.receipts.length,
+    lost: missing.length,
+    lostSample: missing.slice(0, 5),
+    drainSeconds,
+    batches,
+    metrics,
+    cpu,
+    cpuUsPerRequest: {
+      server: perReq(cpu.serverSeconds),
+      postgres: perReq(cpu.pgSeconds),
+      driver: perReq(cpu.driverSeconds),
+      others: perReq(othersSeconds),
+    },
+    machine: { ...machine, othersSeconds, wall },
+    logBytesPerRequest,
+    verified,
+    errors: res.errors.slice(0, 5),
+  };
+}
+
+async function httpRun(o: RunOptions, label: string): Promise<Record<string, unknown>> {
+  const created = await createDb('api');
+  const dir = mkdtempSync(join(os.tmpdir(), 'saksi-bench-api-'));
   const admin = new pg.Client({ connectionString: created.url });
   // The log read as any reader outside ledger/ reads it (LogReader).
   const logDb = await openDb({ url: created.url, poolSize: 2 });
@@ -657,264 +1049,39 @@ async function httpRun(o: RunOptions, label: string): Promise<Record<string, unk
   const out: Record<string, unknown> = { label, workers: o.workers, env: o.env };
   /** The timed phase on the monotonic clock, in µs (to cut the profile to it). */
   const window: [number, number] = [0, Number.MAX_SAFE_INTEGER];
+  let started: Awaited<ReturnType<typeof startApiServer>> | undefined;
   try {
-    const line = await server.next((l) => l.includes('saksi listening on'), 60_000);
-    const url = /saksi listening on (\S+)/.exec(line)![1]!;
+    started = await startApiServer(o, created.url, dir);
+    const { server, url, logFile } = started;
     await admin.connect();
-
-    // Officers (demo mode creates a KPPS for any TPS) and their devices.
     const t0 = now();
-    const officers: { token: string; id: string; tps: string; key: KeyObject; keyB64: string }[] =
-      [];
-    const areas = Array.from({ length: o.officers }, (_, i) => tpsCode(i));
-    await pool(areas, 8, async (tps) => {
-      const r = await fetch(`${url}/v1/demo/token`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ role: 'KPPS', area: tps }),
-      });
-      if (r.status !== 200) throw new Error(`demo token ${tps}: ${r.status} ${await r.text()}`);
-      const j = (await r.json()) as { token: string; officer: { id: string } };
-      const pair = generateKeyPairSync('ed25519');
-      officers.push({
-        token: j.token,
-        id: j.officer.id,
-        tps,
-        key: pair.privateKey,
-        keyB64: rawKey(pair.publicKey),
-      });
-    });
-    await pool(officers, 16, async (off) => {
-      const proof = sign(null, enrolmentMessage(off.id, off.keyB64), off.key).toString('base64');
-      const r = await fetch(`${url}/v1/devices`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${off.token}` },
-        body: JSON.stringify({
-          subject: deviceSubject(off.keyB64),
-          seq: 1,
-          payload: { officer: off.id, key: off.keyB64, label: 'bench', proof },
-        }),
-      });
-      if (r.status !== 201) throw new Error(`enrol ${off.id}: ${r.status} ${await r.text()}`);
-    });
+    const officers = await enrolOfficers(url, o.officers);
     out.setupSeconds = (now() - t0) / 1000;
     console.log(
       `  [${label}] ${officers.length} officers with enrolled devices in ${(out.setupSeconds as number).toFixed(1)} s`,
     );
-
-    // The driver signs every body, then runs warm-up and the timed phase.
-    const jobFile = join(dir, 'job.json');
-    const resultFile = join(dir, 'result.json');
-    const job: DriverJob = {
-      url,
-      seconds: o.seconds,
-      warmup: o.warmup,
-      concurrency: o.concurrency,
-      presign: Math.ceil(o.presignRate * (o.seconds + o.warmup)),
-      run: `b${randomBytes(3).toString('hex')}`,
-      officers: officers.map((x) => ({
-        token: x.token,
-        tps: x.tps,
-        pkcs8: x.key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-      })),
-      out: resultFile,
-    };
-    writeFileSync(jobFile, JSON.stringify(job));
-    const driver = spawnDriver(SELF, jobFile);
-    const signed = await driver.next('signed', 300_000);
-    console.log(
-      `  [${label}] driver signed ${job.presign.toLocaleString()} bodies in ${Number(signed.seconds).toFixed(1)} s`,
+    const load = await timedLoad(
+      o,
+      label,
+      { url, server, logFile, dir, admin, db: created.name },
+      officers,
+      window,
     );
-    await driver.next('timed-start', 120_000);
-    const serverPids = [server.proc.pid!, ...childrenOf(server.proc.pid!)];
-    const pgPidsAtStart = await pgPids(admin, created.name);
-    const c0 = {
-      server: serverPids.reduce((s, p) => s + cpuOf(p), 0),
-      pg: pgPidsAtStart.reduce((s, p) => s + cpuOf(p), 0),
-      machine: machineCpu(),
-      at: now(),
-      log: statSync(logFile).size,
+    const findings: HttpFindings = {
+      res: load.res,
+      cpu: timedPhaseCpu(load),
+      receipts: await receiptsInLog(log, load.res),
+      metrics: await scrapeBatchMetrics(url, o.workers),
+      verified: await verifyServedLog(url, logFile),
     };
-    window[0] = Number(process.hrtime.bigint() / 1000n);
-    await driver.next('timed-end', (o.seconds + 60) * 1000);
-    window[1] = Number(process.hrtime.bigint() / 1000n);
-    const pgPidsAtEnd = [...new Set([...pgPidsAtStart, ...(await pgPids(admin, created.name))])];
-    const c1 = {
-      server: serverPids.reduce((s, p) => s + cpuOf(p), 0),
-      // Backends that appeared meanwhile are counted from zero: an overestimate
-      // only if one was also busy before, and pools start at setup.
-      pg: pgPidsAtEnd.reduce((s, p) => s + cpuOf(p), 0),
-      machine: machineCpu(),
-      at: now(),
-      log: statSync(logFile).size,
-    };
-    await driver.next('done', 120_000);
-    const res = JSON.parse(readFileSync(resultFile, 'utf8')) as DriverResult;
-    const wall = (c1.at - c0.at) / 1000;
-    const rate = res.ok / res.timedSeconds;
-    const requests = Object.values(res.statuses).reduce((a, b) => a + b, 0);
-    const machine = {
-      busySeconds: c1.machine.busy - c0.machine.busy,
-      capacitySeconds: c1.machine.total - c0.machine.total,
-    };
-    const cpu = {
-      serverSeconds: c1.server - c0.server,
-      pgSeconds: c1.pg - c0.pg,
-      driverSeconds: res.cpuSeconds,
-    };
-    const othersSeconds = Math.max(
-      0,
-      machine.busySeconds - cpu.serverSeconds - cpu.pgSeconds - cpu.driverSeconds,
-    );
-    const perReq = (s: number) => (s * 1e6) / Math.max(1, requests);
-
-    // Every 201 must end up in the log, under the hash its receipt names.
-    const drainT0 = now();
-    const receipts = res.receipts;
-    const missing = await waitIntegrated(log, receipts, 180_000);
-    const drainSeconds = (now() - drainT0) / 1000;
-
-    // Shared commits of the timed phase's writes, from the log itself: the
-    // transactions that appended them (every worker's batches, unlike /metrics).
-    const commits = await log.commitsOf(receipts.slice(res.timedFrom).map((r) => r[0]));
-    const sizes = commits.map((c) => c.entries).sort((a, b) => a - b);
-    const batches = {
-      commits: sizes.length,
-      mean: sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length),
-      // The batch an average write was in (a few big commits and many small ones
-      // make the plain mean look smaller than what most writes shared).
-      perWrite:
-        sizes.reduce((a, b) => a + b * b, 0) /
-        Math.max(
-          1,
-          sizes.reduce((a, b) => a + b, 0),
-        ),
-      p50: percentile(sizes, 50),
-      p90: percentile(sizes, 90),
-      max: sizes[sizes.length - 1] ?? 0,
-    };
-    const metrics = await scrapeBatchMetrics(url, o.workers);
-
-    // The whole log, verified from what the API serves.
-    const vkey = readFileSync(logFile, 'utf8').match(/log verifier key: (\S+)/)?.[1];
-    let verified: string;
-    try {
-      const v = await verifyLog({
-        verifierKey: vkey!,
-        concurrency: 8,
-        fetch: async (p) => {
-          const r = await fetch(`${url}/log/${p}`);
-          return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
-        },
-      });
-      verified = `verified ${v.size.toLocaleString()} entries`;
-    } catch (e) {
-      verified = `FAILED: ${(e as Error).message}`;
-    }
-
-    Object.assign(out, {
-      url,
-      rate,
-      requests,
-      ok: res.ok,
-      statuses: res.statuses,
-      warmupStatuses: res.warmupStatuses,
-      ranOut: res.ranOut,
-      timedSeconds: res.timedSeconds,
-      latencyMs: res.latencyMs,
-      perSecond: res.perSecond,
-      receipts: receipts.length,
-      lost: missing.length,
-      lostSample: missing.slice(0, 5),
-      drainSeconds,
-      batches,
-      metrics,
-      cpu,
-      cpuUsPerRequest: {
-        server: perReq(cpu.serverSeconds),
-        postgres: perReq(cpu.pgSeconds),
-        driver: perReq(cpu.driverSeconds),
-        others: perReq(othersSeconds),
-      },
-      machine: { ...machine, othersSeconds, wall },
-      logBytesPerRequest: (c1.log - c0.log) / Math.max(1, requests),
-      verified,
-      errors: res.errors.slice(0, 5),
-    });
-    const statusNote = Object.entries(res.statuses)
-      .map(([k, v]) => `${k}: ${v.toLocaleString()}`)
-      .join(', ');
-    const minSec = Math.min(...res.perSecond);
-    record({
-      step: label,
-      what: `writes/s sustained (${o.seconds} s, ${o.concurrency} in flight, ${o.officers} officers)`,
-      value: rate,
-      unit: 'writes/s',
-      target: { cmp: '>=', value: TARGET.rate },
-      note: `${res.ok.toLocaleString()} × 201 of ${requests.toLocaleString()} (${statusNote}); slowest second ${minSec.toLocaleString()}, fastest ${Math.max(...res.perSecond).toLocaleString()}${res.ranOut ? '; RAN OUT of pre-signed bodies' : ''}`,
-    });
-    for (const [p, v] of [
-      ['p50', res.latencyMs.p50],
-      ['p95', res.latencyMs.p95],
-      ['p99', res.latencyMs.p99],
-      ['max', res.latencyMs.max],
-    ] as const)
-      record({
-        step: label,
-        what: `latency ${p}`,
-        value: v,
-        unit: 'ms',
-        ...(p === 'p99' ? { target: { cmp: '<=' as const, value: TARGET.p99Ms } } : {}),
-      });
-    record({
-      step: label,
-      what: 'lost receipts (201 not integrated with its hash)',
-      value: missing.length,
-      unit: '',
-      target: { cmp: '<=', value: 0 },
-      note: `${receipts.length.toLocaleString()} receipts (warm-up included) all checked in the log (LogReader.leavesOf); backlog drained ${drainSeconds.toFixed(1)} s after the load; log ${verified}`,
-    });
-    record({
-      step: label,
-      what: 'writes per shared commit (their appending transactions, LogReader.commitsOf)',
-      value: batches.mean,
-      unit: '',
-      note: `${batches.commits.toLocaleString()} commits; p50 ${batches.p50}, p90 ${batches.p90}, max ${batches.max}; an average write shared its commit with ${batches.perWrite.toFixed(0)}; /metrics saksi_write_batch_size: ${metrics}`,
-    });
-    record({
-      step: label,
-      what: 'CPU per request: API processes',
-      value: perReq(cpu.serverSeconds),
-      unit: 'µs',
-      note: `${cpu.serverSeconds.toFixed(1)} CPU-s over ${wall.toFixed(1)} s on ${os.cpus().length} cores; log ${((c1.log - c0.log) / Math.max(1, requests)).toFixed(0)} bytes/request`,
-    });
-    record({
-      step: label,
-      what: 'CPU per request: PostgreSQL (this database + WAL writer)',
-      value: perReq(cpu.pgSeconds),
-      unit: 'µs',
-      note: `${cpu.pgSeconds.toFixed(1)} CPU-s`,
-    });
-    record({
-      step: label,
-      what: 'CPU per request: load driver',
-      value: perReq(cpu.driverSeconds),
-      unit: 'µs',
-      note: `${cpu.driverSeconds.toFixed(1)} CPU-s`,
-    });
-    record({
-      step: label,
-      what: 'CPU used by other processes on the machine',
-      value: othersSeconds / wall,
-      unit: 'cores',
-      note: `machine busy ${(machine.busySeconds / wall).toFixed(2)} of ${os.cpus().length} cores during the timed phase`,
-    });
+    Object.assign(out, httpRunData(url, findings));
+    recordHttpFigures(o, label, findings);
     return out;
   } finally {
     await admin.end().catch(() => undefined);
     await logDb.close().catch(() => undefined);
-    await server.stop();
-    if (o.profile) out.profile = summariseProfiles(profDir, window);
+    if (started) await started.server.stop();
+    if (o.profile && started) out.profile = summariseProfiles(started.profDir, window);
     await created
       .drop()
       .catch((e) => console.error(`drop ${created.name}: ${(e as Error).message}`));
@@ -987,8 +1154,8 @@ function parseArgs(argv: string[]): Options {
   };
 }
 
-async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+/** The machine, the options and PostgreSQL's settings, for the results file's header. */
+async function machineInfo(o: Options): Promise<Record<string, unknown>> {
   const info: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
@@ -1003,10 +1170,14 @@ async function main(): Promise<void> {
   console.log(
     `Saksi API write bench — ${info.cpus}× ${info.cpuModel}, ${info.memoryGiB} GiB, Node ${info.node}; load average ${String(info.loadAvgAtStart)}`,
   );
-  const failures: string[] = [];
-  const runs: Record<string, unknown>[] = [];
-  let inProcess: Record<string, unknown> | undefined;
-  const attempt = async (label: string, fn: () => Promise<void>) => {
+  return info;
+}
+
+/** Runs a step; a step that fails is reported and the others still run. */
+type Attempt = (label: string, fn: () => Promise<void>) => Promise<void>;
+
+function attempter(failures: string[]): Attempt {
+  return async (label, fn) => {
     try {
       await fn();
     } catch (e) {
@@ -1014,6 +1185,11 @@ async function main(): Promise<void> {
       console.error(`${label} failed: ${(e as Error)?.stack ?? e}`);
     }
   };
+}
+
+/** One HTTP run per --workers value, then one per --tune environment (last --workers, ≤ 15 s). */
+async function httpRuns(o: Options, attempt: Attempt): Promise<Record<string, unknown>[]> {
+  const runs: Record<string, unknown>[] = [];
   for (const workers of o.http ? o.workers : [])
     await attempt(`workers=${workers}`, async () => {
       runs.push(await httpRun({ ...o, workers, profile: false }, `HTTP ×${workers}`));
@@ -1038,23 +1214,63 @@ async function main(): Promise<void> {
       );
     });
   }
-  if (o.micro) {
-    await attempt('micro', () => microCosts(o.quick));
-    await attempt('in-process', async () => {
-      inProcess = await inProcessWrites(o.quick);
-    });
-  }
-  let profile: Record<string, unknown> | undefined;
-  if (o.profile)
-    await attempt('profile', async () => {
-      const r = await httpRun(
-        { ...o, workers: 1, seconds: Math.min(o.seconds, 15), profile: true },
-        'profiled ×1',
-      );
-      profile = r.profile as Record<string, unknown>;
-      runs.push(r);
-    });
+  return runs;
+}
 
+/** The per-request steps in-process, then the write path without HTTP. */
+async function inProcessSteps(
+  o: Options,
+  attempt: Attempt,
+): Promise<Record<string, unknown> | undefined> {
+  let inProcess: Record<string, unknown> | undefined;
+  await attempt('micro', () => microCosts(o.quick));
+  await attempt('in-process', async () => {
+    inProcess = await inProcessWrites(o.quick);
+  });
+  return inProcess;
+}
+
+/** One more HTTP run, 1 worker, under node --cpu-prof; its summary. */
+async function profiledRun(
+  o: Options,
+  attempt: Attempt,
+  runs: Record<string, unknown>[],
+): Promise<Record<string, unknown> | undefined> {
+  let profile: Record<string, unknown> | undefined;
+  await attempt('profile', async () => {
+    const r = await httpRun(
+      { ...o, workers: 1, seconds: Math.min(o.seconds, 15), profile: true },
+      'profiled ×1',
+    );
+    profile = r.profile as Record<string, unknown>;
+    runs.push(r);
+  });
+  return profile;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const info = await machineInfo(o);
+  const failures: string[] = [];
+  const attempt = attempter(failures);
+  const runs = await httpRuns(o, attempt);
+  const inProcess = o.micro ? await inProcessSteps(o, attempt) : undefined;
+  const profile = o.profile ? await profiledRun(o, attempt, runs) : undefined;
+  report(o, info, { runs, inProcess, profile, failures });
+}
+
+/** The tables on the console and in bench-results/api.{json,md}. */
+function report(
+  o: Options,
+  info: Record<string, unknown>,
+  r: {
+    runs: Record<string, unknown>[];
+    inProcess: Record<string, unknown> | undefined;
+    profile: Record<string, unknown> | undefined;
+    failures: string[];
+  },
+): void {
+  const { runs, inProcess, profile, failures } = r;
   info.loadAvgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
   const best = runs
     .filter((r) => !String(r.label).startsWith('profiled'))
