@@ -106,6 +106,7 @@ import {
   cpuOf,
   machineCpu,
   type Spawned,
+  serveArgs,
   spawnDriver,
   spawnLogged,
 } from './processes.ts';
@@ -699,18 +700,7 @@ async function startApiServer(
 ): Promise<{ server: Spawned; url: string; logFile: string; profDir: string }> {
   const logFile = join(dir, 'server.log');
   const profDir = join(dir, 'prof');
-  const args = [
-    ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
-    join(ROOT, 'bin/saksi.js'),
-    'serve',
-    '--demo',
-    '--port',
-    '0',
-    '--workers',
-    String(o.workers),
-    '--data',
-    join(dir, 'data'),
-  ];
+  const args = serveArgs(o.workers, join(dir, 'data'), o.profile ? { dir: profDir } : undefined);
   const env = {
     ...process.env,
     DATABASE_URL: dbUrl,

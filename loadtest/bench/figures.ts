@@ -40,12 +40,17 @@ export function latencySummary(sorted: ArrayLike<number>) {
 
 export interface Figure {
   step: string;
+  /** The store measured, for benchmarks that run on both (a column of its own). */
+  db?: 'postgres' | 'pglite' | '-';
   what: string;
   value: number;
   unit: string;
   target?: Target;
   note?: string;
 }
+
+/** How a benchmark prints a value with its unit. */
+export type Format = (v: number, unit: string) => string;
 
 export function fmt(v: number, unit: string): string {
   if (!Number.isFinite(v)) return String(v);
@@ -80,30 +85,38 @@ export function writeBenchResults(
 }
 
 /** The figures of a run, each printed as it is recorded. */
-export function figureLog(): { figures: Figure[]; record: (f: Figure) => void } {
+export function figureLog(format: Format = fmt): {
+  figures: Figure[];
+  record: (f: Figure) => void;
+} {
   const figures: Figure[] = [];
   return {
     figures,
     record(f) {
       figures.push(f);
-      console.log(`  ${row(f).join('  ')}`);
+      console.log(`  ${row(f, format).join('  ')}`);
     },
   };
 }
 
-export function row(f: Figure): string[] {
+/** A figure's cells: step, the store (if it names one), figure, measured, target, verdict, notes. */
+export function row(f: Figure, format: Format = fmt): string[] {
   return [
     f.step,
+    ...(f.db === undefined ? [] : [f.db]),
     f.what,
-    fmt(f.value, f.unit),
-    f.target ? `${f.target.cmp === '>=' ? '≥' : '≤'} ${fmt(f.target.value, f.unit)}` : '',
+    format(f.value, f.unit),
+    f.target ? `${f.target.cmp === '>=' ? '≥' : '≤'} ${format(f.target.value, f.unit)}` : '',
     verdict(f),
     f.note ?? '',
   ];
 }
-export function table(rows: Figure[]): string {
-  const head = ['step', 'figure', 'measured', 'target', 'verdict', 'notes'];
-  return [head, head.map(() => '---'), ...rows.map(row)]
+
+/** The results table; a `db` column when the figures name their store. */
+export function table(rows: Figure[], format: Format = fmt): string {
+  const db = rows.some((f) => f.db !== undefined);
+  const head = ['step', ...(db ? ['db'] : []), 'figure', 'measured', 'target', 'verdict', 'notes'];
+  return [head, head.map(() => '---'), ...rows.map((f) => row(f, format))]
     .map((r) => `| ${r.join(' | ')} |`)
     .join('\n');
 }

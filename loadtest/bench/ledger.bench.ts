@@ -57,8 +57,8 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
-import { benchArgs } from './common.ts';
-import { type Target, verdict } from './figures.ts';
+import { benchArgs, now, sleep } from './common.ts';
+import { figureLog, percentile, table as tableOf, verdict } from './figures.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ORIGIN = 'bench.saksi.local/log';
@@ -248,14 +248,6 @@ function checkFixtures(): number {
 
 // ──────────────────────────────── utilities ─────────────────────────────────
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 /** Writes `count` pending entries numbered from `first`, `parallel` transactions at a time. */
 async function preload(
   db: Db,
@@ -353,45 +345,15 @@ async function runSequencer(
 
 // ──────────────────────────────── reporting ─────────────────────────────────
 
-interface Figure {
-  step: string;
-  db: 'postgres' | 'pglite' | '-';
-  what: string;
-  value: number;
-  unit: string;
-  /** Target and direction; absent for context figures. */
-  target?: Target;
-  note?: string;
-}
-
-const figures: Figure[] = [];
-const tried: Record<string, unknown>[] = [];
-function record(f: Figure): void {
-  figures.push(f);
-  console.log(`  ${row(f).join('  ')}`);
-}
-function fmt(v: number, unit: string): string {
+/** Log figures span several orders of magnitude: milliseconds to the µs. */
+function fmtLedger(v: number, unit: string): string {
   if (!Number.isFinite(v)) return String(v);
   const digits = unit === 'ms' && v < 10 ? 3 : v < 100 ? 2 : 0;
   return `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })} ${unit}`;
 }
-function row(f: Figure): string[] {
-  return [
-    f.step,
-    f.db,
-    f.what,
-    fmt(f.value, f.unit),
-    f.target ? `${f.target.cmp === '>=' ? '≥' : '≤'} ${fmt(f.target.value, f.unit)}` : '',
-    verdict(f),
-    f.note ?? '',
-  ];
-}
-
-function table(): string {
-  const head = ['step', 'db', 'figure', 'measured', 'target', 'verdict', 'notes'];
-  const rows = figures.map(row);
-  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-}
+const { figures, record } = figureLog(fmtLedger);
+const tried: Record<string, unknown>[] = [];
+const table = () => tableOf(figures, fmtLedger);
 
 // ─────────────────────────────── the benchmark ──────────────────────────────
 

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sleep } from './common.ts';
 
@@ -50,6 +51,31 @@ export function machineCpu(): { busy: number; total: number } {
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
   return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+}
+
+/**
+ * Node's arguments for `saksi serve --demo` on an ephemeral port with `workers`
+ * API processes and its data in `dataDir`; under node --cpu-prof when given a
+ * profile directory (and a sampling interval in µs, Node's default 1,000 else).
+ */
+export function serveArgs(
+  workers: number,
+  dataDir: string,
+  profile?: { dir: string; intervalUs?: number },
+): string[] {
+  return [
+    ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile.dir] : []),
+    ...(profile?.intervalUs ? ['--cpu-prof-interval', String(profile.intervalUs)] : []),
+    join(ROOT, 'bin/saksi.js'),
+    'serve',
+    '--demo',
+    '--port',
+    '0',
+    '--workers',
+    String(workers),
+    '--data',
+    dataDir,
+  ];
 }
 
 export interface Spawned {

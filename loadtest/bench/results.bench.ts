@@ -141,6 +141,7 @@ import {
   envOf,
   machineCpu,
   type Spawned,
+  serveArgs,
   spawnDriver,
   spawnLogged,
   stopServer,
@@ -727,21 +728,12 @@ function startServer(run: Run): Promise<URL> {
   const t0 = now();
   const server = spawnLogged(
     process.execPath,
-    [
-      // Every 10 ms rather than every 1: a long run, and little overhead.
-      ...(o.profile
-        ? ['--cpu-prof', '--cpu-prof-dir', files.prof, '--cpu-prof-interval', '10000']
-        : []),
-      join(ROOT, 'bin/saksi.js'),
-      'serve',
-      '--demo',
-      '--port',
-      '0',
-      '--workers',
-      String(o.workers),
-      '--data',
+    serveArgs(
+      o.workers,
       join(files.dir, 'data'),
-    ],
+      // Every 10 ms rather than every 1: a long run, and little overhead.
+      o.profile ? { dir: files.prof, intervalUs: 10_000 } : undefined,
+    ),
     {
       ...process.env,
       DATABASE_URL: run.db.url,
@@ -1294,29 +1286,28 @@ interface Findings {
   verified: string;
 }
 
-/** The figures of the run, each beside its target. */
+/** The figures of the run, each beside its target, step by step. */
 function recordFigures(run: Run, f: Findings): void {
-  const { o, phases } = run;
-  const { plan, night, perContest, res, verified } = f;
-  const { ok, samples, tStart } = f.timed;
-  const { baseline, quiet } = f.settled;
-  const { missing, drainSeconds, formStatus, written } = f.lost;
+  ingestFigures(run, f);
+  recapFigures(run, f);
+  proofFigures(run, f);
+  setupFigures(run, f);
+}
+
+/** Ingestion: rate, the night extrapolated, latency, lost receipts, CPU per form. */
+function ingestFigures(run: Run, f: Findings): void {
+  const { o } = run;
+  const { plan, night, perContest, res } = f;
+  const { ok } = f.timed;
+  const { missing, drainSeconds, formStatus } = f.lost;
   const { procs: procCpu, pgSeconds, selfSeconds, busy, others, wall } = f.cpu;
   const perForm = (s: number) => (s * 1e6) / Math.max(1, ok);
-  const { currency, nationalAtEnd } = f.recap;
-  const { pageTps, okPerContest, proofReady } = f.page;
-  const { seqLat, conLat, sizes, sample, proofStatus, conStatus, seqSeconds, conSeconds, kept } =
-    f.proofs;
-  const { badProofs, verifyMs } = f.verify;
-  const driver = run.driver!;
   const rate = ok / res.timedSeconds;
   const nightMinutes = night / rate / 60;
   const steady = [...res.perSecond].sort((a, b) => a - b);
   const statusNote = Object.entries(res.statuses)
     .map(([k, v]) => `${k}: ${n0(v)}`)
     .join(', ');
-  const setupSeconds =
-    phases.officers! + phases.devices! + phases.serverStart! + phases.tokens! + phases.driverWait!;
   record({
     step: 'ingest',
     what: `forms/s sustained (${n0(o.forms)} forms, ${o.concurrency} in flight, ${o.workers} workers${o.rate ? `, offered at ${n0(o.rate)}/s` : ''})`,
@@ -1384,6 +1375,17 @@ function recordFigures(run: Run, f: Findings): void {
     unit: 'cores',
     note: `machine busy ${(busy / wall).toFixed(2)} of ${os.cpus().length} cores during the timed phase; budget at ${n0(TARGET.rate)} forms/s: ${n0((os.cpus().length * 1e6) / TARGET.rate)} µs of CPU per form for everything`,
   });
+}
+
+/** Recap currency after the load, its lag during it, and what the publisher wrote. */
+function recapFigures(run: Run, f: Findings): void {
+  const { res } = f;
+  const { ok, samples, tStart } = f.timed;
+  const { baseline, quiet } = f.settled;
+  const { written } = f.lost;
+  const { currency, nationalAtEnd } = f.recap;
+  const { pageTps, okPerContest, proofReady } = f.page;
+  const driver = run.driver!;
   const during = samples.filter((s) => s.t <= res.timedSeconds);
   const lagForms = during.map((s) => Math.max(0, s.acked - s.national)).sort((a, b) => a - b);
   // Age of the national totals: how long ago the forms they count had all been answered.
@@ -1424,6 +1426,15 @@ function recordFigures(run: Run, f: Findings): void {
     unit: '',
     note: `${n0(w.recap_entries)} recap entries in ${n0(w.recap_ticks)} publisher ticks (one transaction each, ${n0(w.recap_entries / Math.max(1, w.recap_ticks))} entries per tick), ${n0(Number(w.recap_bytes) / Math.max(1, w.recap_entries))} bytes each on average — ${(Number(w.recap_bytes) / Math.max(1, Number(w.form_bytes))).toFixed(1)}× the bytes of the forms (${n0(Number(w.form_bytes) / Math.max(1, ok))} bytes each); the forms went in ${n0(w.form_commits)} shared commits (${(ok / Math.max(1, w.form_commits)).toFixed(1)} forms each); the log grew by ${n0(Number(w.log) - quiet.log)} entries`,
   });
+}
+
+/** Proof latency, sequential and concurrent, and the observer's verification. */
+function proofFigures(run: Run, f: Findings): void {
+  const { o } = run;
+  const { verified } = f;
+  const { seqLat, conLat, sizes, sample, proofStatus, conStatus, seqSeconds, conSeconds, kept } =
+    f.proofs;
+  const { badProofs, verifyMs } = f.verify;
   const proofNote = (st: Record<string, number>) =>
     Object.entries(st)
       .map(([k, v]) => `${k}: ${n0(v)}`)
@@ -1465,6 +1476,14 @@ function recordFigures(run: Run, f: Findings): void {
     target: { cmp: '>=', value: kept.length },
     note: `${verifyMs.toFixed(1)} ms each${badProofs.length ? `; FAILED: ${badProofs.slice(0, 3).join(' | ')}` : ''}; whole log ${verified}`,
   });
+}
+
+/** Setup time, the election load aside. */
+function setupFigures(run: Run, f: Findings): void {
+  const { o, phases } = run;
+  const { plan } = f;
+  const setupSeconds =
+    phases.officers! + phases.devices! + phases.serverStart! + phases.tokens! + phases.driverWait!;
   record({
     step: 'setup',
     what: 'setup time, election load aside (roster, devices, server start, tokens, pre-signing)',
