@@ -178,13 +178,25 @@ interface DriverResult {
 
 const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
+/**
+ * The driver process: signs every body first (during the timed phase this
+ * process only writes bytes), then sends them; its result goes to job.out.
+ */
 async function childDriver(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as DriverJob;
   const url = new URL(job.url);
-  const host = url.hostname;
-  const port = Number(url.port);
-  // Sign everything first: during the timed phase this process only writes bytes.
   const t0 = now();
+  const requests = presignRequests(job, url);
+  const signSeconds = (now() - t0) / 1000;
+  emit({ event: 'signed', n: job.presign, seconds: signSeconds });
+  const sent = await sendRequests(job, url, requests);
+  const result: DriverResult = { signed: job.presign, signSeconds, ...sent };
+  writeFileSync(job.out, JSON.stringify(result));
+  emit({ event: 'done' });
+}
+
+/** Every request of the run, whole (head and device-signed body), round-robin over the officers. */
+function presignRequests(job: DriverJob, url: URL): Buffer[] {
   const keys = job.officers.map((o) => {
     const k = createPrivateKey({
       key: Buffer.from(o.pkcs8, 'base64'),
@@ -208,9 +220,20 @@ async function childDriver(jobFile: string): Promise<void> {
     );
     requests[i] = Buffer.from(`${heads[o]}${Buffer.byteLength(body)}\r\n\r\n${body}`);
   }
-  const signSeconds = (now() - t0) / 1000;
-  emit({ event: 'signed', n: job.presign, seconds: signSeconds });
+  return requests;
+}
 
+/**
+ * Warm-up, then the timed phase, on `job.concurrency` keep-alive connections,
+ * one request in flight each; a clock marks the phases (events on stdout).
+ */
+async function sendRequests(
+  job: DriverJob,
+  url: URL,
+  requests: Buffer[],
+): Promise<Omit<DriverResult, 'signed' | 'signSeconds'>> {
+  const host = url.hostname;
+  const port = Number(url.port);
   const conns = Array.from({ length: job.concurrency }, () => new Conn(host, port));
   const lat = new Float64Array(job.presign);
   let nLat = 0;
@@ -288,9 +311,7 @@ async function childDriver(jobFile: string): Promise<void> {
   for (const c of conns) c.close();
   const sorted = lat.subarray(0, nLat).sort();
   const timedSeconds = (timedEnd - timedStart) / 1000;
-  const result: DriverResult = {
-    signed: job.presign,
-    signSeconds,
+  return {
     timedSeconds,
     ranOut,
     statuses,
@@ -304,8 +325,6 @@ async function childDriver(jobFile: string): Promise<void> {
     errors,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
-  writeFileSync(job.out, JSON.stringify(result));
-  emit({ event: 'done' });
 }
 
 const { figures, record } = figureLog();

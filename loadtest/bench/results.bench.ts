@@ -276,11 +276,32 @@ interface DriverResult {
   cpuSeconds: number;
 }
 
+/**
+ * The driver process: builds and signs every form while the setup runs, waits
+ * for the start file (the server's URL and a token per officer), then sends
+ * them; its result goes to job.out.
+ */
 async function childDriver(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as DriverJob;
   // The same election as the server's, from the same seed: ballots and DPT.
   const reg = Registry.fromData(generateElection({ scale: 'national', seed: job.seed }));
   const t0 = now();
+  const { bodies, bytes } = signForms(job, reg);
+  const signSeconds = (now() - t0) / 1000;
+  emit({ event: 'signed', n: bodies.length, seconds: signSeconds });
+  const { url, requests } = await awaitStart(job, bodies);
+  const sent = await sendForms(job, url, requests);
+  const result: DriverResult = {
+    signSeconds,
+    meanBodyBytes: bytes / Math.max(1, job.forms.length),
+    ...sent,
+  };
+  writeFileSync(job.out, JSON.stringify(result));
+  emit({ event: 'done' });
+}
+
+/** Every form's body, built with consistentForm and signed by its TPS's device. */
+function signForms(job: DriverJob, reg: Registry): { bodies: Buffer[]; bytes: number } {
   const devices = job.officers.map((o) => {
     const privateKey = createPrivateKey({
       key: Buffer.from(o.pkcs8, 'base64'),
@@ -305,9 +326,14 @@ async function childDriver(jobFile: string): Promise<void> {
     bodies[i] = Buffer.from(JSON.stringify(signedForm(devices[o]!, 'verified', form, 1)));
     bytes += bodies[i]!.length;
   });
-  const signSeconds = (now() - t0) / 1000;
-  emit({ event: 'signed', n: bodies.length, seconds: signSeconds });
+  return { bodies, bytes };
+}
 
+/** Waits for the start file, then makes each whole request (its officer's token, its body). */
+async function awaitStart(
+  job: DriverJob,
+  bodies: Buffer[],
+): Promise<{ url: URL; requests: Buffer[] }> {
   while (!existsSync(job.startFile)) await sleep(100);
   const ready = JSON.parse(readFileSync(job.startFile, 'utf8')) as {
     url: string;
@@ -323,7 +349,18 @@ async function childDriver(jobFile: string): Promise<void> {
     Buffer.concat([Buffer.from(`${heads[o]}${bodies[i]!.length}\r\n\r\n`), bodies[i]!]),
   );
   bodies.length = 0;
+  return { url, requests };
+}
 
+/**
+ * The timed phase: every request on `job.concurrency` keep-alive connections,
+ * one in flight each, paced at job.rate if given; progress on stdout.
+ */
+async function sendForms(
+  job: DriverJob,
+  url: URL,
+  requests: Buffer[],
+): Promise<Omit<DriverResult, 'signSeconds' | 'meanBodyBytes'>> {
   const conns = Array.from(
     { length: job.concurrency },
     () => new Conn(url.hostname, Number(url.port)),
@@ -382,9 +419,7 @@ async function childDriver(jobFile: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   for (const c of conns) c.close();
   const sorted = lat.subarray(0, nLat).sort();
-  const result: DriverResult = {
-    signSeconds,
-    meanBodyBytes: bytes / Math.max(1, job.forms.length),
+  return {
     timedSeconds,
     statuses,
     ok: okForms.length,
@@ -396,8 +431,6 @@ async function childDriver(jobFile: string): Promise<void> {
     errors,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
-  writeFileSync(job.out, JSON.stringify(result));
-  emit({ event: 'done' });
 }
 
 // ─────────────────────────────── reporting ──────────────────────────────────
