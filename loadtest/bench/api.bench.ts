@@ -584,42 +584,8 @@ async function inProcessWrites(quick: boolean): Promise<Record<string, unknown>>
   try {
     await migrate(db);
     await admin.connect();
-    const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }) });
-    const batches: { size: number; ms: number }[] = [];
-    const committer = ledgerCommitter(db, {
-      maxBatch: Number(process.env.SAKSI_WRITE_BATCH ?? 256),
-      concurrency: Number(process.env.SAKSI_WRITE_CONCURRENCY ?? 4),
-    });
-    committer.onBatch = (size, ms) => batches.push({ size, ms });
-    const svc = {
-      committer,
-      store: new LedgerStore(db),
-      authorizer: cedarAuthorizer(engine),
-      devices: new DbDeviceRegistry(db),
-    };
-    const officers = Array.from({ length: 200 }, (_, i) => {
-      const pair = generateKeyPairSync('ed25519');
-      return {
-        principal: {
-          kind: 'officer' as const,
-          id: `kpps-${tpsCode(i)}`,
-          role: 'KPPS' as const,
-          area: tpsCode(i),
-          suspended: false,
-          via: 'token' as const,
-        },
-        key: pair.privateKey,
-        keyB64: rawKey(pair.publicKey),
-      };
-    });
-    await db.query(
-      'INSERT INTO devices (public_key, officer_id, label) SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[])',
-      [
-        officers.map((o) => Buffer.from(o.keyB64, 'base64')),
-        officers.map((o) => o.principal.id),
-        officers.map(() => 'bench'),
-      ],
-    );
+    const { svc, batches } = await inProcessService(db);
+    const officers = await inProcessOfficers(db);
     const total = quick ? 5_000 : 40_000;
     const reqs = Array.from({ length: total }, (_, i) => {
       const o = officers[i % 200]!;
@@ -630,60 +596,134 @@ async function inProcessWrites(quick: boolean): Promise<Record<string, unknown>>
     const pg0 = pids.reduce((s, p) => s + cpuOf(p), 0);
     const cpu0 = process.cpuUsage();
     const t0 = now();
-    let next = 0;
-    let ok = 0;
-    const failures: string[] = [];
-    await Promise.all(
-      Array.from({ length: 256 }, async () => {
-        while (next < reqs.length) {
-          const r = reqs[next++]!;
-          try {
-            await performWrite(svc, submitReport, schema, r.o.principal, r.body);
-            ok++;
-          } catch (e) {
-            if (failures.length < 5) failures.push((e as Error).message);
-          }
-        }
-      }),
-    );
+    const { ok, failures } = await writeAll(svc, schema, reqs);
     const seconds = (now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const pgCpu = (await pgPids(admin, created.name)).reduce((s, p) => s + cpuOf(p), 0) - pg0;
-    const sizes = batches.map((b) => b.size);
-    const ms = batches.map((b) => b.ms).sort((a, b) => a - b);
-    const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
-    const meanMs = ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length);
-    const perWrite = sizes.reduce((a, b) => a + b * b, 0) / Math.max(1, ok);
-    const result = {
-      writes: ok,
-      failures,
-      seconds,
-      rate: ok / seconds,
-      batches: batches.length,
-      meanBatch: meanSize,
-      batchPerWrite: perWrite,
-      commitMs: { mean: meanMs, p50: percentile(ms, 50), p99: percentile(ms, 99) },
-      nodeCpuUsPerWrite: (cpu.user + cpu.system) / ok,
-      pgCpuUsPerWrite: (pgCpu * 1e6) / ok,
-    };
-    record({
-      step: 'in-process',
-      what: 'performWrite + GroupCommitter, no HTTP (1 process, 256 in flight)',
-      value: result.rate,
-      unit: 'writes/s',
-      note: `${ok.toLocaleString()} writes in ${seconds.toFixed(1)} s; ${batches.length} shared commits, mean ${meanSize.toFixed(0)} writes each (an average write shared with ${perWrite.toFixed(0)}), ${meanMs.toFixed(1)} ms each (p99 ${result.commitMs.p99.toFixed(1)} ms); node ${result.nodeCpuUsPerWrite.toFixed(0)} µs CPU/write, PostgreSQL ${result.pgCpuUsPerWrite.toFixed(0)} µs CPU/write${failures.length ? `; failures: ${failures.join(' | ')}` : ''}`,
-    });
-    costs.push({
-      what: 'database: shared commit ÷ writes in it (wall time, not CPU)',
-      us: (meanMs * 1000) / Math.max(1, meanSize),
-      note: `wall time of one batch (SAVEPOINT, 3 INSERTs, RELEASE per write, then COMMIT) per write; ${meanMs.toFixed(1)} ms per ${meanSize.toFixed(0)}-write commit, up to 4 commits in flight`,
-    });
-    return result;
+    return inProcessFigures({ ok, failures, seconds, cpu, pgCpu, batches });
   } finally {
     await admin.end().catch(() => undefined);
     await db.close();
     await created.drop();
   }
+}
+
+type InProcessService = Parameters<typeof performWrite>[0];
+type InProcessOfficer = Awaited<ReturnType<typeof inProcessOfficers>>[number];
+
+/** The write path's services as `saksi serve` builds them, with each shared commit's size and time noted. */
+async function inProcessService(
+  db: Db,
+): Promise<{ svc: InProcessService; batches: { size: number; ms: number }[] }> {
+  const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }) });
+  const batches: { size: number; ms: number }[] = [];
+  const committer = ledgerCommitter(db, {
+    maxBatch: Number(process.env.SAKSI_WRITE_BATCH ?? 256),
+    concurrency: Number(process.env.SAKSI_WRITE_CONCURRENCY ?? 4),
+  });
+  committer.onBatch = (size, ms) => batches.push({ size, ms });
+  const svc = {
+    committer,
+    store: new LedgerStore(db),
+    authorizer: cedarAuthorizer(engine),
+    devices: new DbDeviceRegistry(db),
+  };
+  return { svc, batches };
+}
+
+/** 200 KPPS officers at distinct TPS, each with a device (inserted: setup, not measured). */
+async function inProcessOfficers(db: Db) {
+  const officers = Array.from({ length: 200 }, (_, i) => {
+    const pair = generateKeyPairSync('ed25519');
+    return {
+      principal: {
+        kind: 'officer' as const,
+        id: `kpps-${tpsCode(i)}`,
+        role: 'KPPS' as const,
+        area: tpsCode(i),
+        suspended: false,
+        via: 'token' as const,
+      },
+      key: pair.privateKey,
+      keyB64: rawKey(pair.publicKey),
+    };
+  });
+  await db.query(
+    'INSERT INTO devices (public_key, officer_id, label) SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[])',
+    [
+      officers.map((o) => Buffer.from(o.keyB64, 'base64')),
+      officers.map((o) => o.principal.id),
+      officers.map(() => 'bench'),
+    ],
+  );
+  return officers;
+}
+
+/** Every request through performWrite, 256 in flight. */
+async function writeAll(
+  svc: InProcessService,
+  schema: ReturnType<typeof submissionSchema>,
+  reqs: { o: InProcessOfficer; body: ReturnType<typeof signedReport> }[],
+): Promise<{ ok: number; failures: string[] }> {
+  let next = 0;
+  let ok = 0;
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: 256 }, async () => {
+      while (next < reqs.length) {
+        const r = reqs[next++]!;
+        try {
+          await performWrite(svc, submitReport, schema, r.o.principal, r.body);
+          ok++;
+        } catch (e) {
+          if (failures.length < 5) failures.push((e as Error).message);
+        }
+      }
+    }),
+  );
+  return { ok, failures };
+}
+
+/** The in-process run's figure, the database's share in the per-request table, and its data. */
+function inProcessFigures(r: {
+  ok: number;
+  failures: string[];
+  seconds: number;
+  cpu: NodeJS.CpuUsage;
+  pgCpu: number;
+  batches: { size: number; ms: number }[];
+}): Record<string, unknown> {
+  const { ok, failures, seconds, cpu, pgCpu, batches } = r;
+  const sizes = batches.map((b) => b.size);
+  const ms = batches.map((b) => b.ms).sort((a, b) => a - b);
+  const meanSize = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
+  const meanMs = ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length);
+  const perWrite = sizes.reduce((a, b) => a + b * b, 0) / Math.max(1, ok);
+  const result = {
+    writes: ok,
+    failures,
+    seconds,
+    rate: ok / seconds,
+    batches: batches.length,
+    meanBatch: meanSize,
+    batchPerWrite: perWrite,
+    commitMs: { mean: meanMs, p50: percentile(ms, 50), p99: percentile(ms, 99) },
+    nodeCpuUsPerWrite: (cpu.user + cpu.system) / ok,
+    pgCpuUsPerWrite: (pgCpu * 1e6) / ok,
+  };
+  record({
+    step: 'in-process',
+    what: 'performWrite + GroupCommitter, no HTTP (1 process, 256 in flight)',
+    value: result.rate,
+    unit: 'writes/s',
+    note: `${ok.toLocaleString()} writes in ${seconds.toFixed(1)} s; ${batches.length} shared commits, mean ${meanSize.toFixed(0)} writes each (an average write shared with ${perWrite.toFixed(0)}), ${meanMs.toFixed(1)} ms each (p99 ${result.commitMs.p99.toFixed(1)} ms); node ${result.nodeCpuUsPerWrite.toFixed(0)} µs CPU/write, PostgreSQL ${result.pgCpuUsPerWrite.toFixed(0)} µs CPU/write${failures.length ? `; failures: ${failures.join(' | ')}` : ''}`,
+  });
+  costs.push({
+    what: 'database: shared commit ÷ writes in it (wall time, not CPU)',
+    us: (meanMs * 1000) / Math.max(1, meanSize),
+    note: `wall time of one batch (SAVEPOINT, 3 INSERTs, RELEASE per write, then COMMIT) per write; ${meanMs.toFixed(1)} ms per ${meanSize.toFixed(0)}-write commit, up to 4 commits in flight`,
+  });
+  return result;
 }
 
 // ─────────────────────────── one run over HTTP ──────────────────────────────
