@@ -98,7 +98,14 @@ import {
 import { verifyLog } from '../../ledger/verifier/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
 import { benchArgs, now, pool } from './common.ts';
-import { figureLog, latencySummary, percentile, table, writeBenchResults } from './figures.ts';
+import {
+  figureLog,
+  latencyPoints,
+  latencySummary,
+  percentile,
+  table,
+  writeBenchResults,
+} from './figures.ts';
 import { Conn } from './http-conn.ts';
 import { createDb, pgPids, pgSettings } from './postgres.ts';
 import {
@@ -994,12 +1001,7 @@ function recordHttpFigures(o: RunOptions, label: string, f: HttpFindings): void 
     target: { cmp: '>=', value: TARGET.rate },
     note: `${res.ok.toLocaleString()} × 201 of ${requests.toLocaleString()} (${statusNote}); slowest second ${minSec.toLocaleString()}, fastest ${Math.max(...res.perSecond).toLocaleString()}${res.ranOut ? '; RAN OUT of pre-signed bodies' : ''}`,
   });
-  for (const [p, v] of [
-    ['p50', res.latencyMs.p50],
-    ['p95', res.latencyMs.p95],
-    ['p99', res.latencyMs.p99],
-    ['max', res.latencyMs.max],
-  ] as const)
+  for (const [p, v] of latencyPoints(res.latencyMs))
     record({
       step: label,
       what: `latency ${p}`,

@@ -25,6 +25,16 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[i]!;
 }
 
+/** The points of a latency summary each benchmark reports, in table order. */
+export function latencyPoints(l: { p50: number; p95: number; p99: number; max: number }) {
+  return [
+    ['p50', l.p50],
+    ['p95', l.p95],
+    ['p99', l.p99],
+    ['max', l.max],
+  ] as const;
+}
+
 /** p50/p95/p99/max/mean of latencies already sorted ascending (ms). */
 export function latencySummary(sorted: ArrayLike<number>) {
   let sum = 0;

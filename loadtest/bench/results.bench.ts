@@ -124,7 +124,14 @@ import { verifyLog } from '../../ledger/verifier/index.ts';
 import { verifyResultsProof } from '../../ledger/verifier/results/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
 import { benchArgs, now, sleep } from './common.ts';
-import { figureLog, latencySummary, percentile, table, writeBenchResults } from './figures.ts';
+import {
+  figureLog,
+  latencyPoints,
+  latencySummary,
+  percentile,
+  table,
+  writeBenchResults,
+} from './figures.ts';
 import { Conn, httpRequest } from './http-conn.ts';
 import {
   createDb,
@@ -1364,12 +1371,7 @@ function ingestFigures(run: Run, f: Findings): void {
         ? ''
         : `${(TARGET.rate / rate).toFixed(1)}× short of the target rate: ${(nightMinutes / 60).toFixed(1)} h for the night`,
   });
-  for (const [p, v] of [
-    ['p50', res.latencyMs.p50],
-    ['p95', res.latencyMs.p95],
-    ['p99', res.latencyMs.p99],
-    ['max', res.latencyMs.max],
-  ] as const)
+  for (const [p, v] of latencyPoints(res.latencyMs))
     record({ step: 'ingest', what: `form latency ${p}`, value: v, unit: 'ms' });
   record({
     step: 'ingest',
