@@ -12,8 +12,8 @@
  * on raw keep-alive sockets, one request in flight per connection, so that the
  * client spends as little of the machine's CPU as possible while it is timed.
  *
- * After the run every receipt's pendingId is looked up in the log through LogReader (same
- * leaf hash as the receipt) and the whole log is verified over HTTP.
+ * After the run every receipt's pendingId is looked up in the log through
+ * LogReader (same leaf hash as the receipt) and the whole log is verified over HTTP.
  *
  * Where the time goes: CPU seconds of the API processes, of the PostgreSQL
  * backends serving this database, and of the driver, per request (from /proc);

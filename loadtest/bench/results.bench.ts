@@ -35,9 +35,10 @@
  *
  * Measured: forms/s over the whole timed phase (first request to last answer),
  * latency, CPU per form of each process (/proc), lost receipts (every 201 found in
- * the log under its hash, read through LogReader), the recap's lag during the load (sampled every
- * second: forms answered 201 vs. forms in the national recaps) and after the last
- * form, what the load wrote (recap entries per form, commits), what PostgreSQL's
+ * the log under its hash, read through LogReader), the recap's lag during the load
+ * (sampled every second: forms answered 201 vs. forms in the national recaps) and
+ * after the last form, what the load wrote (recap entries per form, commits, read
+ * through LogReader.commitsOf), what PostgreSQL's
  * backends were running (pg_stat_activity every 100 ms), proof latency over HTTP
  * (sequential and concurrent) with a sample checked by the observer's verifier
  * against GET /log/key, and the whole log verified. With --profile, the server's
