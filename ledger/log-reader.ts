@@ -34,6 +34,18 @@ export interface IntegratedPosition {
   pendingId: number;
 }
 
+/** An integrated entry as found from its pending row: its index and RFC 9162 leaf hash. */
+export interface IntegratedLeaf {
+  index: number;
+  leafHash: Hash;
+}
+
+/** Entries appended in one transaction (a shared commit): how many, and their bytes. */
+export interface AppendedCommit {
+  entries: number;
+  bytes: number;
+}
+
 export interface LogReader {
   /** The newest signed checkpoint, or null for an empty log. */
   checkpoint(): Promise<StoredCheckpoint | null>;
@@ -51,6 +63,13 @@ export interface LogReader {
   integratedBetween(from: number, to: number, sql?: Sql): Promise<IntegratedPosition[]>;
   /** Log indexes of pending rows that have been integrated (absent = still pending). */
   indexesOf(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, number>>;
+  /** Index and leaf hash of each pending row that has been integrated (absent = still pending). */
+  leavesOf(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, IntegratedLeaf>>;
+  /**
+   * The transactions that appended these pending rows, one item each: how many of
+   * the rows each holds and their bytes (unknown ids count nothing; no order).
+   */
+  commitsOf(pendingIds: readonly number[], sql?: Sql): Promise<AppendedCommit[]>;
   /** Each pending row's entry and, once integrated, its index (absent = no such row). */
   pendingEntries(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, PendingEntryState>>;
   /** How many entries were ever appended (pending or integrated). */

@@ -274,5 +274,31 @@ describe('LogReader (LedgerStore)', () => {
     expect(e.leafHash).toEqual(made[1]!.leafHash);
     expect(await store.pendingEntries([])).toEqual(new Map());
     expect((await store.pendingEntries([987_654_321])).size).toBe(0);
+
+    // Leaves by pending id: the receipts' hashes, once integrated.
+    const leaves = await store.leavesOf([...ids, 987_654_321]);
+    expect(leaves.size).toBe(3);
+    expect(ids.map((id) => leaves.get(id)!.index)).toEqual(at);
+    expect(ids.map((id) => leaves.get(id)!.leafHash)).toEqual(
+      made.map((m) => new Uint8Array(m.leafHash)),
+    );
+    expect(await store.leavesOf([])).toEqual(new Map());
+  });
+
+  it('tells the shared commits of appended entries: entries and bytes per transaction', async () => {
+    test++;
+    const store = new LedgerStore(t.db);
+    const one = await append([draft('u', 1), draft('v', 1)]);
+    const two = await append([draft('w', 1)]);
+    const ids = [...one, ...two].map((m) => m.pendingId);
+    const entries = await store.pendingEntries(ids);
+    const size = (id: number) => entries.get(id)!.entry.byteLength;
+    const commits = await store.commitsOf([...ids, 987_654_321]);
+    expect(commits.sort((a, b) => b.entries - a.entries)).toEqual([
+      { entries: 2, bytes: size(ids[0]!) + size(ids[1]!) },
+      { entries: 1, bytes: size(ids[2]!) },
+    ]);
+    expect(await store.commitsOf([ids[0]!, ids[2]!])).toHaveLength(2);
+    expect(await store.commitsOf([])).toEqual([]);
   });
 });

@@ -221,7 +221,24 @@ async function unprepared(): Promise<{ p50us: number; perSecond: number; calls: 
 const fmt = (x: number, d = 0) =>
   x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+/** The targets of the header above: cold decisions/s and p99 with the log on, warm decisions/s. */
+const TARGETS = {
+  coldPerSecond: 5_000,
+  coldP99us: 1_000,
+  warmPerSecond: 100_000,
+};
+
 async function main() {
+  const results = await scenarios();
+  const baseline = await unprepared();
+  const sig = signatureVerify();
+  const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }) });
+  printTable(tableRows(results, baseline, sig));
+  writeReport(engine.policySetHash, results, baseline, sig);
+}
+
+/** Every scenario, with the decision log off and on. */
+async function scenarios(): Promise<Result[]> {
   const results: Result[] = [];
   for (const scenario of ['cold', 'election-day', 'warm'] as const) {
     for (const log of [false, true]) {
@@ -230,15 +247,16 @@ async function main() {
       process.stderr.write('done\n');
     }
   }
-  const baseline = await unprepared();
-  const sig = signatureVerify();
-  const engine = await loadPolicyEngine({ logger: pino({ level: 'silent' }) });
+  return results;
+}
 
-  const targets = {
-    coldPerSecond: 5_000,
-    coldP99us: 1_000,
-    warmPerSecond: 100_000,
-  };
+/** A row per scenario beside its target, then the context rows. */
+function tableRows(
+  results: Result[],
+  baseline: Awaited<ReturnType<typeof unprepared>>,
+  sig: ReturnType<typeof signatureVerify>,
+): string[][] {
+  const targets = TARGETS;
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'FALL SHORT');
   const rows = results.map((r) => {
     let target = '';
@@ -269,6 +287,10 @@ async function main() {
   ctx('no preparse (parse per call)', baseline.p50us, baseline.perSecond, fmt(baseline.calls));
   ctx('Ed25519 verify, node:crypto', sig.nodeCryptoUs);
   ctx('Ed25519 verify, @noble/curves', sig.nobleUs);
+  return rows;
+}
+
+function printTable(rows: string[][]): void {
   const head = [
     'scenario',
     'log',
@@ -287,7 +309,16 @@ async function main() {
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
+}
 
+/** bench-results/policy.json: the machine, the options, the targets and every figure. */
+function writeReport(
+  policySetHash: string,
+  results: Result[],
+  baseline: Awaited<ReturnType<typeof unprepared>>,
+  sig: ReturnType<typeof signatureVerify>,
+): void {
+  const targets = TARGETS;
   const report = {
     machine: {
       date: new Date().toISOString(),
@@ -298,7 +329,7 @@ async function main() {
       loadAverage: os.loadavg(),
       cedar: getCedarVersion(),
     },
-    policySetHash: engine.policySetHash,
+    policySetHash,
     options: { seconds: SECONDS, quick: args.quick },
     targets,
     results,

@@ -5,7 +5,14 @@
  * (ARCHITECTURE.md "Storage").
  */
 import { type Hash, leafHash } from '../hash.ts';
-import type { IntegratedPosition, LogEntry, LogReader, PendingEntryState } from '../log-reader.ts';
+import type {
+  AppendedCommit,
+  IntegratedLeaf,
+  IntegratedPosition,
+  LogEntry,
+  LogReader,
+  PendingEntryState,
+} from '../log-reader.ts';
 import { consistencyProof, inclusionProof, treeRoot } from '../merkle.ts';
 import {
   type ExpandedTile,
@@ -229,6 +236,34 @@ export class LedgerStore implements TileSource, LogReader {
       [pendingIds],
     );
     return new Map(rows.map((r) => [Number(r.pending_id), Number(r.idx)]));
+  }
+
+  async leavesOf(
+    pendingIds: readonly number[],
+    sql: Sql = this.db,
+  ): Promise<Map<number, IntegratedLeaf>> {
+    if (pendingIds.length === 0) return new Map();
+    const rows = await sql.query<{ pending_id: number; idx: number; leaf_hash: Uint8Array }>(
+      'SELECT pending_id, idx, leaf_hash FROM ledger_entries WHERE pending_id = ANY($1::int8[])',
+      [pendingIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        Number(r.pending_id),
+        { index: Number(r.idx), leafHash: new Uint8Array(r.leaf_hash) },
+      ]),
+    );
+  }
+
+  async commitsOf(pendingIds: readonly number[], sql: Sql = this.db): Promise<AppendedCommit[]> {
+    if (pendingIds.length === 0) return [];
+    // `tx` is the appending transaction (001_ledger.sql): a shared commit's rows share it.
+    const rows = await sql.query<{ entries: number; bytes: string | number }>(
+      `SELECT count(*)::int AS entries, sum(octet_length(entry))::int8 AS bytes
+         FROM ledger_pending WHERE id = ANY($1::int8[]) GROUP BY tx`,
+      [pendingIds],
+    );
+    return rows.map((r) => ({ entries: Number(r.entries), bytes: Number(r.bytes) }));
   }
 
   async indexOfLeaf(hash: Hash): Promise<number | null> {

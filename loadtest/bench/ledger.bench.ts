@@ -15,6 +15,9 @@
  *   --tx-size K                 (b) entries per writer transaction (5)
  *   --http-seconds S            (f) duration (10)   --http-concurrency C (64)
  *
+ * Imports from api/ (imports.test.ts holds this list to the file's imports):
+ *   - api/index.ts: createApp, the API's log routes served by the `--child-server` helper (e, f), loaded only if the API exists
+ *
  * PostgreSQL: DATABASE_URL (an empty database) or else a fresh saksi_bench_<random>
  * on postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards. PGlite is
  * file-backed in a temporary directory, as `npm start` runs it.
@@ -54,7 +57,8 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
-import { benchArgs, type Target, verdict } from './common.ts';
+import { benchArgs, now, sleep } from './common.ts';
+import { figureLog, percentile, table as tableOf, verdict } from './figures.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ORIGIN = 'bench.saksi.local/log';
@@ -244,14 +248,6 @@ function checkFixtures(): number {
 
 // ──────────────────────────────── utilities ─────────────────────────────────
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 /** Writes `count` pending entries numbered from `first`, `parallel` transactions at a time. */
 async function preload(
   db: Db,
@@ -349,45 +345,15 @@ async function runSequencer(
 
 // ──────────────────────────────── reporting ─────────────────────────────────
 
-interface Figure {
-  step: string;
-  db: 'postgres' | 'pglite' | '-';
-  what: string;
-  value: number;
-  unit: string;
-  /** Target and direction; absent for context figures. */
-  target?: Target;
-  note?: string;
-}
-
-const figures: Figure[] = [];
-const tried: Record<string, unknown>[] = [];
-function record(f: Figure): void {
-  figures.push(f);
-  console.log(`  ${row(f).join('  ')}`);
-}
-function fmt(v: number, unit: string): string {
+/** Log figures span several orders of magnitude: milliseconds to the µs. */
+function fmtLedger(v: number, unit: string): string {
   if (!Number.isFinite(v)) return String(v);
   const digits = unit === 'ms' && v < 10 ? 3 : v < 100 ? 2 : 0;
   return `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })} ${unit}`;
 }
-function row(f: Figure): string[] {
-  return [
-    f.step,
-    f.db,
-    f.what,
-    fmt(f.value, f.unit),
-    f.target ? `${f.target.cmp === '>=' ? '≥' : '≤'} ${fmt(f.target.value, f.unit)}` : '',
-    verdict(f),
-    f.note ?? '',
-  ];
-}
-
-function table(): string {
-  const head = ['step', 'db', 'figure', 'measured', 'target', 'verdict', 'notes'];
-  const rows = figures.map(row);
-  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-}
+const { figures, record } = figureLog(fmtLedger);
+const tried: Record<string, unknown>[] = [];
+const table = () => tableOf(figures, fmtLedger);
 
 // ─────────────────────────────── the benchmark ──────────────────────────────
 
@@ -701,18 +667,9 @@ async function benchProofsInProcess(db: Db, size: number): Promise<void> {
   const warm = await time(20_000);
   // Honesty: a sample of the proofs verifies with the independent verifier.
   const sample = Array.from({ length: 50 }, rand);
-  const leaves = await db.query<{ idx: number; leaf_hash: Uint8Array }>(
-    'SELECT idx, leaf_hash FROM ledger_entries WHERE idx = ANY($1::int8[])',
-    [sample],
-  );
-  for (const l of leaves)
-    verifyInclusion(
-      new Uint8Array(l.leaf_hash),
-      l.idx,
-      size,
-      await store.inclusionProof(l.idx, size),
-      root,
-    );
+  // The leaves through the reader (LogReader.entry), as any reader outside ledger/ must.
+  for (const l of await Promise.all(sample.map((i) => store.entry(i))))
+    verifyInclusion(l.leafHash, l.index, size, await store.inclusionProof(l.index, size), root);
   record({
     step: 'c',
     db: 'postgres',
@@ -903,14 +860,9 @@ async function benchHttpProofs(db: Db, base: string, size: number, o: Options): 
     )[0]!.note,
     VKEY,
   );
-  const leaves = new Map(
-    (
-      await db.query<{ idx: number; leaf_hash: Uint8Array }>(
-        'SELECT idx, leaf_hash FROM ledger_entries WHERE idx = ANY($1::int8[])',
-        [samples.map((s) => s.index)],
-      )
-    ).map((r) => [r.idx, new Uint8Array(r.leaf_hash)]),
-  );
+  const reader = new LedgerStore(db);
+  const leaves = new Map<number, Uint8Array>();
+  for (const s of samples) leaves.set(s.index, (await reader.entry(s.index)).leafHash);
   for (const s of samples)
     verifyInclusion(leaves.get(s.index)!, s.index, size, s.path.map(fromBase64), cp.rootHash);
   record({

@@ -35,13 +35,29 @@
  *
  * Measured: forms/s over the whole timed phase (first request to last answer),
  * latency, CPU per form of each process (/proc), lost receipts (every 201 found in
- * ledger_entries under its hash), the recap's lag during the load (sampled every
- * second: forms answered 201 vs. forms in the national recaps) and after the last
- * form, what the load wrote (recap entries per form, commits), what PostgreSQL's
+ * the log under its hash, read through LogReader), the recap's lag during the load
+ * (sampled every second: forms answered 201 vs. forms in the national recaps) and
+ * after the last form, what the load wrote (recap entries per form, commits, read
+ * through LogReader.commitsOf), what PostgreSQL's
  * backends were running (pg_stat_activity every 100 ms), proof latency over HTTP
  * (sequential and concurrent) with a sample checked by the observer's verifier
  * against GET /log/key, and the whole log verified. With --profile, the server's
  * CPU profile during ingestion, the proofs and the token requests.
+ *
+ * Imports from api/ — none of them on the measured path (the server process);
+ * each is the roster's setup, the driver's form building and signing, or a type
+ * (imports.test.ts holds this list to the file's imports):
+ *   - api/auth/password.ts: the roster's one shared password hash (setup)
+ *   - api/domains/devices/index.ts: device enrolment through the write path (setup)
+ *   - api/domains/identity/index.ts: the demo actor and officer ids (setup)
+ *   - api/domains/identity/store.ts: insertOfficer, the roster's ledgered insert (setup)
+ *   - api/domains/photos/store.ts: storePhoto, each TPS's photo (setup)
+ *   - api/domains/photos/testing.ts: the 2 KiB test photo (setup)
+ *   - api/domains/registry/index.ts: the synthetic national election and its registry (setup, driver)
+ *   - api/domains/results/proof/chain.ts: the proof's type, for the observer's verifier
+ *   - api/domains/results/testing.ts: consistentForm and signedForm (the driver's forms)
+ *   - api/write/cedar-authorizer.ts: device enrolment through the write path (setup)
+ *   - api/write/ledgered-write.ts: device enrolment through the write path (setup)
  *
  *   --forms N              forms in the timed phase                   (200,000)
  *   --concurrency C        requests in flight (connections)                (256)
@@ -69,16 +85,7 @@ import {
   randomBytes,
   sign,
 } from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,31 +113,49 @@ import type { ResultsProof } from '../../api/domains/results/proof/chain.ts';
 import { consistentForm, signedForm } from '../../api/domains/results/testing.ts';
 import { cedarAuthorizer } from '../../api/write/cedar-authorizer.ts';
 import { ledgerCommitter, performWrite, submissionSchema } from '../../api/write/ledgered-write.ts';
-import { type Db, LedgerStore, migrate, openDb } from '../../ledger/index.ts';
+import {
+  type AppendedCommit,
+  type Db,
+  LedgerStore,
+  type LogReader,
+  migrate,
+  openDb,
+} from '../../ledger/index.ts';
 import { verifyLog } from '../../ledger/verifier/index.ts';
 import { verifyResultsProof } from '../../ledger/verifier/results/index.ts';
 import { loadPolicyEngine } from '../../policies/index.ts';
+import { benchArgs, now, sleep } from './common.ts';
 import {
-  benchArgs,
-  Conn,
-  childrenOf,
-  cpuOf,
-  createDb,
   figureLog,
+  latencyPoints,
   latencySummary,
-  machineCpu,
-  now,
   percentile,
+  table,
+  writeBenchResults,
+} from './figures.ts';
+import { Conn, httpRequest } from './http-conn.ts';
+import {
+  createDb,
+  leaderPid,
+  pgActivitySampler,
   pgPids,
   pgSettings,
-  sleep,
+  type ScratchDb,
+} from './postgres.ts';
+import {
+  childrenOf,
+  commandOf,
+  cpuOf,
+  envOf,
+  machineCpu,
+  type Spawned,
+  serveArgs,
   spawnDriver,
   spawnLogged,
-  summariseProfiles,
-  table,
-  waitIntegrated,
-  writeBenchResults,
-} from './common.ts';
+  stopServer,
+} from './processes.ts';
+import { type Profile, profileTable, summariseProfiles } from './profiles.ts';
+import { waitIntegrated } from './receipts.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -163,22 +188,6 @@ function shuffle<T>(xs: T[], rnd: () => number): T[] {
 
 const rawKey = (k: KeyObject) =>
   Buffer.from(k.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-
-/** A raw HTTP/1.1 request, for Conn. */
-function httpRequest(
-  method: string,
-  path: string,
-  host: string,
-  headers: Record<string, string>,
-  body?: Uint8Array | string,
-): Buffer {
-  const b = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
-  const lines = [`${method} ${path} HTTP/1.1`, `Host: ${host}`];
-  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-  if (b) lines.push(`Content-Length: ${b.byteLength}`);
-  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
-  return b ? Buffer.concat([head, b]) : head;
-}
 
 // ──────────────────────────────── the forms ─────────────────────────────────
 
@@ -275,11 +284,32 @@ interface DriverResult {
   cpuSeconds: number;
 }
 
+/**
+ * The driver process: builds and signs every form while the setup runs, waits
+ * for the start file (the server's URL and a token per officer), then sends
+ * them; its result goes to job.out.
+ */
 async function childDriver(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as DriverJob;
   // The same election as the server's, from the same seed: ballots and DPT.
   const reg = Registry.fromData(generateElection({ scale: 'national', seed: job.seed }));
   const t0 = now();
+  const { bodies, bytes } = signForms(job, reg);
+  const signSeconds = (now() - t0) / 1000;
+  emit({ event: 'signed', n: bodies.length, seconds: signSeconds });
+  const { url, requests } = await awaitStart(job, bodies);
+  const sent = await sendForms(job, url, requests);
+  const result: DriverResult = {
+    signSeconds,
+    meanBodyBytes: bytes / Math.max(1, job.forms.length),
+    ...sent,
+  };
+  writeFileSync(job.out, JSON.stringify(result));
+  emit({ event: 'done' });
+}
+
+/** Every form's body, built with consistentForm and signed by its TPS's device. */
+function signForms(job: DriverJob, reg: Registry): { bodies: Buffer[]; bytes: number } {
   const devices = job.officers.map((o) => {
     const privateKey = createPrivateKey({
       key: Buffer.from(o.pkcs8, 'base64'),
@@ -304,9 +334,14 @@ async function childDriver(jobFile: string): Promise<void> {
     bodies[i] = Buffer.from(JSON.stringify(signedForm(devices[o]!, 'verified', form, 1)));
     bytes += bodies[i]!.length;
   });
-  const signSeconds = (now() - t0) / 1000;
-  emit({ event: 'signed', n: bodies.length, seconds: signSeconds });
+  return { bodies, bytes };
+}
 
+/** Waits for the start file, then makes each whole request (its officer's token, its body). */
+async function awaitStart(
+  job: DriverJob,
+  bodies: Buffer[],
+): Promise<{ url: URL; requests: Buffer[] }> {
   while (!existsSync(job.startFile)) await sleep(100);
   const ready = JSON.parse(readFileSync(job.startFile, 'utf8')) as {
     url: string;
@@ -322,7 +357,18 @@ async function childDriver(jobFile: string): Promise<void> {
     Buffer.concat([Buffer.from(`${heads[o]}${bodies[i]!.length}\r\n\r\n`), bodies[i]!]),
   );
   bodies.length = 0;
+  return { url, requests };
+}
 
+/**
+ * The timed phase: every request on `job.concurrency` keep-alive connections,
+ * one in flight each, paced at job.rate if given; progress on stdout.
+ */
+async function sendForms(
+  job: DriverJob,
+  url: URL,
+  requests: Buffer[],
+): Promise<Omit<DriverResult, 'signSeconds' | 'meanBodyBytes'>> {
   const conns = Array.from(
     { length: job.concurrency },
     () => new Conn(url.hostname, Number(url.port)),
@@ -381,9 +427,7 @@ async function childDriver(jobFile: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   for (const c of conns) c.close();
   const sorted = lat.subarray(0, nLat).sort();
-  const result: DriverResult = {
-    signSeconds,
-    meanBodyBytes: bytes / Math.max(1, job.forms.length),
+  return {
     timedSeconds,
     statuses,
     ok: okForms.length,
@@ -395,8 +439,6 @@ async function childDriver(jobFile: string): Promise<void> {
     errors,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
-  writeFileSync(job.out, JSON.stringify(result));
-  emit({ event: 'done' });
 }
 
 // ─────────────────────────────── reporting ──────────────────────────────────
@@ -404,163 +446,6 @@ async function childDriver(jobFile: string): Promise<void> {
 const { figures, record } = figureLog();
 const log = (m: string) => console.log(`  ${m}`);
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
-
-/**
- * The API process that leads (sequencer and recap publisher): the one holding
- * the socket of the PostgreSQL session that holds the sequencer's advisory lock.
- */
-async function leaderPid(admin: pg.Client, db: string, pids: number[]): Promise<number | null> {
-  const { rows } = await admin.query<{ port: number }>(
-    `SELECT a.client_port AS port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND a.datname = $1`,
-    [db],
-  );
-  const port = rows[0]?.port;
-  if (!port) return null;
-  const inodes = new Set<string>();
-  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length > 9 && Number.parseInt(cols[1]!.split(':')[1]!, 16) === port)
-        inodes.add(cols[9]!);
-    }
-  }
-  for (const pid of pids) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) return pid;
-      }
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return null;
-}
-
-/**
- * SIGTERM to the cluster's primary, which passes it to the workers. A worker
- * that has closed everything still holds its IPC channel to the primary and does
- * not exit (cli/commands/serve.ts runNode returns without disconnecting), so after
- * a grace period the primary is killed; the workers then see the channel close
- * and exit, writing their CPU profiles. Waits for every one of them.
- */
-async function stopServer(server: ReturnType<typeof spawnLogged>): Promise<void> {
-  const primary = server.proc.pid!;
-  const all = [primary, ...childrenOf(primary)];
-  if (server.proc.exitCode === null) server.proc.kill('SIGTERM');
-  for (let i = 0; i < 50 && server.proc.exitCode === null; i++) await sleep(100);
-  if (server.proc.exitCode === null) server.proc.kill('SIGKILL');
-  await server.stop();
-  for (let i = 0; i < 300 && all.some(running); i++) await sleep(100);
-}
-
-/** Alive and not a zombie (an orphan's zombie may never be reaped here). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function envOf(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-  } catch {
-    return [];
-  }
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}
-
-/**
- * Samples pg_stat_activity of one database every 100 ms on its own connection:
- * which statements its backends are running (or waiting in), as a share of the
- * samples — PostgreSQL's side of "where the time goes", without an extension.
- */
-function pgActivitySampler(url: string, db: string) {
-  const c = new pg.Client({ connectionString: url });
-  const counts = new Map<string, number>();
-  let samples = 0;
-  let stopped = false;
-  const done = (async () => {
-    await c.connect();
-    while (!stopped) {
-      const t0 = now();
-      const { rows } = await c.query<{ q: string; w: string }>(
-        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q,
-                coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w
-           FROM pg_stat_activity
-          WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()`,
-        [db],
-      );
-      samples++;
-      for (const r of rows) {
-        const k = `${r.q} [${r.w}]`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      await sleep(Math.max(0, 100 - (now() - t0)));
-    }
-    await c.end();
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await done.catch(() => undefined);
-      const busy = [...counts.values()].reduce((a, b) => a + b, 0);
-      return {
-        samples,
-        /** Mean number of active backends. */
-        meanActive: busy / Math.max(1, samples),
-        top: [...counts]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 12)
-          .map(([what, n]) => ({
-            what,
-            percent: Number(((100 * n) / Math.max(1, busy)).toFixed(1)),
-          })),
-      };
-    },
-  };
-}
-
-interface Profile {
-  categories?: { category: string; percent: number }[];
-  top?: { fn: string; percent: number }[];
-}
-
-function profileTable(when: string, p: Profile | undefined, workers: number): string {
-  if (!p?.categories) return '';
-  return [
-    '',
-    `## Server CPU profile (node --cpu-prof, all ${workers} workers), self time during ${when}`,
-    '',
-    '| component | % of busy CPU |',
-    '| --- | --- |',
-    ...p.categories.map((c) => `| ${c.category} | ${c.percent} |`),
-    '',
-    '| function | % |',
-    '| --- | --- |',
-    ...(p.top ?? [])
-      .slice(0, 20)
-      .map((c) => `| \`${c.fn.replaceAll('|', '\\|')}\` | ${c.percent} |`),
-    '',
-  ].join('\n');
-}
 
 // ────────────────────────────────── setup ───────────────────────────────────
 
@@ -696,7 +581,7 @@ async function fetchTokens(url: URL, officers: Officer[], concurrency: number): 
   return tokens;
 }
 
-// ─────────────────────────────────── main ───────────────────────────────────
+// ───────────────────────────────── options ──────────────────────────────────
 
 interface Options {
   forms: number;
@@ -748,6 +633,34 @@ const NATIONAL_SQL = `
          coalesce(sum((r.totals->'tps'->>'flagged')::int), 0)::int AS flagged
     FROM recap_current c JOIN recaps r USING (contest, area, seq) WHERE c.area = 'ID'`;
 
+/** Where the recap publisher has read the log up to (the next index it reads). */
+async function recapWatermark(admin: pg.Client): Promise<number> {
+  const { rows } = await admin.query<{ n: string }>('SELECT next_index AS n FROM recap_watermark');
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** What went into the log after pending row `after`: forms and recaps, their commits and bytes. */
+async function writtenSince(admin: pg.Client, reader: LogReader, after: number) {
+  const ids = async (table: 'count_forms' | 'recaps') =>
+    (
+      await admin.query<{ id: string }>(
+        `SELECT pending_id AS id FROM ${table} WHERE pending_id > $1`,
+        [after],
+      )
+    ).rows.map((r) => Number(r.id));
+  const forms = await reader.commitsOf(await ids('count_forms'));
+  const recaps = await reader.commitsOf(await ids('recaps'));
+  const sum = (cs: AppendedCommit[], k: 'entries' | 'bytes') => cs.reduce((n, c) => n + c[k], 0);
+  return {
+    form_commits: forms.length,
+    recap_entries: sum(recaps, 'entries'),
+    recap_ticks: recaps.length,
+    recap_bytes: sum(recaps, 'bytes'),
+    form_bytes: sum(forms, 'bytes'),
+    log: await reader.integratedSize(),
+  };
+}
+
 interface Sample {
   /** Seconds since the timed phase started. */
   t: number;
@@ -757,9 +670,35 @@ interface Sample {
   recapFrom: number;
 }
 
-async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
-  const wallStart = now();
+// ─────────────────────────────────── steps ──────────────────────────────────
+//
+// main() below is the list of these steps, in order. Each takes what it needs
+// and returns what it found; what every step shares (options, files, clients,
+// the phases' durations, failures, the profile windows) is a Run.
+
+type Driver = ReturnType<typeof spawnDriver>;
+
+interface Run {
+  o: Options;
+  db: ScratchDb;
+  files: { dir: string; log: string; job: string; start: string; result: string; prof: string };
+  /** For pg_stat_activity, advisory locks and the domain tables (recaps, count_forms). */
+  admin: pg.Client;
+  /** The log, read as any reader outside ledger/ reads it. */
+  reader: LogReader;
+  logDb: Db;
+  phases: Record<string, number>;
+  failures: string[];
+  /** The timed phase, the proof requests and the token requests on the monotonic clock, in µs (to cut the profile). */
+  windows: { timed: [number, number]; proofs: [number, number]; setup: [number, number] };
+  server?: Spawned;
+  driver?: Driver;
+}
+
+/** µs on the monotonic clock the CPU profiles use. */
+const micros = () => Number(process.hrtime.bigint() / 1000n);
+
+async function machineInfo(o: Options): Promise<Record<string, unknown>> {
   const info: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
@@ -774,691 +713,910 @@ async function main(): Promise<void> {
   console.log(
     `Saksi counting bench — ${info.cpus}× ${info.cpuModel}, ${info.memoryGiB} GiB, Node ${info.node}; load average ${String(info.loadAvgAtStart)}`,
   );
-  const failures: string[] = [];
-  const phases: Record<string, number> = {};
-  const out: Record<string, unknown> = {};
-  const created = await createDb('results');
+  return info;
+}
+
+/** A fresh database and scratch directory for the run. */
+async function openRun(o: Options): Promise<Run> {
+  const db = await createDb('results');
   const dir = mkdtempSync(join(os.tmpdir(), 'saksi-bench-results-'));
-  const logFile = join(dir, 'server.log');
-  const jobFile = join(dir, 'job.json');
-  const startFile = join(dir, 'start.json');
-  const resultFile = join(dir, 'result.json');
-  const profDir = join(dir, 'prof');
-  /** The timed phase and the proof requests on the monotonic clock, in µs (to cut the profile). */
-  const window: [number, number] = [0, Number.MAX_SAFE_INTEGER];
-  const proofWindow: [number, number] = [0, 0];
-  const setupWindow: [number, number] = [0, 0];
-  let server: ReturnType<typeof spawnLogged> | undefined;
-  let driver: ReturnType<typeof spawnDriver> | undefined;
-  const admin = new pg.Client({ connectionString: created.url });
+  const logDb = await openDb({ url: db.url, poolSize: 2 });
+  return {
+    o,
+    db,
+    files: {
+      dir,
+      log: join(dir, 'server.log'),
+      job: join(dir, 'job.json'),
+      start: join(dir, 'start.json'),
+      result: join(dir, 'result.json'),
+      prof: join(dir, 'prof'),
+    },
+    admin: new pg.Client({ connectionString: db.url }),
+    reader: new LedgerStore(logDb),
+    logDb,
+    phases: {},
+    failures: [],
+    windows: { timed: [0, Number.MAX_SAFE_INTEGER], proofs: [0, 0], setup: [0, 0] },
+  };
+}
+
+/** The national synthetic election (823,220 TPS) generated and loaded into the fresh database. */
+async function loadElectionStep(run: Run): Promise<{ election: Election; reg: Registry }> {
+  const t = now();
+  const db = await openDb({ url: run.db.url, poolSize: 32 });
   try {
-    // ── the national election and the roster, straight into the database ──
-    let t = now();
-    const db = await openDb({ url: created.url, poolSize: 32 });
-    let election: Election;
-    let reg: Registry;
-    let plan: Plan;
-    let officers: Officer[];
-    let serverT0 = 0;
-    let serverUp: Promise<{ line: string; at: number }>;
-    try {
-      await migrate(db);
-      election = generateElection({ scale: 'national', seed: o.seed });
-      reg = Registry.fromData(election);
-      await loadElection(db, election);
-      phases.loadElection = (now() - t) / 1000;
-      log(
-        `national election (${n0(reg.tpsCount)} TPS) loaded in ${phases.loadElection.toFixed(1)} s`,
-      );
-
-      // The server starts (loading the registry) while the roster goes in.
-      serverT0 = now();
-      server = spawnLogged(
-        process.execPath,
-        [
-          // Every 10 ms rather than every 1: a long run, and little overhead.
-          ...(o.profile
-            ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '10000']
-            : []),
-          join(ROOT, 'bin/saksi.js'),
-          'serve',
-          '--demo',
-          '--port',
-          '0',
-          '--workers',
-          String(o.workers),
-          '--data',
-          join(dir, 'data'),
-        ],
-        {
-          ...process.env,
-          DATABASE_URL: created.url,
-          // Tokens issued at setup must outlive the run.
-          SAKSI_TOKEN_TTL_SECONDS: '7200',
-          // No demo forms of its own: the bench's are the only ones.
-          SAKSI_DEMO_SEED: '0',
-          ...o.env,
-        },
-        logFile,
-      );
-      const spawned = server;
-      serverUp = spawned
-        .next((l) => l.includes('saksi listening on'), 180_000)
-        .then((line) => ({ line, at: now() }));
-      serverUp.catch(() => undefined);
-
-      plan = planForms(reg, o.forms, o.order, 4);
-      officers = plan.tps.map((tps) => {
-        const pair = generateKeyPairSync('ed25519');
-        return {
-          tps,
-          id: demoOfficerId('KPPS', tps),
-          key: pair.privateKey,
-          keyB64: rawKey(pair.publicKey),
-          photo: testPhoto('image/jpeg', 2048),
-        };
-      });
-      // The driver builds and signs every form meanwhile (it needs no server).
-      writeFileSync(
-        jobFile,
-        JSON.stringify({
-          seed: o.seed,
-          concurrency: o.concurrency,
-          rate: o.rate,
-          officers: officers.map((x) => ({
-            tps: x.tps,
-            pkcs8: x.key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-            photo: x.photo.sha256,
-          })),
-          forms: plan.forms,
-          startFile,
-          out: resultFile,
-        } satisfies DriverJob),
-      );
-      driver = spawnDriver(SELF, jobFile);
-      t = now();
-      const roster = await loadRoster(db, officers, 8);
-      phases.officers = roster.officersSeconds;
-      phases.devices = roster.devicesSeconds;
-      log(
-        `${n0(officers.length)} KPPS officers and TPS photos (${plan.desa} desa in ${PROVINCES.length} provinces) in ${phases.officers.toFixed(1)} s, their devices enrolled in ${phases.devices.toFixed(1)} s`,
-      );
-    } finally {
-      await db.close();
-    }
-    const perContest: Record<string, number> = {};
-    for (const [, c] of plan.forms)
-      perContest[CONTEST_IDS[c]!] = (perContest[CONTEST_IDS[c]!] ?? 0) + 1;
-    const night = nationalForms(reg, election);
-
-    const up = await serverUp;
-    const url = new URL(/saksi listening on (\S+)/.exec(up.line)![1]!);
-    phases.serverStart = (up.at - serverT0) / 1000;
-    log(`server up in ${phases.serverStart.toFixed(1)} s (${url.origin})`);
-    await admin.connect();
-
-    t = now();
-    setupWindow[0] = Number(process.hrtime.bigint() / 1000n);
-    const tokens = await fetchTokens(url, officers, 32);
-    phases.tokens = (now() - t) / 1000;
-    setupWindow[1] = Number(process.hrtime.bigint() / 1000n);
-    log(`${n0(tokens.length)} tokens (POST /v1/demo/token) in ${phases.tokens.toFixed(1)} s`);
-    t = now();
-    const signed = await driver!.next('signed', 900_000);
-    phases.presign = Number(signed.seconds);
-    phases.driverWait = (now() - t) / 1000;
+    await migrate(db);
+    const election = generateElection({ scale: 'national', seed: run.o.seed });
+    const reg = Registry.fromData(election);
+    await loadElection(db, election);
+    run.phases.loadElection = (now() - t) / 1000;
     log(
-      `driver signed ${n0(Number(signed.n))} forms in ${phases.presign.toFixed(1)} s (beside the setup)`,
+      `national election (${n0(reg.tpsCount)} TPS) loaded in ${run.phases.loadElection.toFixed(1)} s`,
     );
-    // The clock starts on a quiet server: the setup's entries integrated and read
-    // by the recap publisher, whatever the national recaps already count noted.
-    t = now();
-    let baseline = 0;
-    let quiet = { pending: 0, log: 0 };
-    for (const until = now() + 180_000; ; await sleep(200)) {
-      const { rows } = await admin.query<{
-        pending: string;
-        logged: string;
-        log: string;
-        recap: string;
-      }>(
-        `SELECT (SELECT coalesce(max(id), 0) FROM ledger_pending) AS pending,
-                (SELECT coalesce(max(pending_id), 0) FROM ledger_entries) AS logged,
-                (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log,
-                (SELECT next_index FROM recap_watermark) AS recap`,
-      );
-      const q = rows[0]!;
-      quiet = { pending: Number(q.pending), log: Number(q.log) };
-      if (q.pending === q.logged && q.log === q.recap) break;
-      if (now() > until) throw new Error(`server not quiet after setup: ${JSON.stringify(q)}`);
-    }
+    return { election, reg };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * `saksi serve --demo --workers N` as a child process; it loads the registry
+ * while the roster goes in. Resolves with its URL once it listens.
+ */
+function startServer(run: Run): Promise<URL> {
+  const { o, files } = run;
+  const t0 = now();
+  const server = spawnLogged(
+    process.execPath,
+    serveArgs(
+      o.workers,
+      join(files.dir, 'data'),
+      // Every 10 ms rather than every 1: a long run, and little overhead.
+      o.profile ? { dir: files.prof, intervalUs: 10_000 } : undefined,
+    ),
     {
-      const [n] = (await admin.query<{ accepted: number; flagged: number }>(NATIONAL_SQL)).rows;
-      baseline = n!.accepted + n!.flagged;
-    }
-    phases.quiet = (now() - t) / 1000;
-    writeFileSync(`${startFile}.tmp`, JSON.stringify({ url: url.origin, tokens }));
-    renameSync(`${startFile}.tmp`, startFile);
-
-    // ── the timed phase ──
-    const started = await driver.next('timed-start', 300_000);
-    const tStart = Number(started.at);
-    const serverPids = [server.proc.pid!, ...childrenOf(server.proc.pid!)];
-    const pgAtStart = await pgPids(admin, created.name);
-    const cpuAt = () => ({
-      procs: serverPids.map(cpuOf),
-      pg: new Map([...pgAtStart].map((p) => [p, cpuOf(p)])),
-      machine: machineCpu(),
-      self: process.cpuUsage(),
+      ...process.env,
+      DATABASE_URL: run.db.url,
+      // Tokens issued at setup must outlive the run.
+      SAKSI_TOKEN_TTL_SECONDS: '7200',
+      // No demo forms of its own: the bench's are the only ones.
+      SAKSI_DEMO_SEED: '0',
+      ...o.env,
+    },
+    files.log,
+  );
+  run.server = server;
+  const up = server
+    .next((l) => l.includes('saksi listening on'), 180_000)
+    .then((line) => {
+      run.phases.serverStart = (now() - t0) / 1000;
+      return new URL(/saksi listening on (\S+)/.exec(line)![1]!);
     });
-    const c0 = cpuAt();
-    window[0] = Number(process.hrtime.bigint() / 1000n);
-    log(`timed phase: ${n0(o.forms)} forms, ${o.concurrency} in flight …`);
-    const samples: Sample[] = [];
-    const sampleOnce = async () => {
-      const prog = driver!.events.filter((e) => e.event === 'progress');
-      const acked = Number(prog[prog.length - 1]?.ok ?? 0);
-      const { rows } = await admin.query<{
-        log: string;
-        recap_from: string;
-        accepted: number;
-        flagged: number;
-      }>(
-        `SELECT (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log,
-                (SELECT next_index FROM recap_watermark) AS recap_from, n.*
-           FROM (${NATIONAL_SQL}) n`,
-      );
-      const r = rows[0]!;
-      samples.push({
-        t: (epoch() - tStart) / 1000,
-        acked,
-        national: r.accepted + r.flagged - baseline,
-        logSize: Number(r.log),
-        recapFrom: Number(r.recap_from),
-      });
-    };
-    // What PostgreSQL's backends for this database are doing, sampled every 100 ms.
-    const activity = pgActivitySampler(created.url, created.name);
-    const timedEnd = () => driver!.events.find((e) => e.event === 'timed-end');
-    let lastPrint = 0;
-    for (let due = now(); !timedEnd(); await sleep(10)) {
-      if (now() < due) continue;
-      due += 1000;
-      await sampleOnce();
-      const s = samples[samples.length - 1]!;
-      if (s.t - lastPrint >= 15) {
-        lastPrint = s.t;
-        log(
-          `  ${s.t.toFixed(0)} s: ${n0(s.acked)} forms answered 201, ${n0(s.national)} in the national recaps`,
-        );
-      }
-      if (driver.proc.exitCode !== null && !timedEnd())
-        throw new Error('the driver exited during the timed phase');
-    }
-    const ended = timedEnd()!;
-    const pgActivity = await activity.stop();
-    window[1] = Number(process.hrtime.bigint() / 1000n);
-    const pgAtEnd = await pgPids(admin, created.name);
-    const c1 = {
-      ...cpuAt(),
-      pg: new Map([...new Set([...pgAtStart, ...pgAtEnd])].map((p) => [p, cpuOf(p)])),
-    };
-    const lastOkAt = Number(ended.lastOkAt);
-    const ok = Number(ended.ok);
+  up.catch(() => undefined);
+  return up;
+}
 
-    // ── recap currency: the national recaps count every answered form ──
-    let currency = Number.NaN;
-    let nationalAtEnd = 0;
-    // A publisher that keeps failing (its errors go to the server log as
-    // "recap: …") is reported after 60 s without progress, not waited out.
-    let progressAt = now();
-    for (const until = now() + 600_000; ; await sleep(20)) {
-      const [n] = (await admin.query<{ accepted: number; flagged: number }>(NATIONAL_SQL)).rows;
-      const counted = n!.accepted + n!.flagged - baseline;
-      if (counted > nationalAtEnd) progressAt = now();
-      nationalAtEnd = counted;
-      currency = (epoch() - lastOkAt) / 1000;
-      if (nationalAtEnd >= ok) break;
-      if (now() > until || now() - progressAt > 60_000) {
-        const recapErrors = readFileSync(logFile, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('recap: '))
-          .slice(-3);
-        failures.push(
-          `the national recaps count ${nationalAtEnd} of ${ok} forms after ${((now() - progressAt) / 1000).toFixed(0)} s without progress${recapErrors.length ? `; the publisher said: ${recapErrors.join(' | ').slice(0, 600)}` : ''}`,
-        );
-        break;
-      }
-    }
+/**
+ * The forms of the run and an officer (key, photo) per TPS; the driver process
+ * starts building and signing every form meanwhile (it needs no server).
+ */
+function startDriver(run: Run, reg: Registry): { plan: Plan; officers: Officer[] } {
+  const { o, files } = run;
+  const plan = planForms(reg, o.forms, o.order, 4);
+  const officers = plan.tps.map((tps) => {
+    const pair = generateKeyPairSync('ed25519');
+    return {
+      tps,
+      id: demoOfficerId('KPPS', tps),
+      key: pair.privateKey,
+      keyB64: rawKey(pair.publicKey),
+      photo: testPhoto('image/jpeg', 2048),
+    };
+  });
+  writeFileSync(
+    files.job,
+    JSON.stringify({
+      seed: o.seed,
+      concurrency: o.concurrency,
+      rate: o.rate,
+      officers: officers.map((x) => ({
+        tps: x.tps,
+        pkcs8: x.key.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        photo: x.photo.sha256,
+      })),
+      forms: plan.forms,
+      startFile: files.start,
+      out: files.result,
+    } satisfies DriverJob),
+  );
+  run.driver = spawnDriver(SELF, files.job);
+  return { plan, officers };
+}
+
+/** The roster (officers, photos, devices) straight into the database: see loadRoster. */
+async function rosterStep(run: Run, plan: Plan, officers: Officer[]): Promise<void> {
+  const db = await openDb({ url: run.db.url, poolSize: 32 });
+  try {
+    const roster = await loadRoster(db, officers, 8);
+    run.phases.officers = roster.officersSeconds;
+    run.phases.devices = roster.devicesSeconds;
+    log(
+      `${n0(officers.length)} KPPS officers and TPS photos (${plan.desa} desa in ${PROVINCES.length} provinces) in ${run.phases.officers.toFixed(1)} s, their devices enrolled in ${run.phases.devices.toFixed(1)} s`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+/** A token per officer over HTTP, then the driver's pre-signing awaited. */
+async function tokensStep(run: Run, url: URL, officers: Officer[]): Promise<string[]> {
+  log(`server up in ${run.phases.serverStart!.toFixed(1)} s (${url.origin})`);
+  await run.admin.connect();
+  let t = now();
+  run.windows.setup[0] = micros();
+  const tokens = await fetchTokens(url, officers, 32);
+  run.phases.tokens = (now() - t) / 1000;
+  run.windows.setup[1] = micros();
+  log(`${n0(tokens.length)} tokens (POST /v1/demo/token) in ${run.phases.tokens.toFixed(1)} s`);
+  t = now();
+  const signed = await run.driver!.next('signed', 900_000);
+  run.phases.presign = Number(signed.seconds);
+  run.phases.driverWait = (now() - t) / 1000;
+  log(
+    `driver signed ${n0(Number(signed.n))} forms in ${run.phases.presign.toFixed(1)} s (beside the setup)`,
+  );
+  return tokens;
+}
+
+interface Settled {
+  /** Forms the national recaps counted before the load. */
+  baseline: number;
+  /** The newest pending row and the log's size once the setup settled. */
+  quiet: { pending: number; log: number };
+}
+
+/**
+ * The clock starts on a quiet server: the setup's entries integrated and read by
+ * the recap publisher, whatever the national recaps already count noted. Then
+ * the driver is told to start (the server's URL and the tokens).
+ */
+async function settleStep(run: Run, url: URL, tokens: string[]): Promise<Settled> {
+  const { admin, reader } = run;
+  const t = now();
+  let quiet = { pending: 0, log: 0 };
+  for (const until = now() + 180_000; ; await sleep(200)) {
+    const [appended, size, recap] = await Promise.all([
+      reader.appendedCount(),
+      reader.integratedSize(),
+      recapWatermark(admin),
+    ]);
+    // The newest pending row: the highest pending id among the last entries
+    // (the sequencer orders by transaction, so the very last may not hold it).
+    const last = await reader.integratedBetween(Math.max(0, size - 1000), size);
+    quiet = { pending: Math.max(0, ...last.map((e) => e.pendingId)), log: size };
+    if (appended === size && size === recap) break;
+    if (now() > until)
+      throw new Error(`server not quiet after setup: ${JSON.stringify({ appended, size, recap })}`);
+  }
+  const baseline = await nationalCount(admin);
+  run.phases.quiet = (now() - t) / 1000;
+  writeFileSync(`${run.files.start}.tmp`, JSON.stringify({ url: url.origin, tokens }));
+  renameSync(`${run.files.start}.tmp`, run.files.start);
+  return { baseline, quiet };
+}
+
+/** Forms (accepted and flagged) counted by the national recaps of every contest. */
+async function nationalCount(admin: pg.Client): Promise<number> {
+  const [n] = (await admin.query<{ accepted: number; flagged: number }>(NATIONAL_SQL)).rows;
+  return n!.accepted + n!.flagged;
+}
+
+interface CpuSnapshot {
+  procs: number[];
+  pg: Map<number, number>;
+  machine: { busy: number; total: number };
+  self: NodeJS.CpuUsage;
+}
+
+interface Timed {
+  /** When the driver started the timed phase (epoch ms). */
+  tStart: number;
+  lastOkAt: number;
+  ok: number;
+  serverPids: number[];
+  c0: CpuSnapshot;
+  c1: CpuSnapshot;
+  samples: Sample[];
+  pgActivity: Awaited<ReturnType<ReturnType<typeof pgActivitySampler>['stop']>>;
+}
+
+/**
+ * The timed phase: the driver sends every form while this process samples,
+ * every second, forms answered against forms in the national recaps, and
+ * PostgreSQL's backends every 100 ms; CPU of every process before and after.
+ */
+async function ingest(run: Run, baseline: number): Promise<Timed> {
+  const { o, admin, reader, db } = run;
+  const driver = run.driver!;
+  const server = run.server!;
+  const started = await driver.next('timed-start', 300_000);
+  const tStart = Number(started.at);
+  const serverPids = [server.proc.pid!, ...childrenOf(server.proc.pid!)];
+  const pgAtStart = await pgPids(admin, db.name);
+  const cpuAt = (): CpuSnapshot => ({
+    procs: serverPids.map(cpuOf),
+    pg: new Map([...pgAtStart].map((p) => [p, cpuOf(p)])),
+    machine: machineCpu(),
+    self: process.cpuUsage(),
+  });
+  const c0 = cpuAt();
+  run.windows.timed[0] = micros();
+  log(`timed phase: ${n0(o.forms)} forms, ${o.concurrency} in flight …`);
+  const samples: Sample[] = [];
+  const sampleOnce = async () => {
+    const prog = driver.events.filter((e) => e.event === 'progress');
+    const acked = Number(prog[prog.length - 1]?.ok ?? 0);
+    const logSize = await reader.integratedSize();
+    const { rows } = await admin.query<{
+      recap_from: string;
+      accepted: number;
+      flagged: number;
+    }>(
+      `SELECT (SELECT next_index FROM recap_watermark) AS recap_from, n.*
+         FROM (${NATIONAL_SQL}) n`,
+    );
+    const r = rows[0]!;
     samples.push({
       t: (epoch() - tStart) / 1000,
-      acked: ok,
-      national: nationalAtEnd,
-      logSize: samples[samples.length - 1]?.logSize ?? 0,
-      recapFrom: samples[samples.length - 1]?.recapFrom ?? 0,
+      acked,
+      national: r.accepted + r.flagged - baseline,
+      logSize,
+      recapFrom: Number(r.recap_from),
     });
-    log(
-      `national recaps count ${n0(nationalAtEnd)} of ${n0(ok)} forms ${currency.toFixed(2)} s after the last 201`,
-    );
-    await driver.next('done', 300_000);
-    const res = JSON.parse(readFileSync(resultFile, 'utf8')) as DriverResult;
-
-    // The public page and the proofs, as an observer sees them.
-    const lastForm = plan.forms[res.okForms[res.okForms.length - 1]!]!;
-    const lastContest = CONTEST_IDS[lastForm[1]]!;
-    const lastTps = plan.tps[lastForm[0]]!;
-    const httpConn = new Conn(url.hostname, Number(url.port));
-    const get = (path: string) => httpConn.request(httpRequest('GET', path, url.host, {}));
-    let proofReady = Number.NaN;
-    for (const until = now() + 60_000; now() < until; await sleep(20)) {
-      const r = await get(`/v1/results/${lastContest}/proof/${lastTps}`);
-      if (r.status === 200) {
-        proofReady = (epoch() - lastOkAt) / 1000;
-        break;
-      }
-      if (r.status !== 503 && r.status !== 404)
-        throw new Error(`proof ${lastContest}/${lastTps}: ${r.status} ${r.body.toString()}`);
+  };
+  // What PostgreSQL's backends for this database are doing, sampled every 100 ms.
+  const activity = pgActivitySampler(db.url, db.name);
+  const timedEnd = () => driver.events.find((e) => e.event === 'timed-end');
+  let lastPrint = 0;
+  for (let due = now(); !timedEnd(); await sleep(10)) {
+    if (now() < due) continue;
+    due += 1000;
+    await sampleOnce();
+    const s = samples[samples.length - 1]!;
+    if (s.t - lastPrint >= 15) {
+      lastPrint = s.t;
+      log(
+        `  ${s.t.toFixed(0)} s: ${n0(s.acked)} forms answered 201, ${n0(s.national)} in the national recaps`,
+      );
     }
-    const page = await get('/v1/results/PPWP/areas/ID');
-    const pageTps =
-      page.status === 200
-        ? (JSON.parse(page.body.toString('utf8')) as { tps: { accepted: number; flagged: number } })
-            .tps
-        : undefined;
-    const okPerContest: Record<string, number> = {};
-    for (const i of res.okForms) {
-      const c = CONTEST_IDS[plan.forms[i]![1]]!;
-      okPerContest[c] = (okPerContest[c] ?? 0) + 1;
+    if (driver.proc.exitCode !== null && !timedEnd())
+      throw new Error('the driver exited during the timed phase');
+  }
+  const ended = timedEnd()!;
+  const pgActivity = await activity.stop();
+  run.windows.timed[1] = micros();
+  const pgAtEnd = await pgPids(admin, db.name);
+  const c1 = {
+    ...cpuAt(),
+    pg: new Map([...new Set([...pgAtStart, ...pgAtEnd])].map((p) => [p, cpuOf(p)])),
+  };
+  return {
+    tStart,
+    lastOkAt: Number(ended.lastOkAt),
+    ok: Number(ended.ok),
+    serverPids,
+    c0,
+    c1,
+    samples,
+    pgActivity,
+  };
+}
+
+/**
+ * Recap currency: waits until the national recaps count every answered form.
+ * A publisher that keeps failing (its errors go to the server log as
+ * "recap: …") is reported after 60 s without progress, not waited out.
+ */
+async function waitForRecaps(
+  run: Run,
+  timed: Timed,
+  baseline: number,
+): Promise<{ currency: number; nationalAtEnd: number }> {
+  const { ok, lastOkAt, samples, tStart } = timed;
+  let currency = Number.NaN;
+  let nationalAtEnd = 0;
+  let progressAt = now();
+  for (const until = now() + 600_000; ; await sleep(20)) {
+    const counted = (await nationalCount(run.admin)) - baseline;
+    if (counted > nationalAtEnd) progressAt = now();
+    nationalAtEnd = counted;
+    currency = (epoch() - lastOkAt) / 1000;
+    if (nationalAtEnd >= ok) break;
+    if (now() > until || now() - progressAt > 60_000) {
+      const recapErrors = readFileSync(run.files.log, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('recap: '))
+        .slice(-3);
+      run.failures.push(
+        `the national recaps count ${nationalAtEnd} of ${ok} forms after ${((now() - progressAt) / 1000).toFixed(0)} s without progress${recapErrors.length ? `; the publisher said: ${recapErrors.join(' | ').slice(0, 600)}` : ''}`,
+      );
+      break;
     }
+  }
+  samples.push({
+    t: (epoch() - tStart) / 1000,
+    acked: ok,
+    national: nationalAtEnd,
+    logSize: samples[samples.length - 1]?.logSize ?? 0,
+    recapFrom: samples[samples.length - 1]?.recapFrom ?? 0,
+  });
+  log(
+    `national recaps count ${n0(nationalAtEnd)} of ${n0(ok)} forms ${currency.toFixed(2)} s after the last 201`,
+  );
+  return { currency, nationalAtEnd };
+}
 
-    // ── lost receipts ──
-    const drainT0 = now();
-    const missing = await waitIntegrated(admin, res.receipts, 180_000);
-    const drainSeconds = (now() - drainT0) / 1000;
-    const { rows: statusRows } = await admin.query<{ status: string; n: number }>(
-      "SELECT status, count(*)::int AS n FROM count_forms WHERE stage = 'verified' GROUP BY status",
-    );
-    const formStatus = Object.fromEntries(statusRows.map((r) => [r.status, r.n]));
-    // What the load wrote: form commits, recap ticks (one transaction each) and entries.
-    const [written] = (
-      await admin.query<{
-        form_commits: number;
-        recap_entries: number;
-        recap_ticks: number;
-        recap_bytes: string;
-        form_bytes: string;
-        log: string;
-      }>(
-        `SELECT (SELECT count(DISTINCT p.tx)::int FROM count_forms f
-                   JOIN ledger_pending p ON p.id = f.pending_id WHERE p.id > $1) AS form_commits,
-                (SELECT count(*)::int FROM recaps r WHERE r.pending_id > $1) AS recap_entries,
-                (SELECT count(DISTINCT p.tx)::int FROM recaps r
-                   JOIN ledger_pending p ON p.id = r.pending_id WHERE p.id > $1) AS recap_ticks,
-                (SELECT coalesce(sum(octet_length(p.entry)), 0) FROM recaps r
-                   JOIN ledger_pending p ON p.id = r.pending_id WHERE p.id > $1) AS recap_bytes,
-                (SELECT coalesce(sum(octet_length(p.entry)), 0) FROM count_forms f
-                   JOIN ledger_pending p ON p.id = f.pending_id WHERE p.id > $1) AS form_bytes,
-                (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries) AS log`,
-        [quiet.pending],
-      )
-    ).rows;
+/** The driver's own account of the timed phase, once it has written it. */
+async function driverResult(run: Run): Promise<DriverResult> {
+  await run.driver!.next('done', 300_000);
+  return JSON.parse(readFileSync(run.files.result, 'utf8')) as DriverResult;
+}
 
-    // ── CPU of the timed phase ──
-    const wall = (c1.machine.total - c0.machine.total) / os.cpus().length;
-    const leader = await leaderPid(admin, created.name, serverPids.slice(1));
-    const procCpu = serverPids.map((pid, i) => ({
-      pid,
-      role:
-        i === 0
-          ? 'primary (cluster)'
-          : envOf(pid).includes('SAKSI_NODE_ROLE=recap')
-            ? 'recap publisher'
-            : pid === leader
-              ? 'API worker, leader (sequencer)'
-              : commandOf(pid).includes('esbuild')
-                ? 'esbuild (tsx loader service)'
-                : 'API worker',
-      seconds: c1.procs[i]! - c0.procs[i]!,
+interface ObserverPage {
+  /** Seconds from the last 201 until the last form's proof was served. */
+  proofReady: number;
+  /** The national PPWP page's TPS counts. */
+  pageTps: { accepted: number; flagged: number } | undefined;
+  okPerContest: Record<string, number>;
+}
+
+/** The public page and the last form's proof, as an observer sees them. */
+async function observerPage(
+  http: Http,
+  plan: Plan,
+  res: DriverResult,
+  lastOkAt: number,
+): Promise<ObserverPage> {
+  const lastForm = plan.forms[res.okForms[res.okForms.length - 1]!]!;
+  const lastContest = CONTEST_IDS[lastForm[1]]!;
+  const lastTps = plan.tps[lastForm[0]]!;
+  let proofReady = Number.NaN;
+  for (const until = now() + 60_000; now() < until; await sleep(20)) {
+    const r = await http.get(`/v1/results/${lastContest}/proof/${lastTps}`);
+    if (r.status === 200) {
+      proofReady = (epoch() - lastOkAt) / 1000;
+      break;
+    }
+    if (r.status !== 503 && r.status !== 404)
+      throw new Error(`proof ${lastContest}/${lastTps}: ${r.status} ${r.body.toString()}`);
+  }
+  const page = await http.get('/v1/results/PPWP/areas/ID');
+  const pageTps =
+    page.status === 200
+      ? (JSON.parse(page.body.toString('utf8')) as { tps: { accepted: number; flagged: number } })
+          .tps
+      : undefined;
+  const okPerContest: Record<string, number> = {};
+  for (const i of res.okForms) {
+    const c = CONTEST_IDS[plan.forms[i]![1]]!;
+    okPerContest[c] = (okPerContest[c] ?? 0) + 1;
+  }
+  return { proofReady, pageTps, okPerContest };
+}
+
+interface Lost {
+  missing: [number, string][];
+  drainSeconds: number;
+  formStatus: Record<string, number>;
+  written: Awaited<ReturnType<typeof writtenSince>>;
+}
+
+/** Every 201 in the log under its receipt's hash (through LogReader), and what the load wrote. */
+async function lostReceipts(run: Run, res: DriverResult, quiet: Settled['quiet']): Promise<Lost> {
+  const drainT0 = now();
+  const missing = await waitIntegrated(run.reader, res.receipts, 180_000);
+  const drainSeconds = (now() - drainT0) / 1000;
+  const { rows: statusRows } = await run.admin.query<{ status: string; n: number }>(
+    "SELECT status, count(*)::int AS n FROM count_forms WHERE stage = 'verified' GROUP BY status",
+  );
+  const formStatus = Object.fromEntries(statusRows.map((r) => [r.status, r.n]));
+  // What the load wrote: form commits, recap ticks (one transaction each) and
+  // entries — the domain tables name the pending rows, the log tells their commits.
+  const written = await writtenSince(run.admin, run.reader, quiet.pending);
+  return { missing, drainSeconds, formStatus, written };
+}
+
+interface TimedCpu {
+  procs: { pid: number; role: string; seconds: number }[];
+  pgSeconds: number;
+  selfSeconds: number;
+  busy: number;
+  others: number;
+  wall: number;
+}
+
+/** CPU of the timed phase by process, each named for its role. */
+async function timedCpu(run: Run, timed: Timed, driverSeconds: number): Promise<TimedCpu> {
+  const { c0, c1, serverPids } = timed;
+  const wall = (c1.machine.total - c0.machine.total) / os.cpus().length;
+  const leader = await leaderPid(run.admin, run.db.name, serverPids.slice(1));
+  const procs = serverPids.map((pid, i) => ({
+    pid,
+    role:
+      i === 0
+        ? 'primary (cluster)'
+        : envOf(pid).includes('SAKSI_NODE_ROLE=recap')
+          ? 'recap publisher'
+          : pid === leader
+            ? 'API worker, leader (sequencer)'
+            : commandOf(pid).includes('esbuild')
+              ? 'esbuild (tsx loader service)'
+              : 'API worker',
+    seconds: c1.procs[i]! - c0.procs[i]!,
+  }));
+  const pgSeconds = [...c1.pg].reduce((s, [p, v]) => s + v - (c0.pg.get(p) ?? 0), 0);
+  const selfCpu = process.cpuUsage(c0.self);
+  const selfSeconds = (selfCpu.user + selfCpu.system) / 1e6;
+  const busy = c1.machine.busy - c0.machine.busy;
+  const serverSeconds = procs.reduce((s, p) => s + p.seconds, 0);
+  const others = Math.max(0, busy - serverSeconds - pgSeconds - driverSeconds - selfSeconds);
+  return { procs, pgSeconds, selfSeconds, busy, others, wall };
+}
+
+/** One keep-alive connection to the server for the observer's requests. */
+interface Http {
+  url: URL;
+  conn: Conn;
+  get(path: string): Promise<{ status: number; body: Buffer }>;
+}
+
+function httpTo(url: URL): Http {
+  const conn = new Conn(url.hostname, Number(url.port));
+  return {
+    url,
+    conn,
+    get: (path) => conn.request(httpRequest('GET', path, url.host, {})),
+  };
+}
+
+interface Proofs {
+  sample: { contest: string; tps: string }[];
+  seqLat: number[];
+  conLat: number[];
+  sizes: number[];
+  proofStatus: Record<string, number>;
+  conStatus: Record<string, number>;
+  seqSeconds: number;
+  conSeconds: number;
+  /** Bodies kept for the observer's verifier. */
+  kept: Buffer[];
+}
+
+/**
+ * Proof latency over HTTP for a random sample of the accepted forms: first on
+ * one keep-alive connection (one at a time), then on several.
+ */
+async function proofLatency(run: Run, http: Http, plan: Plan, res: DriverResult): Promise<Proofs> {
+  const { o, failures } = run;
+  const { url } = http;
+  const rnd = random(11);
+  const sample = shuffle([...res.okForms], rnd)
+    .slice(0, o.proofs)
+    .map((i) => ({
+      contest: CONTEST_IDS[plan.forms[i]![1]]!,
+      tps: plan.tps[plan.forms[i]![0]]!,
     }));
-    const pgSeconds = [...c1.pg].reduce((s, [p, v]) => s + v - (c0.pg.get(p) ?? 0), 0);
-    const selfCpu = process.cpuUsage(c0.self);
-    const selfSeconds = (selfCpu.user + selfCpu.system) / 1e6;
-    const busy = c1.machine.busy - c0.machine.busy;
-    const serverSeconds = procCpu.reduce((s, p) => s + p.seconds, 0);
-    const others = Math.max(0, busy - serverSeconds - pgSeconds - res.cpuSeconds - selfSeconds);
-    const perForm = (s: number) => (s * 1e6) / Math.max(1, ok);
-
-    // ── proofs ──
-    const rnd = random(11);
-    const sample = shuffle([...res.okForms], rnd)
-      .slice(0, o.proofs)
-      .map((i) => ({
-        contest: CONTEST_IDS[plan.forms[i]![1]]!,
-        tps: plan.tps[plan.forms[i]![0]]!,
-      }));
-    const proofReq = (p: { contest: string; tps: string }) =>
-      httpRequest('GET', `/v1/results/${p.contest}/proof/${p.tps}`, url.host, {});
-    for (const p of sample.slice(0, 20)) await httpConn.request(proofReq(p)); // warm-up
-    proofWindow[0] = Number(process.hrtime.bigint() / 1000n);
-    const seqLat: number[] = [];
-    const sizes: number[] = [];
-    const proofStatus: Record<string, number> = {};
-    const kept: Buffer[] = [];
-    const keepEvery = Math.max(1, Math.floor(sample.length / o.verify));
-    t = now();
-    for (const [k, p] of sample.entries()) {
-      const t1 = now();
-      const r = await httpConn.request(proofReq(p));
-      seqLat.push(now() - t1);
-      proofStatus[r.status] = (proofStatus[r.status] ?? 0) + 1;
-      sizes.push(r.body.length);
-      if (r.status === 200 && k % keepEvery === 0 && kept.length < o.verify)
-        kept.push(Buffer.from(r.body));
-      else if (r.status !== 200 && failures.length < 10)
-        failures.push(
-          `proof ${p.contest}/${p.tps}: ${r.status} ${r.body.toString().slice(0, 200)}`,
-        );
-    }
-    const seqSeconds = (now() - t) / 1000;
-    const conLat: number[] = [];
-    const conStatus: Record<string, number> = {};
-    const order2 = shuffle([...sample], rnd);
-    let nextProof = 0;
-    t = now();
-    await Promise.all(
-      Array.from({ length: o.proofConcurrency }, async () => {
-        const c = new Conn(url.hostname, Number(url.port));
-        while (nextProof < order2.length) {
-          const p = order2[nextProof++]!;
-          const t1 = now();
-          const r = await c.request(proofReq(p));
-          conLat.push(now() - t1);
-          conStatus[r.status] = (conStatus[r.status] ?? 0) + 1;
-        }
-        c.close();
-      }),
-    );
-    const conSeconds = (now() - t) / 1000;
-    proofWindow[1] = Number(process.hrtime.bigint() / 1000n);
-    const vkey = (await get('/log/key')).body.toString('utf8').trim();
-    t = now();
-    const badProofs: string[] = [];
-    for (const b of kept) {
-      const proof = JSON.parse(b.toString('utf8')) as ResultsProof;
-      const v = verifyResultsProof(proof, vkey);
-      if (!v.ok)
-        badProofs.push(
-          `${proof.contest}/${proof.tps}: ${v.errors
-            .slice(0, 3)
-            .map((e) => `${e.code}: ${e.message}`)
-            .join('; ')}`,
-        );
-    }
-    const verifyMs = (now() - t) / Math.max(1, kept.length);
-    httpConn.close();
-    seqLat.sort((a, b) => a - b);
-    conLat.sort((a, b) => a - b);
-    sizes.sort((a, b) => a - b);
-
-    // ── the whole log ──
-    let verified = 'skipped (--no-verify-log)';
-    if (o.verifyLog) {
-      t = now();
-      try {
-        const v = await verifyLog({
-          verifierKey: vkey,
-          concurrency: 8,
-          fetch: async (p) => {
-            const r = await fetch(`${url.origin}/log/${p}`);
-            return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
-          },
-        });
-        verified = `verified ${n0(v.size)} entries in ${((now() - t) / 1000).toFixed(1)} s`;
-      } catch (e) {
-        verified = `FAILED: ${(e as Error).message}`;
-        failures.push(`log verification: ${(e as Error).message}`);
+  const proofReq = (p: { contest: string; tps: string }) =>
+    httpRequest('GET', `/v1/results/${p.contest}/proof/${p.tps}`, url.host, {});
+  for (const p of sample.slice(0, 20)) await http.conn.request(proofReq(p)); // warm-up
+  run.windows.proofs[0] = micros();
+  const seqLat: number[] = [];
+  const sizes: number[] = [];
+  const proofStatus: Record<string, number> = {};
+  const kept: Buffer[] = [];
+  const keepEvery = Math.max(1, Math.floor(sample.length / o.verify));
+  let t = now();
+  for (const [k, p] of sample.entries()) {
+    const t1 = now();
+    const r = await http.conn.request(proofReq(p));
+    seqLat.push(now() - t1);
+    proofStatus[r.status] = (proofStatus[r.status] ?? 0) + 1;
+    sizes.push(r.body.length);
+    if (r.status === 200 && k % keepEvery === 0 && kept.length < o.verify)
+      kept.push(Buffer.from(r.body));
+    else if (r.status !== 200 && failures.length < 10)
+      failures.push(`proof ${p.contest}/${p.tps}: ${r.status} ${r.body.toString().slice(0, 200)}`);
+  }
+  const seqSeconds = (now() - t) / 1000;
+  const conLat: number[] = [];
+  const conStatus: Record<string, number> = {};
+  const order2 = shuffle([...sample], rnd);
+  let nextProof = 0;
+  t = now();
+  await Promise.all(
+    Array.from({ length: o.proofConcurrency }, async () => {
+      const c = new Conn(url.hostname, Number(url.port));
+      while (nextProof < order2.length) {
+        const p = order2[nextProof++]!;
+        const t1 = now();
+        const r = await c.request(proofReq(p));
+        conLat.push(now() - t1);
+        conStatus[r.status] = (conStatus[r.status] ?? 0) + 1;
       }
-      log(`log ${verified}`);
-    }
+      c.close();
+    }),
+  );
+  const conSeconds = (now() - t) / 1000;
+  run.windows.proofs[1] = micros();
+  seqLat.sort((a, b) => a - b);
+  conLat.sort((a, b) => a - b);
+  sizes.sort((a, b) => a - b);
+  return {
+    sample,
+    seqLat,
+    conLat,
+    sizes,
+    proofStatus,
+    conStatus,
+    seqSeconds,
+    conSeconds,
+    kept,
+  };
+}
 
-    // ── figures ──
-    const rate = ok / res.timedSeconds;
-    const nightMinutes = night / rate / 60;
-    const steady = [...res.perSecond].sort((a, b) => a - b);
-    const statusNote = Object.entries(res.statuses)
+/** The kept proofs checked by the observer's verifier against the log's key (GET /log/key). */
+async function observerVerify(
+  http: Http,
+  kept: Buffer[],
+): Promise<{ vkey: string; badProofs: string[]; verifyMs: number }> {
+  const vkey = (await http.get('/log/key')).body.toString('utf8').trim();
+  const t = now();
+  const badProofs: string[] = [];
+  for (const b of kept) {
+    const proof = JSON.parse(b.toString('utf8')) as ResultsProof;
+    const v = verifyResultsProof(proof, vkey);
+    if (!v.ok)
+      badProofs.push(
+        `${proof.contest}/${proof.tps}: ${v.errors
+          .slice(0, 3)
+          .map((e) => `${e.code}: ${e.message}`)
+          .join('; ')}`,
+      );
+  }
+  return { vkey, badProofs, verifyMs: (now() - t) / Math.max(1, kept.length) };
+}
+
+/** The whole log verified over HTTP (GET /log/...), unless --no-verify-log. */
+async function verifyWholeLog(run: Run, url: URL, vkey: string): Promise<string> {
+  if (!run.o.verifyLog) return 'skipped (--no-verify-log)';
+  const t = now();
+  let verified: string;
+  try {
+    const v = await verifyLog({
+      verifierKey: vkey,
+      concurrency: 8,
+      fetch: async (p) => {
+        const r = await fetch(`${url.origin}/log/${p}`);
+        return r.status === 404 ? null : new Uint8Array(await r.arrayBuffer());
+      },
+    });
+    verified = `verified ${n0(v.size)} entries in ${((now() - t) / 1000).toFixed(1)} s`;
+  } catch (e) {
+    verified = `FAILED: ${(e as Error).message}`;
+    run.failures.push(`log verification: ${(e as Error).message}`);
+  }
+  log(`log ${verified}`);
+  return verified;
+}
+
+/** Everything the steps found, for the figures and the results file. */
+interface Findings {
+  plan: Plan;
+  night: number;
+  perContest: Record<string, number>;
+  settled: Settled;
+  timed: Timed;
+  recap: { currency: number; nationalAtEnd: number };
+  res: DriverResult;
+  page: ObserverPage;
+  lost: Lost;
+  cpu: TimedCpu;
+  proofs: Proofs;
+  verify: { badProofs: string[]; verifyMs: number };
+  verified: string;
+}
+
+/** The figures of the run, each beside its target, step by step. */
+function recordFigures(run: Run, f: Findings): void {
+  ingestFigures(run, f);
+  recapFigures(run, f);
+  proofFigures(run, f);
+  setupFigures(run, f);
+}
+
+/** Ingestion: rate, the night extrapolated, latency, lost receipts, CPU per form. */
+function ingestFigures(run: Run, f: Findings): void {
+  const { o } = run;
+  const { plan, night, perContest, res } = f;
+  const { ok } = f.timed;
+  const { missing, drainSeconds, formStatus } = f.lost;
+  const { procs: procCpu, pgSeconds, selfSeconds, busy, others, wall } = f.cpu;
+  const perForm = (s: number) => (s * 1e6) / Math.max(1, ok);
+  const rate = ok / res.timedSeconds;
+  const nightMinutes = night / rate / 60;
+  const steady = [...res.perSecond].sort((a, b) => a - b);
+  const statusNote = Object.entries(res.statuses)
+    .map(([k, v]) => `${k}: ${n0(v)}`)
+    .join(', ');
+  record({
+    step: 'ingest',
+    what: `forms/s sustained (${n0(o.forms)} forms, ${o.concurrency} in flight, ${o.workers} workers${o.rate ? `, offered at ${n0(o.rate)}/s` : ''})`,
+    value: rate,
+    unit: 'forms/s',
+    target: { cmp: '>=', value: TARGET.rate },
+    note: `${n0(ok)} × 201 of ${n0(o.forms)} (${statusNote}) in ${res.timedSeconds.toFixed(1)} s; per second min ${n0(steady[0] ?? 0)}, median ${n0(percentile(steady, 50))}, max ${n0(steady[steady.length - 1] ?? 0)}; ${n0(plan.tps.length)} TPS in ${plan.desa} desa of ${PROVINCES.length} provinces, sent ${o.order === 'contest' ? 'contest by contest' : 'TPS by TPS'}; ${Object.entries(
+      perContest,
+    )
+      .map(([c, v]) => `${c} ${n0(v)}`)
+      .join(', ')}; mean body ${n0(res.meanBodyBytes)} bytes`,
+  });
+  record({
+    step: 'ingest',
+    what: `national night extrapolated (${n0(night)} forms at the measured rate)`,
+    value: nightMinutes,
+    unit: 'min',
+    target: { cmp: '<=', value: TARGET.nightMinutes },
+    note:
+      rate >= TARGET.rate
+        ? ''
+        : `${(TARGET.rate / rate).toFixed(1)}× short of the target rate: ${(nightMinutes / 60).toFixed(1)} h for the night`,
+  });
+  for (const [p, v] of latencyPoints(res.latencyMs))
+    record({ step: 'ingest', what: `form latency ${p}`, value: v, unit: 'ms' });
+  record({
+    step: 'ingest',
+    what: 'lost receipts (201 not integrated with its hash)',
+    value: missing.length,
+    unit: '',
+    target: { cmp: '<=', value: 0 },
+    note: `all ${n0(res.receipts.length)} receipts looked up in the log (LogReader.leavesOf); integrated ${drainSeconds.toFixed(1)} s after the load at the latest; count_forms: ${JSON.stringify(formStatus)}${missing.length ? `; e.g. ${JSON.stringify(missing.slice(0, 3))}` : ''}`,
+  });
+  for (const p of [...procCpu].sort((a, b) => b.seconds - a.seconds))
+    record({
+      step: 'ingest',
+      what: `CPU per form: ${p.role}`,
+      value: perForm(p.seconds),
+      unit: 'µs',
+      note: `${p.seconds.toFixed(1)} CPU-s over ${wall.toFixed(1)} s (pid ${p.pid})`,
+    });
+  record({
+    step: 'ingest',
+    what: 'CPU per form: PostgreSQL (this database + WAL writer, checkpointer)',
+    value: perForm(pgSeconds),
+    unit: 'µs',
+    note: `${pgSeconds.toFixed(1)} CPU-s`,
+  });
+  record({
+    step: 'ingest',
+    what: 'CPU per form: load driver',
+    value: perForm(res.cpuSeconds),
+    unit: 'µs',
+    note: `${res.cpuSeconds.toFixed(1)} CPU-s (bench main process, sampling: ${selfSeconds.toFixed(1)} CPU-s)`,
+  });
+  record({
+    step: 'ingest',
+    what: 'CPU used by other processes on the machine',
+    value: others / wall,
+    unit: 'cores',
+    note: `machine busy ${(busy / wall).toFixed(2)} of ${os.cpus().length} cores during the timed phase; budget at ${n0(TARGET.rate)} forms/s: ${n0((os.cpus().length * 1e6) / TARGET.rate)} µs of CPU per form for everything`,
+  });
+}
+
+/** Recap currency after the load, its lag during it, and what the publisher wrote. */
+function recapFigures(run: Run, f: Findings): void {
+  const { res } = f;
+  const { ok, samples, tStart } = f.timed;
+  const { baseline, quiet } = f.settled;
+  const { written } = f.lost;
+  const { currency, nationalAtEnd } = f.recap;
+  const { pageTps, okPerContest, proofReady } = f.page;
+  const driver = run.driver!;
+  const during = samples.filter((s) => s.t <= res.timedSeconds);
+  const lagForms = during.map((s) => Math.max(0, s.acked - s.national)).sort((a, b) => a - b);
+  // Age of the national totals: how long ago the forms they count had all been answered.
+  const progress = driver.events
+    .filter((e) => e.event === 'progress')
+    .map((e) => ({ t: (Number(e.at) - tStart) / 1000, ok: Number(e.ok) }));
+  const lagSeconds = during
+    .map((s) => s.t - (progress.find((p) => p.ok >= s.national)?.t ?? s.t))
+    .sort((a, b) => a - b);
+  const logLag = during.map((s) => s.logSize - s.recapFrom).sort((a, b) => a - b);
+  record({
+    step: 'recap',
+    what: 'national recaps count every form, after the last 201',
+    value: currency,
+    unit: 's',
+    target: { cmp: '<=', value: TARGET.recapSeconds },
+    note: `${n0(nationalAtEnd)} of ${n0(ok)} forms in the 5 national recaps${baseline ? ` (beyond ${n0(baseline)} counted before the load)` : ''} (recap_current, area ID; every level below is recapped in the same transaction); GET /v1/results/PPWP/areas/ID: tps ${JSON.stringify(pageTps)} for ${n0(okPerContest.PPWP ?? 0)} PPWP forms; proof of the last form served (recaps in a signed checkpoint) ${proofReady.toFixed(2)} s after the last 201`,
+  });
+  record({
+    step: 'recap',
+    what: 'recap lag during the load: forms answered but not yet in the national recaps',
+    value: percentile(lagForms, 50),
+    unit: 'forms (median)',
+    note: `sampled every second (${during.length} samples): p90 ${n0(percentile(lagForms, 90))}, max ${n0(lagForms[lagForms.length - 1] ?? 0)}; log entries not yet read by the publisher: median ${n0(percentile(logLag, 50))}, max ${n0(logLag[logLag.length - 1] ?? 0)}`,
+  });
+  record({
+    step: 'recap',
+    what: 'recap lag during the load: age of the national totals',
+    value: percentile(lagSeconds, 50),
+    unit: 's (median)',
+    note: `p90 ${percentile(lagSeconds, 90).toFixed(1)} s, max ${(lagSeconds[lagSeconds.length - 1] ?? 0).toFixed(1)} s (time since every form the totals count had been answered)`,
+  });
+  const w = written;
+  record({
+    step: 'recap',
+    what: 'recap entries written per form (each a log entry)',
+    value: w.recap_entries / Math.max(1, ok),
+    unit: '',
+    note: `${n0(w.recap_entries)} recap entries in ${n0(w.recap_ticks)} publisher ticks (one transaction each, ${n0(w.recap_entries / Math.max(1, w.recap_ticks))} entries per tick), ${n0(Number(w.recap_bytes) / Math.max(1, w.recap_entries))} bytes each on average — ${(Number(w.recap_bytes) / Math.max(1, Number(w.form_bytes))).toFixed(1)}× the bytes of the forms (${n0(Number(w.form_bytes) / Math.max(1, ok))} bytes each); the forms went in ${n0(w.form_commits)} shared commits (${(ok / Math.max(1, w.form_commits)).toFixed(1)} forms each); the log grew by ${n0(Number(w.log) - quiet.log)} entries`,
+  });
+}
+
+/** Proof latency, sequential and concurrent, and the observer's verification. */
+function proofFigures(run: Run, f: Findings): void {
+  const { o } = run;
+  const { verified } = f;
+  const { seqLat, conLat, sizes, sample, proofStatus, conStatus, seqSeconds, conSeconds, kept } =
+    f.proofs;
+  const { badProofs, verifyMs } = f.verify;
+  const proofNote = (st: Record<string, number>) =>
+    Object.entries(st)
       .map(([k, v]) => `${k}: ${n0(v)}`)
       .join(', ');
-    const setupSeconds =
-      phases.officers! +
-      phases.devices! +
-      phases.serverStart! +
-      phases.tokens! +
-      phases.driverWait!;
-    record({
-      step: 'ingest',
-      what: `forms/s sustained (${n0(o.forms)} forms, ${o.concurrency} in flight, ${o.workers} workers${o.rate ? `, offered at ${n0(o.rate)}/s` : ''})`,
-      value: rate,
-      unit: 'forms/s',
-      target: { cmp: '>=', value: TARGET.rate },
-      note: `${n0(ok)} × 201 of ${n0(o.forms)} (${statusNote}) in ${res.timedSeconds.toFixed(1)} s; per second min ${n0(steady[0] ?? 0)}, median ${n0(percentile(steady, 50))}, max ${n0(steady[steady.length - 1] ?? 0)}; ${n0(plan.tps.length)} TPS in ${plan.desa} desa of ${PROVINCES.length} provinces, sent ${o.order === 'contest' ? 'contest by contest' : 'TPS by TPS'}; ${Object.entries(
-        perContest,
-      )
-        .map(([c, v]) => `${c} ${n0(v)}`)
-        .join(', ')}; mean body ${n0(res.meanBodyBytes)} bytes`,
-    });
-    record({
-      step: 'ingest',
-      what: `national night extrapolated (${n0(night)} forms at the measured rate)`,
-      value: nightMinutes,
-      unit: 'min',
-      target: { cmp: '<=', value: TARGET.nightMinutes },
-      note:
-        rate >= TARGET.rate
-          ? ''
-          : `${(TARGET.rate / rate).toFixed(1)}× short of the target rate: ${(nightMinutes / 60).toFixed(1)} h for the night`,
-    });
-    for (const [p, v] of [
-      ['p50', res.latencyMs.p50],
-      ['p95', res.latencyMs.p95],
-      ['p99', res.latencyMs.p99],
-      ['max', res.latencyMs.max],
-    ] as const)
-      record({ step: 'ingest', what: `form latency ${p}`, value: v, unit: 'ms' });
-    record({
-      step: 'ingest',
-      what: 'lost receipts (201 not integrated with its hash)',
-      value: missing.length,
-      unit: '',
-      target: { cmp: '<=', value: 0 },
-      note: `all ${n0(res.receipts.length)} receipts looked up in ledger_entries; integrated ${drainSeconds.toFixed(1)} s after the load at the latest; count_forms: ${JSON.stringify(formStatus)}${missing.length ? `; e.g. ${JSON.stringify(missing.slice(0, 3))}` : ''}`,
-    });
-    for (const p of [...procCpu].sort((a, b) => b.seconds - a.seconds))
-      record({
-        step: 'ingest',
-        what: `CPU per form: ${p.role}`,
-        value: perForm(p.seconds),
-        unit: 'µs',
-        note: `${p.seconds.toFixed(1)} CPU-s over ${wall.toFixed(1)} s (pid ${p.pid})`,
-      });
-    record({
-      step: 'ingest',
-      what: 'CPU per form: PostgreSQL (this database + WAL writer, checkpointer)',
-      value: perForm(pgSeconds),
-      unit: 'µs',
-      note: `${pgSeconds.toFixed(1)} CPU-s`,
-    });
-    record({
-      step: 'ingest',
-      what: 'CPU per form: load driver',
-      value: perForm(res.cpuSeconds),
-      unit: 'µs',
-      note: `${res.cpuSeconds.toFixed(1)} CPU-s (bench main process, sampling: ${selfSeconds.toFixed(1)} CPU-s)`,
-    });
-    record({
-      step: 'ingest',
-      what: 'CPU used by other processes on the machine',
-      value: others / wall,
-      unit: 'cores',
-      note: `machine busy ${(busy / wall).toFixed(2)} of ${os.cpus().length} cores during the timed phase; budget at ${n0(TARGET.rate)} forms/s: ${n0((os.cpus().length * 1e6) / TARGET.rate)} µs of CPU per form for everything`,
-    });
-    const during = samples.filter((s) => s.t <= res.timedSeconds);
-    const lagForms = during.map((s) => Math.max(0, s.acked - s.national)).sort((a, b) => a - b);
-    // Age of the national totals: how long ago the forms they count had all been answered.
-    const progress = driver.events
-      .filter((e) => e.event === 'progress')
-      .map((e) => ({ t: (Number(e.at) - tStart) / 1000, ok: Number(e.ok) }));
-    const lagSeconds = during
-      .map((s) => s.t - (progress.find((p) => p.ok >= s.national)?.t ?? s.t))
-      .sort((a, b) => a - b);
-    const logLag = during.map((s) => s.logSize - s.recapFrom).sort((a, b) => a - b);
-    record({
-      step: 'recap',
-      what: 'national recaps count every form, after the last 201',
-      value: currency,
-      unit: 's',
-      target: { cmp: '<=', value: TARGET.recapSeconds },
-      note: `${n0(nationalAtEnd)} of ${n0(ok)} forms in the 5 national recaps${baseline ? ` (beyond ${n0(baseline)} counted before the load)` : ''} (recap_current, area ID; every level below is recapped in the same transaction); GET /v1/results/PPWP/areas/ID: tps ${JSON.stringify(pageTps)} for ${n0(okPerContest.PPWP ?? 0)} PPWP forms; proof of the last form served (recaps in a signed checkpoint) ${proofReady.toFixed(2)} s after the last 201`,
-    });
-    record({
-      step: 'recap',
-      what: 'recap lag during the load: forms answered but not yet in the national recaps',
-      value: percentile(lagForms, 50),
-      unit: 'forms (median)',
-      note: `sampled every second (${during.length} samples): p90 ${n0(percentile(lagForms, 90))}, max ${n0(lagForms[lagForms.length - 1] ?? 0)}; log entries not yet read by the publisher: median ${n0(percentile(logLag, 50))}, max ${n0(logLag[logLag.length - 1] ?? 0)}`,
-    });
-    record({
-      step: 'recap',
-      what: 'recap lag during the load: age of the national totals',
-      value: percentile(lagSeconds, 50),
-      unit: 's (median)',
-      note: `p90 ${percentile(lagSeconds, 90).toFixed(1)} s, max ${(lagSeconds[lagSeconds.length - 1] ?? 0).toFixed(1)} s (time since every form the totals count had been answered)`,
-    });
-    const w = written!;
-    record({
-      step: 'recap',
-      what: 'recap entries written per form (each a log entry)',
-      value: w.recap_entries / Math.max(1, ok),
-      unit: '',
-      note: `${n0(w.recap_entries)} recap entries in ${n0(w.recap_ticks)} publisher ticks (one transaction each, ${n0(w.recap_entries / Math.max(1, w.recap_ticks))} entries per tick), ${n0(Number(w.recap_bytes) / Math.max(1, w.recap_entries))} bytes each on average — ${(Number(w.recap_bytes) / Math.max(1, Number(w.form_bytes))).toFixed(1)}× the bytes of the forms (${n0(Number(w.form_bytes) / Math.max(1, ok))} bytes each); the forms went in ${n0(w.form_commits)} shared commits (${(ok / Math.max(1, w.form_commits)).toFixed(1)} forms each); the log grew by ${n0(Number(w.log) - quiet.log)} entries`,
-    });
-    const proofNote = (st: Record<string, number>) =>
-      Object.entries(st)
-        .map(([k, v]) => `${k}: ${n0(v)}`)
-        .join(', ');
-    for (const [p, v] of [
-      ['p50', percentile(seqLat, 50)],
-      ['p99', percentile(seqLat, 99)],
-    ] as const)
-      record({
-        step: 'proof',
-        what: `proof latency ${p}, sequential (1 keep-alive connection)`,
-        value: v,
-        unit: 'ms',
-        target: { cmp: '<=', value: TARGET.proofMs },
-        note:
-          p === 'p50'
-            ? `${n0(sample.length)} random forms, mixed contests (${proofNote(proofStatus)}), ${(sample.length / seqSeconds).toFixed(0)} proofs/s; max ${percentile(seqLat, 100).toFixed(1)} ms; body p50 ${n0(percentile(sizes, 50) / 1024)} KiB, max ${n0((sizes[sizes.length - 1] ?? 0) / 1024)} KiB`
-            : '',
-      });
-    for (const [p, v] of [
-      ['p50', percentile(conLat, 50)],
-      ['p99', percentile(conLat, 99)],
-    ] as const)
-      record({
-        step: 'proof',
-        what: `proof latency ${p}, ${o.proofConcurrency} connections`,
-        value: v,
-        unit: 'ms',
-        note:
-          p === 'p50'
-            ? `${(order2.length / conSeconds).toFixed(0)} proofs/s (${proofNote(conStatus)})`
-            : '',
-      });
+  for (const [p, v] of [
+    ['p50', percentile(seqLat, 50)],
+    ['p99', percentile(seqLat, 99)],
+  ] as const)
     record({
       step: 'proof',
-      what: 'proofs checked by the observer verifier (verifyResultsProof, GET /log/key)',
-      value: kept.length - badProofs.length,
-      unit: `of ${kept.length}`,
-      target: { cmp: '>=', value: kept.length },
-      note: `${verifyMs.toFixed(1)} ms each${badProofs.length ? `; FAILED: ${badProofs.slice(0, 3).join(' | ')}` : ''}; whole log ${verified}`,
+      what: `proof latency ${p}, sequential (1 keep-alive connection)`,
+      value: v,
+      unit: 'ms',
+      target: { cmp: '<=', value: TARGET.proofMs },
+      note:
+        p === 'p50'
+          ? `${n0(sample.length)} random forms, mixed contests (${proofNote(proofStatus)}), ${(sample.length / seqSeconds).toFixed(0)} proofs/s; max ${percentile(seqLat, 100).toFixed(1)} ms; body p50 ${n0(percentile(sizes, 50) / 1024)} KiB, max ${n0((sizes[sizes.length - 1] ?? 0) / 1024)} KiB`
+          : '',
     });
+  for (const [p, v] of [
+    ['p50', percentile(conLat, 50)],
+    ['p99', percentile(conLat, 99)],
+  ] as const)
     record({
-      step: 'setup',
-      what: 'setup time, election load aside (roster, devices, server start, tokens, pre-signing)',
-      value: setupSeconds,
-      unit: 's',
-      note: `${n0(plan.tps.length)} KPPS officers and their TPS photos in ${phases.officers!.toFixed(1)} s (insertOfficer + storePhoto, 8 transactions side by side); devices enrolled through performWrite in ${phases.devices!.toFixed(1)} s; server start ${phases.serverStart!.toFixed(1)} s (registry load in each worker); ${n0(plan.tps.length)} tokens over HTTP in ${phases.tokens!.toFixed(1)} s; then ${phases.driverWait!.toFixed(1)} s more for the driver, which signed ${n0(o.forms)} forms in ${phases.presign!.toFixed(1)} s beside all that, and ${phases.quiet!.toFixed(1)} s for the log and recap to settle. Before it: the national election generated and loaded in ${phases.loadElection!.toFixed(1)} s`,
+      step: 'proof',
+      what: `proof latency ${p}, ${o.proofConcurrency} connections`,
+      value: v,
+      unit: 'ms',
+      note:
+        p === 'p50'
+          ? `${(sample.length / conSeconds).toFixed(0)} proofs/s (${proofNote(conStatus)})`
+          : '',
     });
-    Object.assign(out, {
-      plan: { tps: plan.tps.length, desa: plan.desa, provinces: PROVINCES, perContest },
-      nationalForms: night,
-      phases,
-      driver: { ...res, receipts: undefined, okForms: undefined },
-      perSecond: res.perSecond,
-      samples,
-      cpu: {
-        procs: procCpu,
-        pgSeconds,
-        driverSeconds: res.cpuSeconds,
-        selfSeconds,
-        busy,
-        others,
-        wall,
-      },
-      proofs: {
-        sequential: { n: seqLat.length, seconds: seqSeconds, status: proofStatus },
-        concurrent: { n: conLat.length, seconds: conSeconds, status: conStatus },
-        bytes: { p50: percentile(sizes, 50), max: sizes[sizes.length - 1] },
-        verified: kept.length,
-        badProofs,
-      },
-      lost: missing.length,
-      log: verified,
-      written,
-      pgActivity,
-      driverErrors: res.errors,
-    });
-  } catch (e) {
-    failures.push((e as Error)?.stack ?? String(e));
-    console.error(`failed: ${(e as Error)?.stack ?? e}`);
-  } finally {
-    await admin.end().catch(() => undefined);
-    if (driver && driver.proc.exitCode === null) driver.proc.kill('SIGTERM');
-    if (server) await stopServer(server);
-    if (o.profile) {
-      out.profile = summariseProfiles(profDir, window);
-      out.proofProfile = summariseProfiles(profDir, proofWindow);
-      out.setupProfile = summariseProfiles(profDir, setupWindow);
-    }
-    // Errors and 5xx in the server's log (grep: the log holds a line per request),
-    // but for the 503s of proofs asked before their checkpoint (the poll above).
-    let serverErrors: string[] = [];
-    try {
-      serverErrors = execFileSync('grep', [
-        '-m',
-        '10',
-        '-E',
-        '"level":(50|60)|"status":50[^3]',
-        logFile,
-      ])
-        .toString()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.slice(0, 600));
-    } catch {
-      // grep exits 1 when nothing matches
-    }
-    if (serverErrors.length) out.serverErrors = serverErrors;
-    await created
-      .drop()
-      .catch((e) => console.error(`drop ${created.name}: ${(e as Error).message}`));
-    // SAKSI_BENCH_KEEP=1 keeps the server log and CPU profiles for a closer look.
-    if (process.env.SAKSI_BENCH_KEEP === '1') console.log(`  kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
-  }
+  record({
+    step: 'proof',
+    what: 'proofs checked by the observer verifier (verifyResultsProof, GET /log/key)',
+    value: kept.length - badProofs.length,
+    unit: `of ${kept.length}`,
+    target: { cmp: '>=', value: kept.length },
+    note: `${verifyMs.toFixed(1)} ms each${badProofs.length ? `; FAILED: ${badProofs.slice(0, 3).join(' | ')}` : ''}; whole log ${verified}`,
+  });
+}
 
+/** Setup time, the election load aside. */
+function setupFigures(run: Run, f: Findings): void {
+  const { o, phases } = run;
+  const { plan } = f;
+  const setupSeconds =
+    phases.officers! + phases.devices! + phases.serverStart! + phases.tokens! + phases.driverWait!;
+  record({
+    step: 'setup',
+    what: 'setup time, election load aside (roster, devices, server start, tokens, pre-signing)',
+    value: setupSeconds,
+    unit: 's',
+    note: `${n0(plan.tps.length)} KPPS officers and their TPS photos in ${phases.officers!.toFixed(1)} s (insertOfficer + storePhoto, 8 transactions side by side); devices enrolled through performWrite in ${phases.devices!.toFixed(1)} s; server start ${phases.serverStart!.toFixed(1)} s (registry load in each worker); ${n0(plan.tps.length)} tokens over HTTP in ${phases.tokens!.toFixed(1)} s; then ${phases.driverWait!.toFixed(1)} s more for the driver, which signed ${n0(o.forms)} forms in ${phases.presign!.toFixed(1)} s beside all that, and ${phases.quiet!.toFixed(1)} s for the log and recap to settle. Before it: the national election generated and loaded in ${phases.loadElection!.toFixed(1)} s`,
+  });
+}
+
+/** The results file's data beside the figures. */
+function outputOf(run: Run, f: Findings): Record<string, unknown> {
+  const { plan, night, perContest, res, verified } = f;
+  const { samples, pgActivity } = f.timed;
+  const { missing, written } = f.lost;
+  const { procs: procCpu, pgSeconds, selfSeconds, busy, others, wall } = f.cpu;
+  const { seqLat, conLat, sizes, proofStatus, conStatus, seqSeconds, conSeconds, kept } = f.proofs;
+  const { badProofs } = f.verify;
+  const { phases } = run;
+  return {
+    plan: { tps: plan.tps.length, desa: plan.desa, provinces: PROVINCES, perContest },
+    nationalForms: night,
+    phases,
+    driver: { ...res, receipts: undefined, okForms: undefined },
+    perSecond: res.perSecond,
+    samples,
+    cpu: {
+      procs: procCpu,
+      pgSeconds,
+      driverSeconds: res.cpuSeconds,
+      selfSeconds,
+      busy,
+      others,
+      wall,
+    },
+    proofs: {
+      sequential: { n: seqLat.length, seconds: seqSeconds, status: proofStatus },
+      concurrent: { n: conLat.length, seconds: conSeconds, status: conStatus },
+      bytes: { p50: percentile(sizes, 50), max: sizes[sizes.length - 1] },
+      verified: kept.length,
+      badProofs,
+    },
+    lost: missing.length,
+    log: verified,
+    written,
+    pgActivity,
+    driverErrors: res.errors,
+  };
+}
+
+/**
+ * Stops the driver and the server, summarises their CPU profiles (--profile),
+ * notes errors in the server's log, drops the database and the scratch files.
+ */
+async function closeRun(run: Run, out: Record<string, unknown>): Promise<void> {
+  const { files } = run;
+  await run.admin.end().catch(() => undefined);
+  await run.logDb.close().catch(() => undefined);
+  if (run.driver && run.driver.proc.exitCode === null) run.driver.proc.kill('SIGTERM');
+  if (run.server) await stopServer(run.server);
+  if (run.o.profile) {
+    out.profile = summariseProfiles(files.prof, run.windows.timed);
+    out.proofProfile = summariseProfiles(files.prof, run.windows.proofs);
+    out.setupProfile = summariseProfiles(files.prof, run.windows.setup);
+  }
+  // Errors and 5xx in the server's log (grep: the log holds a line per request),
+  // but for the 503s of proofs asked before their checkpoint (the poll above).
+  let serverErrors: string[] = [];
+  try {
+    serverErrors = execFileSync('grep', [
+      '-m',
+      '10',
+      '-E',
+      '"level":(50|60)|"status":50[^3]',
+      files.log,
+    ])
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(0, 600));
+  } catch {
+    // grep exits 1 when nothing matches
+  }
+  if (serverErrors.length) out.serverErrors = serverErrors;
+  await run.db.drop().catch((e) => console.error(`drop ${run.db.name}: ${(e as Error).message}`));
+  // SAKSI_BENCH_KEEP=1 keeps the server log and CPU profiles for a closer look.
+  if (process.env.SAKSI_BENCH_KEEP === '1') console.log(`  kept ${files.dir}`);
+  else rmSync(files.dir, { recursive: true, force: true });
+}
+
+/** The tables on the console and in bench-results/results.{json,md}. */
+function report(
+  o: Options,
+  info: Record<string, unknown>,
+  out: Record<string, unknown>,
+  failures: string[],
+): void {
   info.loadAvgAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
-  info.totalSeconds = (now() - wallStart) / 1000;
   const profileMd = [
     ['the timed phase (ingestion)', out.profile],
     ['the proof requests', out.proofProfile],
@@ -1507,6 +1665,69 @@ async function main(): Promise<void> {
     { machine: info, targets: TARGET, figures, failures },
     out,
   );
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const wallStart = now();
+  const info = await machineInfo(o);
+  const run = await openRun(o);
+  const out: Record<string, unknown> = {};
+  try {
+    // Setup, not measured as ingestion: the election, the server, the roster, tokens.
+    const { election, reg } = await loadElectionStep(run);
+    const serverUp = startServer(run);
+    const { plan, officers } = startDriver(run, reg);
+    await rosterStep(run, plan, officers);
+    const url = await serverUp;
+    const tokens = await tokensStep(run, url, officers);
+    const settled = await settleStep(run, url, tokens);
+    // The night: every form sent, then the recaps and the receipts checked.
+    const timed = await ingest(run, settled.baseline);
+    const recap = await waitForRecaps(run, timed, settled.baseline);
+    const res = await driverResult(run);
+    const http = httpTo(url);
+    const page = await observerPage(http, plan, res, timed.lastOkAt);
+    const lost = await lostReceipts(run, res, settled.quiet);
+    const cpu = await timedCpu(run, timed, res.cpuSeconds);
+    // The observer: proofs, their verification, the whole log.
+    const proofs = await proofLatency(run, http, plan, res);
+    const verify = await observerVerify(http, proofs.kept);
+    http.conn.close();
+    const verified = await verifyWholeLog(run, url, verify.vkey);
+    const findings: Findings = {
+      plan,
+      night: nationalForms(reg, election),
+      perContest: formsPerContest(plan),
+      settled,
+      timed,
+      recap,
+      res,
+      page,
+      lost,
+      cpu,
+      proofs,
+      verify,
+      verified,
+    };
+    recordFigures(run, findings);
+    Object.assign(out, outputOf(run, findings));
+  } catch (e) {
+    run.failures.push((e as Error)?.stack ?? String(e));
+    console.error(`failed: ${(e as Error)?.stack ?? e}`);
+  } finally {
+    await closeRun(run, out);
+  }
+  info.totalSeconds = (now() - wallStart) / 1000;
+  report(o, info, out, run.failures);
+}
+
+/** Forms of the run per contest. */
+function formsPerContest(plan: Plan): Record<string, number> {
+  const perContest: Record<string, number> = {};
+  for (const [, c] of plan.forms)
+    perContest[CONTEST_IDS[c]!] = (perContest[CONTEST_IDS[c]!] ?? 0) + 1;
+  return perContest;
 }
 
 const [mode, a1] = process.argv.slice(2);
