@@ -38,7 +38,12 @@ const isPublicRead = (method: string, path: string) =>
   (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && PUBLIC_READ.test(path);
 
 /** Writes that need no token: they are how a client gets one. */
-const PUBLIC_WRITES: ReadonlySet<string> = new Set(['/v1/auth/login', '/v1/demo/token']);
+const PUBLIC_WRITES: ReadonlySet<string> = new Set([
+  '/v1/auth/login',
+  '/v1/demo/token',
+  // A person's check of their own voter record (NIK and name in the body, never the URL).
+  '/v1/voters/self-check',
+]);
 
 /** What hono/secure-headers sets by default, for a JSON and binary API. */
 const SECURE_HEADERS: readonly [string, string][] = [

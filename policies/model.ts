@@ -27,6 +27,7 @@ export const ACTIONS = [
   'results.read_machine',
   'results.correct',
   'photo.upload',
+  'voter.manage',
   'results.read',
   'device.enroll',
   'officer.manage',

@@ -94,6 +94,19 @@ const form = (seq: number) => ({
 const post = (path: string, body: unknown): Sent => ({ method: 'POST', path, body });
 const get = (path: string): Sent => ({ method: 'GET', path });
 
+/** A voter record (api/domains/voters); the NIK's region is kecamatan 317101. */
+const VOTER = {
+  nik: '3171015203900001',
+  kk: '3171010101100001',
+  name: 'Siti Walkthrough',
+  birthPlace: 'Jakarta',
+  birthDate: '1990-03-12',
+  sex: 'P',
+  marital: 'S',
+  address: 'Jl. Contoh 1',
+  disability: 'none',
+  ektp: true,
+};
 const kpps = { role: 'KPPS', area: TPS };
 const kppsElsewhere = { role: 'KPPS', area: OTHER_TPS };
 const ppk = { role: 'PPK', area: '317101' };
@@ -201,6 +214,32 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     deny: null,
     allow: 'public',
   },
+  'POST /v1/voters': {
+    request: () => post('/v1/voters', { voter: VOTER, tps: TPS, list: 'DPS' }),
+    deny: kppsElsewhere,
+    allow: ppk,
+  },
+  'POST /v1/voters/promote': {
+    request: () => post('/v1/voters/promote', { nik: VOTER.nik, tps: TPS, to: 'DPSHP' }),
+    deny: kpps,
+    allow: ppk,
+  },
+  'POST /v1/voters/transfer': {
+    request: () =>
+      post('/v1/voters/transfer', { nik: VOTER.nik, tps: TPS, to: OTHER_TPS, formA: 'A-1' }),
+    deny: kpps,
+    allow: ppk,
+  },
+  'POST /v1/voters/assign': {
+    request: () => post('/v1/voters/assign', { nik: VOTER.nik, tps: TPS, to: OTHER_TPS }),
+    deny: { role: 'PPK', area: '317102' },
+    allow: ppk,
+  },
+  'POST /v1/voters/remove': {
+    request: () => post('/v1/voters/remove', { nik: VOTER.nik, tps: TPS, reason: 'deceased' }),
+    deny: kpps,
+    allow: ppk,
+  },
   // Permitted, then refused by the key service: version 1 is the current one (409).
   'POST /v1/keys/retire': {
     request: () => post('/v1/keys/retire', { label: 'token', version: 1 }),
@@ -239,6 +278,10 @@ const UNDECIDED: Record<keyof typeof UNDECIDED_ROUTES, UndecidedCase> = {
   },
   'GET /v1/photos/{sha256}': { request: () => get(`/v1/photos/${'d'.repeat(64)}`), status: 404 },
   'GET /v1/tps-reports': { request: () => get(`/v1/tps-reports?tps=${TPS}`), status: 200 },
+  'POST /v1/voters/self-check': {
+    request: () => post('/v1/voters/self-check', { nik: VOTER.nik, name: VOTER.name }),
+    status: 200,
+  },
   'GET /healthz': { request: () => get('/healthz'), status: 200 },
   'GET /readyz': { request: () => get('/readyz'), status: 200 },
   'GET /metrics': { request: () => get('/metrics'), status: 200 },

@@ -1,0 +1,15 @@
+/**
+ * The voter register (SIDALIH, DOMAIN.md application 3, issue #11). The one
+ * public surface of this folder (CONVENTIONS.md §1); see README.md and
+ * docs/voters.md.
+ */
+export { CURRENT_KEK_LABEL, NIK_INDEX_LABEL, VoterKeys } from './crypto.ts';
+export { VOTER_KINDS, type VoterDeps, voterRoutes } from './routes.ts';
+export { nikParts, nikViolations, recordViolations } from './rules.ts';
+export {
+  LISTS,
+  REMOVAL_REASONS,
+  type VoterList,
+  type VoterPersonal,
+  type VoterPublicPayload,
+} from './schemas.ts';
