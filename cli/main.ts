@@ -21,6 +21,7 @@ import { resultsVerifyCommand } from './commands/results-verify.ts';
 import { SERVE, serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { RESULTS_VERIFY, VERIFY } from './commands/verify-specs.ts';
+import { VOTERS_VERIFY, votersVerifyCommand } from './commands/voters-verify.ts';
 
 export interface Command {
   spec: CommandSpec;
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: RESULTS_VERIFY, run: resultsVerifyCommand },
   { spec: REGISTRY_IMPORT, run: registryImportCommand },
   { spec: REGISTRY_DEMO, run: registryDemoCommand },
+  { spec: VOTERS_VERIFY, run: (args, io) => votersVerifyCommand(args, io) },
 ];
 
 export function usage(): string {

@@ -220,23 +220,30 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     allow: ppk,
   },
   'POST /v1/voters/promote': {
-    request: () => post('/v1/voters/promote', { nik: VOTER.nik, tps: TPS, to: 'DPSHP' }),
+    request: () => post('/v1/voters/promote', { nik: VOTER.nik, tps: TPS, seq: 2, to: 'DPSHP' }),
     deny: kpps,
     allow: ppk,
   },
   'POST /v1/voters/transfer': {
     request: () =>
-      post('/v1/voters/transfer', { nik: VOTER.nik, tps: TPS, to: OTHER_TPS, formA: 'A-1' }),
+      post('/v1/voters/transfer', {
+        nik: VOTER.nik,
+        tps: TPS,
+        seq: 2,
+        to: OTHER_TPS,
+        formA: 'A-1',
+      }),
     deny: kpps,
     allow: ppk,
   },
   'POST /v1/voters/assign': {
-    request: () => post('/v1/voters/assign', { nik: VOTER.nik, tps: TPS, to: OTHER_TPS }),
+    request: () => post('/v1/voters/assign', { nik: VOTER.nik, tps: TPS, seq: 2, to: OTHER_TPS }),
     deny: { role: 'PPK', area: '317102' },
     allow: ppk,
   },
   'POST /v1/voters/remove': {
-    request: () => post('/v1/voters/remove', { nik: VOTER.nik, tps: TPS, reason: 'deceased' }),
+    request: () =>
+      post('/v1/voters/remove', { nik: VOTER.nik, tps: TPS, seq: 2, reason: 'deceased' }),
     deny: kpps,
     allow: ppk,
   },

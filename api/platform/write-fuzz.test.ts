@@ -307,6 +307,75 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
       },
     };
   },
+  // The voter register: each change's voter is registered first, by the PPK.
+  '/v1/voters': async (_c, n) => {
+    const voter = fuzzVoter(7000 + n);
+    return {
+      actor: 'ppk',
+      path: '/v1/voters',
+      body: { voter, tps: '3171011001001', list: 'DPS' },
+      ok: 201,
+      // Another NIK (one digit changed) is another person's registration.
+      acceptsOther: async (body) => {
+        try {
+          const nik = (JSON.parse(String(body)) as { voter?: { nik?: unknown } }).voter?.nik;
+          return typeof nik === 'string' && /^[0-9]{16}$/.test(nik) && nik !== voter.nik;
+        } catch {
+          return false;
+        }
+      },
+    };
+  },
+  '/v1/voters/promote': async (c, n) => ({
+    actor: 'ppk',
+    path: '/v1/voters/promote',
+    body: {
+      nik: (await fuzzRegistered(c, 7100 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      to: 'DPSHP',
+    },
+    ok: 201,
+  }),
+  '/v1/voters/transfer': async (c, n) => {
+    const { nik } = await fuzzRegistered(c, 7200 + n);
+    for (const [seq, to] of [
+      [2, 'DPSHP'],
+      [3, 'DPT'],
+    ] as const)
+      await expectStatus(
+        c.post('/v1/voters/promote', { nik, tps: '3171011001001', seq, to }, c.officers.ppk.token),
+        201,
+      );
+    return {
+      actor: 'ppk',
+      path: '/v1/voters/transfer',
+      body: { nik, tps: '3171011001001', seq: 4, to: '3171011001002', formA: 'A-7' },
+      ok: 201,
+    };
+  },
+  '/v1/voters/assign': async (c, n) => ({
+    actor: 'ppk',
+    path: '/v1/voters/assign',
+    body: {
+      nik: (await fuzzRegistered(c, 7300 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      to: '3171011001002',
+    },
+    ok: 201,
+  }),
+  '/v1/voters/remove': async (c, n) => ({
+    actor: 'ppk',
+    path: '/v1/voters/remove',
+    body: {
+      nik: (await fuzzRegistered(c, 7400 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      reason: 'moved',
+    },
+    ok: 201,
+  }),
   '/v1/keys/rotate': async () => ({
     actor: 'admin',
     path: '/v1/keys/rotate',
@@ -316,6 +385,30 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
     repeatable: true,
   }),
 };
+
+/** A voter record: a man born 5 March 1985 in kecamatan 317101, serial `serial`. */
+const fuzzVoter = (serial: number) => ({
+  nik: `317101050385${String(serial).padStart(4, '0')}`,
+  kk: '3171010101100009',
+  name: 'Budi Santoso',
+  birthPlace: 'Jakarta',
+  birthDate: '1985-03-05',
+  sex: 'L',
+  marital: 'S',
+  address: 'Jl. Melati 3',
+  disability: 'none',
+  ektp: true,
+});
+
+/** Registers a fuzz voter at TPS 3171011001001 (DPS), for a change to act on. */
+async function fuzzRegistered(c: Ctx, serial: number) {
+  const voter = fuzzVoter(serial);
+  await expectStatus(
+    c.post('/v1/voters', { voter, tps: '3171011001001', list: 'DPS' }, c.officers.ppk.token),
+    201,
+  );
+  return voter;
+}
 
 /** The verified form of each TPS whose correction the fuzzer builds. */
 const verifiedAt = new Map<string, CountForm>();

@@ -115,6 +115,9 @@ function doc(path: string, operationId: string, summary: string, body: unknown) 
     responses: {
       '201': { description: 'stored with its log entry', schema: RECEIPT_SCHEMA },
       '400': { description: 'malformed request', schema: ERROR_SCHEMA },
+      '401': { description: 'no or bad token', schema: ERROR_SCHEMA },
+      '415': { description: 'body is not application/json', schema: ERROR_SCHEMA },
+      '503': { description: 'overloaded; retry after Retry-After', schema: ERROR_SCHEMA },
       '403': { description: 'not allowed by policy', schema: ERROR_SCHEMA },
       '404': { description: 'no voter with this NIK at this TPS', schema: ERROR_SCHEMA },
       '409': {
@@ -131,15 +134,14 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
   const isKecamatan = (code: string) =>
     isAreaCode(code) && areaLevel(code) === 'kecamatan' && registry.area(code) !== undefined;
   const hasTps = (tps: string) => registry.hasTps(tps);
+  // No Idempotency-Key: each write's body holds a fresh salt's commitment, so a
+  // retry is never byte-identical; a retried registration is refused as a
+  // duplicate NIK (409) and a retried change as a stale version (409) instead.
   const submit = (
-    c: { req: { header(n: string): string | undefined } },
     def: WriteDefinition<VoterPublicPayload>,
     body: unknown,
     principal: AppVariables['principal'],
-  ) =>
-    performWrite(writes, def, SUBMISSION, principal, body, {
-      idempotencyKey: c.req.header('idempotency-key'),
-    });
+  ) => performWrite(writes, def, SUBMISSION, principal, body);
 
   doc('/v1/voters', 'registerVoter', 'Register a voter (DPS or DPK) at a TPS', REGISTER_SCHEMA);
   app.post('/v1/voters', async (c) => {
@@ -192,12 +194,12 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
       // A concurrent registration of the same NIK loses on the unique index.
       { constraints: { voters_one_nik: { status: 409, ...DUPLICATE } } },
     );
-    const receipt = await submit(c, def, { subject, seq: 1, payload }, c.get('principal'));
+    const receipt = await submit(def, { subject, seq: 1, payload }, c.get('principal'));
     return c.json(receipt, 201);
   });
 
   /** The shared shape of every change to an existing record. */
-  const changeRoute = <R extends { nik: string; tps: string }>(
+  const changeRoute = <R extends { nik: string; tps: string; seq: number }>(
     path: string,
     operationId: string,
     summary: string,
@@ -219,13 +221,18 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
     app.post(path, async (c) => {
       const req = validate<R>(schema, await readJsonBody(c));
       const row = await voterByNik(db, await keys.nikMac(req.nik));
-      const here = row !== null && row.tps === req.tps && row.dek !== null && row.personal !== null;
+      const here =
+        row !== null &&
+        row.tps === req.tps &&
+        row.seq + 1 === req.seq &&
+        row.dek !== null &&
+        row.personal !== null;
       const state: VoterState = row
         ? { tps: row.tps, list: row.list, removed: row.removed }
         : { tps: req.tps, list: 'DPS', removed: false };
       const p = plan(req, state);
       const subject = here ? row.subject : 'voter:none';
-      const seq = here ? row.seq + 1 : 2;
+      const seq = req.seq;
       let commitment = NO_COMMITMENT;
       let rows: (e: { entryHash: Uint8Array; pendingId: number }) => DomainRow[] = () => [];
       const payload = (): VoterPublicPayload => ({
@@ -257,6 +264,8 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
         subject,
         req.tps,
         () => {
+          // A replay or a stale view first: its own TPS may no longer be the voter's.
+          if (row && row.seq + 1 !== req.seq) throw stale(row.seq);
           if (!here) throw notHere(req.tps);
           return [...activeViolations(state), ...p.violations];
         },
@@ -271,7 +280,7 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
         },
       );
       const body = { subject, seq, payload: payload(), reason: p.why };
-      return c.json(await submit(c, def, body, c.get('principal')), 201);
+      return c.json(await submit(def, body, c.get('principal')), 201);
     });
   };
 
@@ -344,5 +353,11 @@ const DUPLICATE = {
   message: 'this NIK is registered already: one NIK, one registration',
 };
 const duplicate = () => new ApiError(409, DUPLICATE.code, DUPLICATE.message);
+const stale = (latest: number) =>
+  new ApiError(
+    409,
+    'VERSION_CONFLICT',
+    `this record is at version ${latest}: a change makes version ${latest + 1}`,
+  );
 const notHere = (tps: string) =>
   new ApiError(404, 'NOT_REGISTERED', `no voter with this NIK is registered at TPS ${tps}`);

@@ -103,10 +103,15 @@ export const REGISTER_SCHEMA = {
   properties: { voter: PERSONAL_SCHEMA, tps: TPS, list: { enum: ['DPS', 'DPK'] } },
 };
 
-/** Every change names the voter by NIK and the TPS the officer believes them at. */
+/**
+ * Every change names the voter by NIK, the TPS the officer believes them at, and
+ * the version it makes (the receipt of the previous change gave its `seq`): a
+ * replay, or a change made on a stale view of the record, is a 409.
+ */
 interface ChangeBase {
   nik: string;
   tps: string;
+  seq: number;
 }
 export interface PromoteRequest extends ChangeBase {
   to: 'DPSHP' | 'DPT';
@@ -124,8 +129,18 @@ export interface RemoveRequest extends ChangeBase {
 const change = (extra: Record<string, unknown>) => ({
   type: 'object',
   additionalProperties: false,
-  required: ['nik', 'tps', ...Object.keys(extra)],
-  properties: { nik: NIK, tps: TPS, ...extra },
+  required: ['nik', 'tps', 'seq', ...Object.keys(extra)],
+  properties: {
+    nik: NIK,
+    tps: TPS,
+    seq: {
+      type: 'integer',
+      minimum: 2,
+      maximum: 1_000_000,
+      description: 'the version this change makes',
+    },
+    ...extra,
+  },
 });
 export const PROMOTE_SCHEMA = change({ to: { enum: ['DPSHP', 'DPT'] } });
 export const TRANSFER_SCHEMA = change({

@@ -2,7 +2,11 @@
 // the HTTP API as officers make them, every refusal storing nothing, the log
 // carrying no personal data, and a person's self-check proved by the
 // browser-safe verifier (ledger/verifier/voters).
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { votersVerifyCommand } from '../../../cli/commands/voters-verify.ts';
+import { ed25519Signer, verifierKeyOf } from '../../../ledger/index.ts';
 import { verifySelfCheck } from '../../../ledger/verifier/voters/index.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
 import { generateElection, loadElection, refreshRegistry } from '../registry/index.ts';
@@ -205,7 +209,12 @@ describe('registering a voter', () => {
       'FORBIDDEN',
     );
     await refused(
-      () => post('/v1/voters/remove', { nik: v.nik, tps: TPS, reason: 'deceased' }, ppkElsewhere),
+      () =>
+        post(
+          '/v1/voters/remove',
+          { nik: v.nik, tps: TPS, seq: 2, reason: 'deceased' },
+          ppkElsewhere,
+        ),
       403,
       'FORBIDDEN',
     );
@@ -227,8 +236,12 @@ describe('changing a record', () => {
   it('moves DPS → DPSHP → DPT one step at a time, then transfers with form A (DPTb)', async () => {
     const v = voter();
     await register(v);
-    const change = (path: string, body: Record<string, unknown>, token = pps) =>
-      post(`/v1/voters/${path}`, { nik: v.nik, ...body }, token);
+    let seq = 1;
+    const change = async (path: string, body: Record<string, unknown>, token = pps) => {
+      const r = await post(`/v1/voters/${path}`, { nik: v.nik, seq: seq + 1, ...body }, token);
+      if (r.status === 201) seq++;
+      return r;
+    };
     await refused(
       () => change('promote', { tps: TPS, to: 'DPT' }),
       422,
@@ -260,6 +273,17 @@ describe('changing a record', () => {
     expect(((await t.json()) as { seq: number }).seq).toBe(4);
     // It is no longer at TPS: asked there, it is not registered there.
     await refused(() => change('promote', { tps: TPS, to: 'DPT' }, ppk), 404, 'NOT_REGISTERED');
+    // A replay of the transfer, or a change from a stale view: 409.
+    await refused(
+      () =>
+        post(
+          '/v1/voters/transfer',
+          { nik: v.nik, seq: 4, tps: TPS, to: OTHER_DESA_TPS, formA: 'A-317101-17' },
+          ppk,
+        ),
+      409,
+      'VERSION_CONFLICT',
+    );
     const [row] = await p.fresh.db.query<{ tps: string; list: string; seq: number }>(
       "SELECT tps, list, seq FROM voters WHERE subject = (SELECT subject FROM voter_changes WHERE seq = 4 AND change = 'transferred' LIMIT 1)",
     );
@@ -270,7 +294,7 @@ describe('changing a record', () => {
     const v = voter();
     await register(v);
     const change = (path: string, body: Record<string, unknown>) =>
-      post(`/v1/voters/${path}`, { nik: v.nik, tps: TPS, ...body }, pps);
+      post(`/v1/voters/${path}`, { nik: v.nik, tps: TPS, seq: 2, ...body }, pps);
     await refused(
       () => change('assign', { to: OTHER_DESA_TPS }),
       422,
@@ -279,7 +303,7 @@ describe('changing a record', () => {
     );
     expect((await change('assign', { to: TPS2 })).status).toBe(201);
     const at2 = (path: string, body: Record<string, unknown>) =>
-      post(`/v1/voters/${path}`, { nik: v.nik, tps: TPS2, ...body }, pps);
+      post(`/v1/voters/${path}`, { nik: v.nik, tps: TPS2, seq: 3, ...body }, pps);
     await refused(() => at2('remove', {}), 400, 'INVALID_REQUEST');
     await refused(() => at2('remove', { reason: 'bored' }), 400, 'INVALID_REQUEST');
     const r = await at2('remove', { reason: 'deceased' });
@@ -292,12 +316,17 @@ describe('changing a record', () => {
       reason: 'removed: deceased',
       payload: { change: 'removed', reason: 'deceased', tps: TPS2 },
     });
-    await refused(() => at2('promote', { to: 'DPSHP' }), 422, 'RULE_VIOLATION', /removed/);
+    await refused(
+      () => post('/v1/voters/promote', { nik: v.nik, tps: TPS2, seq: 4, to: 'DPSHP' }, pps),
+      422,
+      'RULE_VIOLATION',
+      /removed/,
+    );
   });
 
   it('answers an unknown NIK with 404 to an officer of the area', async () => {
     await refused(
-      () => post('/v1/voters/remove', { nik: voter().nik, tps: TPS, reason: 'moved' }, pps),
+      () => post('/v1/voters/remove', { nik: voter().nik, tps: TPS, seq: 2, reason: 'moved' }, pps),
       404,
       'NOT_REGISTERED',
     );
@@ -344,6 +373,33 @@ describe('the self-check', () => {
     expect(await selfCheck(voter().nik, v.name)).toEqual({ found: false });
     const bad = await post('/v1/voters/self-check', { nik: '123', name: v.name });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('saksi voters verify (a person’s command, over HTTP)', () => {
+  it('exits 0 for a registered person, 4 for a wrong name, 1 under another log key', async () => {
+    const v = voter({ name: 'Agus Salim' });
+    await register(v, TPS2);
+    await selfCheck(v.nik, v.name);
+    const server = serve({ fetch: p.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const out: string[] = [];
+    const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s) };
+    try {
+      const args = ['--url', url, '--nik', '-', '--key', p.rt.verifierKey];
+      expect(await votersVerifyCommand([...args, '--name', v.name], io, () => `${v.nik}\n`)).toBe(
+        0,
+      );
+      expect(out.join('\n')).toMatch(/^OK: you are registered at TPS 3171011001002 on list DPS/);
+      out.length = 0;
+      expect(await votersVerifyCommand([...args, '--name', 'Agus Salem'], io, () => v.nik)).toBe(4);
+      const other = verifierKeyOf(ed25519Signer(p.rt.config.origin, new Uint8Array(32).fill(3)));
+      const wrongKey = ['--url', url, '--nik', v.nik, '--name', v.name, '--key', other];
+      expect(await votersVerifyCommand(wrongKey, io)).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
