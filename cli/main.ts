@@ -21,6 +21,7 @@ import { resultsVerifyCommand } from './commands/results-verify.ts';
 import { SERVE, serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { RESULTS_VERIFY, VERIFY } from './commands/verify-specs.ts';
+import { VOTERS_IMPORT, votersImportCommand } from './commands/voters-import.ts';
 import { VOTERS_VERIFY, votersVerifyCommand } from './commands/voters-verify.ts';
 
 export interface Command {
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: RESULTS_VERIFY, run: resultsVerifyCommand },
   { spec: REGISTRY_IMPORT, run: registryImportCommand },
   { spec: REGISTRY_DEMO, run: registryDemoCommand },
+  { spec: VOTERS_IMPORT, run: votersImportCommand },
   { spec: VOTERS_VERIFY, run: (args, io) => votersVerifyCommand(args, io) },
 ];
 

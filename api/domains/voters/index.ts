@@ -4,7 +4,10 @@
  * docs/voters.md.
  */
 export { CURRENT_KEK_LABEL, NIK_INDEX_LABEL, VoterKeys } from './crypto.ts';
-export { VOTER_KINDS, type VoterDeps, voterRoutes } from './routes.ts';
+export { VOTER_CSV_HEADER } from './csv.ts';
+export { IMPORT_LISTS, type ImportResult, importVoters } from './import.ts';
+export { VOTER_KINDS } from './kinds.ts';
+export { type VoterDeps, voterRoutes } from './routes.ts';
 export { nikParts, nikViolations, recordViolations } from './rules.ts';
 export {
   LISTS,

@@ -28,6 +28,7 @@ import { RECEIPT_SCHEMA } from '../../write/routes.ts';
 import type { DomainRow } from '../../write/write-batch.ts';
 import type { Registry } from '../registry/index.ts';
 import { openPersonal, sealPersonal, type VoterKeys } from './crypto.ts';
+import { VOTER_KINDS } from './kinds.ts';
 import { newVoterSubject, sealVersion } from './record.ts';
 import {
   activeViolations,
@@ -66,13 +67,6 @@ export interface VoterDeps {
   selfCheckLimit: RateLimiter;
 }
 
-export const VOTER_KINDS: Record<VoterChange, string> = {
-  registered: 'voters.voter.registered',
-  promoted: 'voters.voter.promoted',
-  transferred: 'voters.voter.transferred',
-  assigned: 'voters.voter.assigned',
-  removed: 'voters.voter.removed',
-};
 const ACTION = 'voter.manage';
 const SUBMISSION = submissionSchema(PUBLIC_PAYLOAD_SCHEMA, false);
 /** A well-formed commitment for a request the rules will refuse (never stored). */

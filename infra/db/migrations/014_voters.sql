@@ -48,3 +48,11 @@ CREATE TABLE voter_salts (
   sealed bytea NOT NULL,
   PRIMARY KEY (subject, seq)
 );
+
+-- How far `saksi voters import` got in a file (api/domains/voters/import.ts):
+-- updated in each batch's transaction, so a re-run resumes after the last
+-- committed batch. `source` is the file's absolute path; no personal data.
+CREATE TABLE voter_import_progress (
+  source text PRIMARY KEY,
+  lines_done bigint NOT NULL
+);

@@ -57,25 +57,38 @@ export function normalizeName(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toUpperCase();
 }
 
+/** The canonical text the details digest is the HMAC of. */
+export function detailsText(d: VoterDetails): string {
+  return canonicalize({
+    d: 'saksi voter details v1',
+    kk: d.kk,
+    birthPlace: d.birthPlace,
+    birthDate: d.birthDate,
+    sex: d.sex,
+    marital: d.marital,
+    address: d.address,
+    disability: d.disability,
+    ektp: d.ektp,
+    formA: d.formA,
+  });
+}
+
 export function detailsDigest(salt: Uint8Array, d: VoterDetails): Uint8Array {
-  return hmac(
-    sha256,
-    salt,
-    utf8(
-      canonicalize({
-        d: 'saksi voter details v1',
-        kk: d.kk,
-        birthPlace: d.birthPlace,
-        birthDate: d.birthDate,
-        sex: d.sex,
-        marital: d.marital,
-        address: d.address,
-        disability: d.disability,
-        ektp: d.ektp,
-        formA: d.formA,
-      }),
-    ),
-  );
+  return hmac(sha256, salt, utf8(detailsText(d)));
+}
+
+/** The canonical text the commitment is the HMAC of. */
+export function commitmentText(v: CommittedVersion, details: Uint8Array): string {
+  return canonicalize({
+    d: 'saksi voter v1',
+    subject: v.subject,
+    seq: v.seq,
+    tps: v.tps,
+    list: v.list,
+    nik: v.nik,
+    name: normalizeName(v.name),
+    details: toBase64(details),
+  });
 }
 
 export function voterCommitment(
@@ -83,20 +96,5 @@ export function voterCommitment(
   v: CommittedVersion,
   details: Uint8Array,
 ): Uint8Array {
-  return hmac(
-    sha256,
-    salt,
-    utf8(
-      canonicalize({
-        d: 'saksi voter v1',
-        subject: v.subject,
-        seq: v.seq,
-        tps: v.tps,
-        list: v.list,
-        nik: v.nik,
-        name: normalizeName(v.name),
-        details: toBase64(details),
-      }),
-    ),
-  );
+  return hmac(sha256, salt, utf8(commitmentText(v, details)));
 }
