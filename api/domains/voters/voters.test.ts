@@ -9,6 +9,7 @@ import { votersVerifyCommand } from '../../../cli/commands/voters-verify.ts';
 import { ed25519Signer, verifierKeyOf } from '../../../ledger/index.ts';
 import { verifySelfCheck } from '../../../ledger/verifier/voters/index.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
+import { DemoClient, demoVoter, seedVoters } from '../../demo/index.ts';
 import { generateElection, loadElection, refreshRegistry } from '../registry/index.ts';
 import type { VoterPersonal } from './schemas.ts';
 
@@ -397,6 +398,28 @@ describe('saksi voters verify (a person’s command, over HTTP)', () => {
       const other = verifierKeyOf(ed25519Signer(p.rt.config.origin, new Uint8Array(32).fill(3)));
       const wrongKey = ['--url', url, '--nik', v.nik, '--name', v.name, '--key', other];
       expect(await votersVerifyCommand(wrongKey, io)).toBe(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('saksi demo seed --voters (through the public API)', () => {
+  it('registers N demo voters, and a rerun passes over the ones registered', async () => {
+    const server = serve({ fetch: p.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await seedVoters(new DemoClient(url), 12, 3)).toEqual({
+        registered: 12,
+        alreadyThere: 0,
+      });
+      expect(await seedVoters(new DemoClient(url), 14, 3)).toEqual({
+        registered: 2,
+        alreadyThere: 12,
+      });
+      const v = demoVoter(13);
+      expect(await selfCheck(v.nik, v.name)).toMatchObject({ found: true, list: 'DPS' });
     } finally {
       await new Promise((r) => server.close(r));
     }
