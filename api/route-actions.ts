@@ -83,6 +83,8 @@ export const UNDECIDED_ROUTES = {
     'election-day reports are public entries of the log; this lists what the log already shows',
   'POST /v1/voters/self-check':
     'a person’s check of their own record: it answers only to someone who gives both the NIK and the name on it, rate-limited per address, and says nothing else (api/domains/voters/self-check.ts)',
+  'GET /v1/voters/counts/{area}':
+    'published voter counts are public entries of the log (no personal data); this shows the latest one of an area',
   'GET /healthz': OPERATIONS,
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,

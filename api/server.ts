@@ -13,6 +13,7 @@ import {
   startDemoSeeding,
 } from './demo/index.ts';
 import { RecapPublisher } from './domains/results/index.ts';
+import { VoterCountPublisher } from './domains/voters/index.ts';
 import { listenError } from './listen.ts';
 import { openPlatform } from './platform/open.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -91,8 +92,14 @@ export async function startServer(
     onPublished: () => sequencer.poke(),
     onError: (e) => log(`recap: ${e instanceof Error ? e.message : String(e)}`),
   });
+  // Voter counts (api/domains/voters/counts.ts) likewise, when the register changed.
+  const voterCounts = new VoterCountPublisher(db, {
+    onPublished: () => sequencer.poke(),
+    onError: (e) => log(`voter counts: ${e instanceof Error ? e.message : String(e)}`),
+  });
   void leading.then(() => {
     if (!leader.signal.aborted && options.recap !== false) recap.start();
+    if (!leader.signal.aborted && options.recap !== false) voterCounts.start();
   });
   const app = createApp({
     platform: platform.deps,
@@ -130,6 +137,7 @@ export async function startServer(
     // would stall every other node and a restart on a free port.
     leader.abort();
     await recap.stop();
+    await voterCounts.stop();
     await leading;
     await runtime.close();
     throw listenError(e, config.host, config.port);
@@ -148,6 +156,7 @@ export async function startServer(
       await demo?.stop();
       leader.abort();
       await recap.stop();
+      await voterCounts.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive clients would otherwise hold close() open.

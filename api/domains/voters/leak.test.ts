@@ -18,6 +18,7 @@ import {
   type Registry,
   refreshRegistry,
 } from '../registry/index.ts';
+import { publishVoterCounts } from './counts.ts';
 import { VoterKeys } from './crypto.ts';
 import { VOTER_CSV_HEADER } from './csv.ts';
 import { importVoters } from './import.ts';
@@ -164,6 +165,7 @@ beforeAll(async () => {
         (await post('/v1/voters/remove', { nik: v.nik, tps, seq: 3, reason: 'moved' }, ppk)).status,
       ).toBe(201);
   }
+  await publishVoterCounts(p.fresh.db);
   await p.rt.store.waitIntegrated([], 1000, 10).catch(() => undefined);
   const last = await p.rt.store.appendedCount();
   for (let i = 0; i < 500 && ((await p.rt.store.checkpoint())?.size ?? 0) < last; i++)
@@ -252,6 +254,7 @@ describe('no personal data anywhere public (issue #11)', () => {
       '/v1/contests',
       ...tpsList.slice(0, 5).map((t) => `/v1/tps-reports?tps=${t}`),
       ...[0, 1, IMPORTED, IMPORTED + 50].map((i) => `/v1/ledger/entries/${i}`),
+      ...['ID', '31', '317101', ...tpsList.slice(0, 5)].map((a) => `/v1/voters/counts/${a}`),
     ];
     for (const path of paths) {
       const r = await p.app.request(path);

@@ -10,7 +10,7 @@
  * rules, which answer "duplicate" or "not registered here".
  */
 import type { Hono } from 'hono';
-import { canonicalize, type Db } from '../../../ledger/index.ts';
+import { base64, canonicalize, type Db } from '../../../ledger/index.ts';
 import { areaLevel, isAreaCode } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError } from '../../errors.ts';
@@ -27,6 +27,7 @@ import {
 import { RECEIPT_SCHEMA } from '../../write/routes.ts';
 import type { DomainRow } from '../../write/write-batch.ts';
 import type { Registry } from '../registry/index.ts';
+import { countSubject, latestCount } from './counts.ts';
 import { openPersonal, sealPersonal, type VoterKeys } from './crypto.ts';
 import { VOTER_KINDS } from './kinds.ts';
 import { newVoterSubject, sealVersion } from './record.ts';
@@ -340,6 +341,45 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
   );
 
   selfCheckRoute(app, deps);
+
+  registerRoute({
+    method: 'get',
+    path: '/v1/voters/counts/{area}',
+    operationId: 'voterCounts',
+    summary:
+      'The latest published voter counts of an area or TPS (per list, per change type), with its children or voter entries and its log entry',
+    tags: ['voters'],
+    security: 'public',
+    parameters: [
+      {
+        name: 'area',
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+        description: 'area or TPS code',
+      },
+    ],
+    responses: {
+      '200': { description: 'the count entry' },
+      '404': { description: 'no count published' },
+    },
+  });
+  app.get('/v1/voters/counts/:area', async (c) => {
+    const area = c.req.param('area');
+    if (!isAreaCode(area))
+      throw new ApiError(400, 'BAD_PARAMETER', 'area must be an area or TPS code');
+    const row = await latestCount(db, area);
+    if (!row) throw new ApiError(404, 'NOT_FOUND', `no voter count published for ${area}`);
+    const pendingId = Number(row.pending_id);
+    const index = (await writes.store.indexesOf([pendingId])).get(pendingId) ?? null;
+    return c.json({
+      subject: countSubject(area),
+      seq: row.seq,
+      entryHash: base64(row.entry_hash),
+      index,
+      count: JSON.parse(row.payload) as unknown,
+    });
+  });
 }
 
 const DUPLICATE = {

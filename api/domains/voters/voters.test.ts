@@ -11,6 +11,7 @@ import { verifySelfCheck } from '../../../ledger/verifier/voters/index.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
 import { DemoClient, demoVoter, seedVoters } from '../../demo/index.ts';
 import { generateElection, loadElection, refreshRegistry } from '../registry/index.ts';
+import { publishVoterCounts, VoterCountPublisher } from './counts.ts';
 import type { VoterPersonal } from './schemas.ts';
 
 const TPS = '3171011001001';
@@ -423,6 +424,54 @@ describe('saksi demo seed --voters (through the public API)', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('public counts', () => {
+  it('publishes per TPS and area, each area the sum of its children, each TPS of its voter entries', async () => {
+    expect(await publishVoterCounts(p.fresh.db)).toBeGreaterThan(5);
+    type Count = {
+      seq: number;
+      entryHash: string;
+      count: {
+        total: number;
+        lists: Record<string, number>;
+        changes: Record<string, number>;
+        entries?: string[];
+        children?: { area: string; entry: string; total: number; lists: Record<string, number> }[];
+      };
+    };
+    const get = async (area: string) => {
+      const r = await p.app.request(`/v1/voters/counts/${area}`);
+      expect(r.status, area).toBe(200);
+      return (await r.json()) as Count;
+    };
+    const tps = await get(TPS);
+    const [{ n }] = (await p.fresh.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM voters WHERE tps = '${TPS}'`,
+    )) as [{ n: number }];
+    expect(tps.count.total).toBe(n);
+    expect(tps.count.entries).toHaveLength(n);
+    const hashes = await p.fresh.db.query<{ h: Uint8Array }>(
+      `SELECT c.entry_hash AS h FROM voters v JOIN voter_changes c ON c.subject = v.subject AND c.seq = v.seq WHERE v.tps = '${TPS}'`,
+    );
+    expect([...tps.count.entries!].sort()).toEqual(
+      hashes.map((x) => Buffer.from(x.h).toString('base64')).sort(),
+    );
+    for (const area of ['3171011001', '317101', '3171', '31', 'ID']) {
+      const a = await get(area);
+      const children = a.count.children!;
+      expect(a.count.total).toBe(children.reduce((s, c) => s + c.total, 0));
+      expect(a.count.lists.DPT).toBe(children.reduce((s, c) => s + c.lists.DPT!, 0));
+      for (const c of children) expect((await get(c.area)).entryHash).toBe(c.entry);
+    }
+    expect((await p.app.request('/v1/voters/counts/9999')).status).toBe(404);
+    expect((await p.app.request('/v1/voters/counts/x')).status).toBe(400);
+    // The publisher republishes only when the register changed.
+    const publisher = new VoterCountPublisher(p.fresh.db);
+    expect(await publisher.tick()).toBeGreaterThan(0);
+    expect(await publisher.tick()).toBe(0);
+    expect((await get('ID')).seq).toBe(2);
   });
 });
 

@@ -56,3 +56,16 @@ CREATE TABLE voter_import_progress (
   source text PRIMARY KEY,
   lines_done bigint NOT NULL
 );
+
+-- Published counts (api/domains/voters/counts.ts): one row per version of a
+-- `voter-count:<area>` subject, the payload of its log entry, for the public read.
+CREATE TABLE voter_counts (
+  subject text NOT NULL,
+  seq integer NOT NULL,
+  area text NOT NULL,
+  payload text NOT NULL,
+  entry_hash bytea NOT NULL,
+  pending_id bigint NOT NULL,
+  PRIMARY KEY (subject, seq)
+);
+CREATE INDEX voter_counts_area ON voter_counts (area, seq DESC);
