@@ -45,6 +45,9 @@ export const ROUTE_ACTIONS = {
   'POST /v1/voters/transfer': 'voter.manage',
   'POST /v1/voters/assign': 'voter.manage',
   'POST /v1/voters/remove': 'voter.manage',
+  'POST /v1/voters/erase': 'voter.erase',
+  // The resource is the exported area.
+  'POST /v1/voters/export': 'voter.export',
   'POST /v1/keys/rotate': 'key.rotate',
   'POST /v1/keys/retire': 'key.retire',
 } as const satisfies Record<string, ActionName>;

@@ -28,6 +28,8 @@ export const ACTIONS = [
   'results.correct',
   'photo.upload',
   'voter.manage',
+  'voter.erase',
+  'voter.export',
   'results.read',
   'device.enroll',
   'officer.manage',

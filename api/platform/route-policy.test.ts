@@ -247,6 +247,17 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     deny: kpps,
     allow: ppk,
   },
+  'POST /v1/voters/erase': {
+    request: () =>
+      post('/v1/voters/erase', { nik: VOTER.nik, tps: TPS, seq: 2, reason: 'court-order' }),
+    deny: ppk,
+    allow: { role: 'KPU_KABKOTA', area: '3171' },
+  },
+  'POST /v1/voters/export': {
+    request: () => post('/v1/voters/export', { area: '3171', reason: 'audit of the register' }),
+    deny: { role: 'KPU_KABKOTA', area: '3171' },
+    allow: { role: 'KPU_PROVINSI', area: '31' },
+  },
   // Permitted, then refused by the key service: version 1 is the current one (409).
   'POST /v1/keys/retire': {
     request: () => post('/v1/keys/retire', { label: 'token', version: 1 }),

@@ -58,7 +58,7 @@ interface Officer {
   device?: TestDevice;
 }
 
-type ActorName = 'kpps' | 'ppk' | 'admin';
+type ActorName = 'kpps' | 'ppk' | 'admin' | 'kpu';
 
 interface ValidRequest {
   /** Who sends it (whose token and device). */
@@ -375,6 +375,39 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
       reason: 'moved',
     },
     ok: 201,
+  }),
+  '/v1/voters/erase': async (c, n) => ({
+    actor: 'kpu',
+    path: '/v1/voters/erase',
+    body: {
+      nik: (await fuzzRegistered(c, 7500 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      reason: 'data-subject-request',
+    },
+    ok: 201,
+  }),
+  '/v1/voters/export': async () => ({
+    actor: 'kpu',
+    path: '/v1/voters/export',
+    body: { area: '3171011001', reason: 'pemeriksaan daftar pemilih' },
+    ok: 200,
+    // Each export is a new, logged action.
+    repeatable: true,
+    // Another area or another reason is another export a KPU RI may make.
+    acceptsOther: async (body) => {
+      try {
+        const b = JSON.parse(String(body)) as Record<string, unknown>;
+        return (
+          Object.keys(b).sort().join() === 'area,reason' &&
+          typeof b.area === 'string' &&
+          /^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$/.test(b.area) &&
+          typeof b.reason === 'string'
+        );
+      } catch {
+        return false;
+      }
+    },
   }),
   '/v1/keys/rotate': async () => ({
     actor: 'admin',
@@ -967,6 +1000,8 @@ beforeAll(async () => {
     kpps: await officer('KPPS'),
     ppk: await officer('PPK'),
     admin: await officer('ADMIN'),
+    // KPU RI: erases and exports voter records (policies/voters.cedar).
+    kpu: await officer('KPU_RI', 'ID'),
   };
   officers.kpps.device = await p.enrolDevice(officers.kpps.token, officers.kpps.id);
   officers.ppk.device = await p.enrolDevice(officers.ppk.token, officers.ppk.id);

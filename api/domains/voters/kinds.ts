@@ -7,4 +7,7 @@ export const VOTER_KINDS: Record<VoterChange, string> = {
   transferred: 'voters.voter.transferred',
   assigned: 'voters.voter.assigned',
   removed: 'voters.voter.removed',
+  erased: 'voters.voter.erased',
 };
+
+export const EXPORT_KIND = 'voters.export.performed';

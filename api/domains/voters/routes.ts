@@ -30,6 +30,7 @@ import type { Registry } from '../registry/index.ts';
 import { countSubject, latestCount } from './counts.ts';
 import { openPersonal, sealPersonal, type VoterKeys } from './crypto.ts';
 import { VOTER_KINDS } from './kinds.ts';
+import { privilegedRoutes } from './privileged.ts';
 import { newVoterSubject, sealVersion } from './record.ts';
 import {
   activeViolations,
@@ -341,6 +342,7 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
   );
 
   selfCheckRoute(app, deps);
+  privilegedRoutes(app, deps);
 
   registerRoute({
     method: 'get',

@@ -6,6 +6,7 @@
  */
 import type { JsonObject } from '../../../ledger/index.ts';
 import { TPS_CODE_PATTERN } from '../../../policies/areas.ts';
+import { publicText } from '../../public-text.ts';
 
 /** The lists of the register, in their order (DOMAIN.md application 3). */
 export const LISTS = ['DPS', 'DPSHP', 'DPT', 'DPTb', 'DPK'] as const;
@@ -21,7 +22,22 @@ export const REMOVAL_REASONS = [
 ] as const;
 export type RemovalReason = (typeof REMOVAL_REASONS)[number];
 
-export const CHANGES = ['registered', 'promoted', 'transferred', 'assigned', 'removed'] as const;
+/** Why a record was crypto-erased (its salts and sealed fields deleted). */
+export const ERASURE_REASONS = [
+  'data-subject-request',
+  'retention-expired',
+  'court-order',
+] as const;
+export type ErasureReason = (typeof ERASURE_REASONS)[number];
+
+export const CHANGES = [
+  'registered',
+  'promoted',
+  'transferred',
+  'assigned',
+  'removed',
+  'erased',
+] as const;
 export type VoterChange = (typeof CHANGES)[number];
 
 export const SEXES = ['L', 'P'] as const;
@@ -149,6 +165,35 @@ export const TRANSFER_SCHEMA = change({
 });
 export const ASSIGN_SCHEMA = change({ to: TPS });
 export const REMOVE_SCHEMA = change({ reason: { enum: [...REMOVAL_REASONS] } });
+export interface EraseRequest extends ChangeBase {
+  reason: ErasureReason;
+}
+export const ERASE_SCHEMA = change({ reason: { enum: [...ERASURE_REASONS] } });
+
+export interface ExportRequest {
+  area: string;
+  reason: string;
+}
+export const EXPORT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['area', 'reason'],
+  properties: {
+    area: { type: 'string', pattern: '^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$' },
+    reason: publicText({ minLength: 10, maxLength: 500 }),
+  },
+};
+/** The export's log entry: who (the envelope's actor), where, how many, why. */
+export const EXPORT_PAYLOAD_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['area', 'records', 'reason'],
+  properties: {
+    area: EXPORT_SCHEMA.properties.area,
+    records: { type: 'integer', minimum: 0 },
+    reason: EXPORT_SCHEMA.properties.reason,
+  },
+};
 
 export interface SelfCheckRequest {
   nik: string;
@@ -166,8 +211,8 @@ export interface VoterPublicPayload extends JsonObject {
   tps: string;
   list: VoterList;
   change: VoterChange;
-  /** The removal reason code; null for other changes. */
-  reason: RemovalReason | null;
+  /** The removal or erasure reason code; null for other changes. */
+  reason: RemovalReason | ErasureReason | null;
   /** base64 HMAC-SHA256 commitment (ledger/verifier/voters/commitment.ts). */
   commitment: string;
 }
@@ -179,7 +224,7 @@ export const PUBLIC_PAYLOAD_SCHEMA = {
     tps: TPS,
     list: { enum: [...LISTS] },
     change: { enum: [...CHANGES] },
-    reason: { enum: [...REMOVAL_REASONS, null] },
+    reason: { enum: [...REMOVAL_REASONS, ...ERASURE_REASONS, null] },
     commitment: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
   },
 };

@@ -427,6 +427,79 @@ describe('saksi demo seed --voters (through the public API)', () => {
   });
 });
 
+describe('crypto-erasure and the bulk export', () => {
+  it('erases a record: its opening is gone, the erasure is a log entry, the NIK may register anew', async () => {
+    const v = voter({ name: 'Hapus Saya' });
+    await register(v, TPS2);
+    await selfCheck(v.nik, v.name);
+    const kab = await p.token('KPU_KABKOTA', '3171');
+    const erase = (body: Record<string, unknown>, token = kab) =>
+      post(
+        '/v1/voters/erase',
+        { nik: v.nik, tps: TPS2, seq: 2, reason: 'data-subject-request', ...body },
+        token,
+      );
+    await refused(() => erase({}, pps), 403, 'FORBIDDEN');
+    await refused(() => erase({ reason: 'because' }), 400, 'INVALID_REQUEST');
+    const r = await erase({});
+    expect(r.status, await r.clone().text()).toBe(201);
+    const { subject, pendingId } = (await r.json()) as { subject: string; pendingId: number };
+    const entry = (await p.rt.store.pendingEntries([pendingId])).get(pendingId)!;
+    expect(JSON.parse(new TextDecoder().decode(entry.entry))).toMatchObject({
+      kind: 'voters.voter.erased',
+      subject,
+      seq: 2,
+      payload: {
+        change: 'erased',
+        reason: 'data-subject-request',
+        commitment: Buffer.alloc(32).toString('base64'),
+      },
+    });
+    const salts = await p.fresh.db.query('SELECT 1 FROM voter_salts WHERE subject = $1', [subject]);
+    expect(salts).toEqual([]);
+    const [row] = await p.fresh.db.query<{ dek: unknown; personal: unknown }>(
+      'SELECT dek, personal FROM voters WHERE subject = $1',
+      [subject],
+    );
+    expect(row).toEqual({ dek: null, personal: null });
+    expect(await selfCheck(v.nik, v.name)).toEqual({ found: false });
+    // Its NIK index is gone too: the NIK finds nothing, and may register anew.
+    await refused(() => erase({}), 409, 'ALREADY_ERASED');
+    // Registered anew, and erased again.
+    await register(v, TPS2);
+    expect((await erase({})).status).toBe(201);
+  });
+
+  it('exports an area’s records only to KPU provinsi or RI, logging the export with its reason first', async () => {
+    const prov = await p.token('KPU_PROVINSI', '31');
+    const kab = await p.token('KPU_KABKOTA', '3171');
+    const body = { area: '3171011001', reason: 'pemeriksaan daftar pemilih' };
+    await refused(() => post('/v1/voters/export', body, kab), 403, 'FORBIDDEN');
+    await refused(
+      () => post('/v1/voters/export', { ...body, reason: 'NIK 3171015203900001 saja' }, prov),
+      422,
+      'NIK_IN_PUBLIC_TEXT',
+    );
+    const r = await post('/v1/voters/export', body, prov);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await r.text()).trim().split('\n');
+    expect(lines[0]).toBe(
+      'nik,kk,name,birth_place,birth_date,sex,marital,address,disability,ektp,tps,list',
+    );
+    const [{ n }] = (await p.fresh.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM voters WHERE tps LIKE '3171011001%' AND dek IS NOT NULL",
+    )) as [{ n: number }];
+    expect(lines.length - 1).toBe(n);
+    const hash = r.headers.get('x-saksi-export-entry')!;
+    const [logged] = await p.fresh.db.query<{ pending_id: number }>(
+      "SELECT v.subject FROM subject_versions v WHERE v.kind = 'voters.export.performed'",
+    );
+    expect(logged).toBeDefined();
+    expect(hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+});
+
 describe('public counts', () => {
   it('publishes per TPS and area, each area the sum of its children, each TPS of its voter entries', async () => {
     expect(await publishVoterCounts(p.fresh.db)).toBeGreaterThan(5);

@@ -30,6 +30,7 @@ export const VOTER_KINDS = [
   'voters.voter.transferred',
   'voters.voter.assigned',
   'voters.voter.removed',
+  'voters.voter.erased',
 ] as const;
 
 export type SelfCheckFailure =
