@@ -214,4 +214,3 @@ ${failures.length ? `\n## Failures\n\n${failures.map((f) => `- ${f.split('\n')[0
 const fmtUs = (us: number) => `${us.toFixed(0)} µs`;
 
 void main();
-
