@@ -33,14 +33,19 @@ export const MAX_BODY_BYTES = 1 << 20;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PUBLIC_READ = new RegExp(
-  `^/(log/|v1/proofs/|v1/ledger/entries/|v1/areas/|v1/contests(/|$)|v1/results/(${CONTEST_IDS.join('|')})/|v1/photos/|v1/tps-reports$|healthz$|readyz$)`,
+  `^/(log/|v1/proofs/|v1/ledger/entries/|v1/areas/|v1/contests(/|$)|v1/results/(${CONTEST_IDS.join('|')})/|v1/photos/|v1/tps-reports$|v1/voters/counts/|healthz$|readyz$)`,
 );
 /** Public data, fetched from anywhere (observers' browsers): reads only, never writes. */
 const isPublicRead = (method: string, path: string) =>
   (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && PUBLIC_READ.test(path);
 
 /** Writes that need no token: they are how a client gets one. */
-const PUBLIC_WRITES: ReadonlySet<string> = new Set(['/v1/auth/login', '/v1/demo/token']);
+const PUBLIC_WRITES: ReadonlySet<string> = new Set([
+  '/v1/auth/login',
+  '/v1/demo/token',
+  // A person's check of their own voter record (NIK and name in the body, never the URL).
+  '/v1/voters/self-check',
+]);
 
 /** What hono/secure-headers sets by default, for a JSON and binary API. */
 const SECURE_HEADERS: readonly [string, string][] = [

@@ -92,6 +92,12 @@ export interface Config {
     loginPerIp: RateLimitConfig;
     /** Requests per client IP. SAKSI_RATE_IP, SAKSI_BURST_IP. */
     perIp: RateLimitConfig;
+    /**
+     * Voter self-checks per client IP (api/domains/voters/self-check.ts): a
+     * person checks their own record a few times, an enumerator thousands.
+     * SAKSI_RATE_SELF_CHECK, SAKSI_BURST_SELF_CHECK.
+     */
+    selfCheckPerIp: RateLimitConfig;
   };
   /** HashiCorp Vault Transit, when VAULT_ADDR is set (keys/vault-config.ts names its variables). */
   vault: VaultOptions | undefined;
@@ -192,6 +198,7 @@ export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = proc
       perPrincipal: limit('SAKSI_RATE_PRINCIPAL', 'SAKSI_BURST_PRINCIPAL', 100, 200),
       loginPerIp: limit('SAKSI_RATE_LOGIN', 'SAKSI_BURST_LOGIN', 5, 20),
       perIp: limit('SAKSI_RATE_IP', 'SAKSI_BURST_IP', 20_000, 40_000),
+      selfCheckPerIp: limit('SAKSI_RATE_SELF_CHECK', 'SAKSI_BURST_SELF_CHECK', 0.1, 30),
     },
     vault: flags.vault ?? vaultConfigFromEnv(env),
     auth: flags.auth ?? loadAuthConfig(env, { origin }),

@@ -38,6 +38,16 @@ export const ROUTE_ACTIONS = {
   'GET /v1/results/{contest}/tps/{tps}': 'results.read',
   'GET /v1/results/{contest}/proof/{tps}': 'results.read',
   'GET /v1/results/{contest}/export.csv': 'results.read',
+  // The voter register (api/domains/voters): the resource is the voter's TPS as
+  // the request names it (the TPS registered at, for a registration).
+  'POST /v1/voters': 'voter.manage',
+  'POST /v1/voters/promote': 'voter.manage',
+  'POST /v1/voters/transfer': 'voter.manage',
+  'POST /v1/voters/assign': 'voter.manage',
+  'POST /v1/voters/remove': 'voter.manage',
+  'POST /v1/voters/erase': 'voter.erase',
+  // The resource is the exported area.
+  'POST /v1/voters/export': 'voter.export',
   'POST /v1/keys/rotate': 'key.rotate',
   'POST /v1/keys/retire': 'key.retire',
 } as const satisfies Record<string, ActionName>;
@@ -74,6 +84,10 @@ export const UNDECIDED_ROUTES = {
     'a count-form photo is public evidence, content-addressed: only someone who already has its hash (from a public log entry) can ask for it',
   'GET /v1/tps-reports':
     'election-day reports are public entries of the log; this lists what the log already shows',
+  'POST /v1/voters/self-check':
+    'a person’s check of their own record: it answers only to someone who gives both the NIK and the name on it, rate-limited per address, and says nothing else (api/domains/voters/self-check.ts)',
+  'GET /v1/voters/counts/{area}':
+    'published voter counts are public entries of the log (no personal data); this shows the latest one of an area',
   'GET /healthz': OPERATIONS,
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,

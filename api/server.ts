@@ -13,6 +13,7 @@ import {
   startDemoSeeding,
 } from './demo/index.ts';
 import { RecapPublisher } from './domains/results/index.ts';
+import { VoterCountPublisher } from './domains/voters/index.ts';
 import { listenError } from './listen.ts';
 import { WitnessCollector } from './log/witnesses.ts';
 import { openPlatform } from './platform/open.ts';
@@ -92,8 +93,14 @@ export async function startServer(
     onPublished: () => sequencer.poke(),
     onError: (e) => log(`recap: ${e instanceof Error ? e.message : String(e)}`),
   });
+  // Voter counts (api/domains/voters/counts.ts) likewise, when the register changed.
+  const voterCounts = new VoterCountPublisher(db, {
+    onPublished: () => sequencer.poke(),
+    onError: (e) => log(`voter counts: ${e instanceof Error ? e.message : String(e)}`),
+  });
   void leading.then(() => {
     if (!leader.signal.aborted && options.recap !== false) recap.start();
+    if (!leader.signal.aborted && options.recap !== false) voterCounts.start();
   });
   // C2SP tlog-witness: each new checkpoint goes to the witnesses (docs/witness.md).
   const witnesses =
@@ -144,6 +151,7 @@ export async function startServer(
     leader.abort();
     await recap.stop();
     await witnesses?.stop();
+    await voterCounts.stop();
     await leading;
     await runtime.close();
     throw listenError(e, config.host, config.port);
@@ -163,6 +171,7 @@ export async function startServer(
       leader.abort();
       await recap.stop();
       await witnesses?.stop();
+      await voterCounts.stop();
       await new Promise<void>((r) => {
         server.close(() => r());
         // Keep-alive clients would otherwise hold close() open.

@@ -27,6 +27,8 @@ import {
   witnessKeygenCommand,
   witnessServeCommand,
 } from './commands/witness.ts';
+import { VOTERS_IMPORT, votersImportCommand } from './commands/voters-import.ts';
+import { VOTERS_VERIFY, votersVerifyCommand } from './commands/voters-verify.ts';
 
 export interface Command {
   spec: CommandSpec;
@@ -45,6 +47,8 @@ export const COMMANDS: readonly Command[] = [
   { spec: REGISTRY_DEMO, run: registryDemoCommand },
   { spec: WITNESS_KEYGEN, run: witnessKeygenCommand },
   { spec: WITNESS_SERVE, run: witnessServeCommand },
+  { spec: VOTERS_IMPORT, run: votersImportCommand },
+  { spec: VOTERS_VERIFY, run: (args, io) => votersVerifyCommand(args, io) },
 ];
 
 export function usage(): string {

@@ -8,6 +8,7 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { createApp } from '../api/app.ts';
 import { loadConfig } from '../api/config.ts';
 import { deviceSubject, enrolmentMessage } from '../api/domains/devices/index.ts';
@@ -43,8 +44,13 @@ export function newDevice(): TestDevice {
   return { privateKey: pair.privateKey, keyB64 };
 }
 
-/** `engine`: the policy engine to use instead of loading one (a test may wrap the real one). */
-export async function platformApp(options: { engine?: PolicyEngine } = {}): Promise<PlatformApp> {
+/**
+ * `engine`: the policy engine to use instead of loading one (a test may wrap the real one).
+ * `logger`: where the platform logs (default: nowhere); a test may capture it.
+ */
+export async function platformApp(
+  options: { engine?: PolicyEngine; logger?: Logger } = {},
+): Promise<PlatformApp> {
   const fresh = await freshDb();
   const dir = mkdtempSync(join(tmpdir(), 'saksi-app-'));
   const config = loadConfig({ dataDir: dir, origin: 'app.test/log', demo: true });
@@ -69,7 +75,9 @@ export async function platformApp(options: { engine?: PolicyEngine } = {}): Prom
     close: async () => undefined,
   };
   const { pino } = await import('pino');
-  const platform = await openPlatform(rt, pino({ level: 'silent' }), { engine: options.engine });
+  const platform = await openPlatform(rt, options.logger ?? pino({ level: 'silent' }), {
+    engine: options.engine,
+  });
   const app = createApp({
     platform: platform.deps,
     store,

@@ -33,3 +33,4 @@ export {
 } from './startup.ts';
 export { type FormStep, formSteps, isCounted, type SeenVersion, trueForm } from './steps.ts';
 export { summaryLines } from './summary.ts';
+export { DEMO_VOTER_KECAMATAN, demoVoter, seedVoters, type VoterSeedReport } from './voters.ts';

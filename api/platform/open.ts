@@ -11,6 +11,7 @@ import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
 import { DbDeviceRegistry } from '../domains/devices/index.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../domains/identity/index.ts';
 import { registryFor } from '../domains/registry/index.ts';
+import { VoterKeys, voterRoutes } from '../domains/voters/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { cedarAuthorizer } from '../write/cedar-authorizer.ts';
 import { ledgerCommitter } from '../write/ledgered-write.ts';
@@ -107,6 +108,15 @@ export async function openPlatform(
     extraRoutes: [
       (app) => keyRotationRoutes(app, rt, { authorizer, onDecision }),
       (app) => keyRetirementRoutes(app, rt, { authorizer, onDecision }, identity.tokens),
+      (app) =>
+        voterRoutes(app, {
+          writes: deps.writes,
+          db: rt.db,
+          registry,
+          keys: new VoterKeys(rt.keys),
+          // A person checks their own record a few times, not thousands (enumeration).
+          selfCheckLimit: new RateLimiter(rateLimits.selfCheckPerIp),
+        }),
     ],
   };
   return { deps, engine, identity, metrics };

@@ -94,6 +94,19 @@ const form = (seq: number) => ({
 const post = (path: string, body: unknown): Sent => ({ method: 'POST', path, body });
 const get = (path: string): Sent => ({ method: 'GET', path });
 
+/** A voter record (api/domains/voters); the NIK's region is kecamatan 317101. */
+const VOTER = {
+  nik: '3171015203900001',
+  kk: '3171010101100001',
+  name: 'Siti Walkthrough',
+  birthPlace: 'Jakarta',
+  birthDate: '1990-03-12',
+  sex: 'P',
+  marital: 'S',
+  address: 'Jl. Contoh 1',
+  disability: 'none',
+  ektp: true,
+};
 const kpps = { role: 'KPPS', area: TPS };
 const kppsElsewhere = { role: 'KPPS', area: OTHER_TPS };
 const ppk = { role: 'PPK', area: '317101' };
@@ -201,6 +214,50 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     deny: null,
     allow: 'public',
   },
+  'POST /v1/voters': {
+    request: () => post('/v1/voters', { voter: VOTER, tps: TPS, list: 'DPS' }),
+    deny: kppsElsewhere,
+    allow: ppk,
+  },
+  'POST /v1/voters/promote': {
+    request: () => post('/v1/voters/promote', { nik: VOTER.nik, tps: TPS, seq: 2, to: 'DPSHP' }),
+    deny: kpps,
+    allow: ppk,
+  },
+  'POST /v1/voters/transfer': {
+    request: () =>
+      post('/v1/voters/transfer', {
+        nik: VOTER.nik,
+        tps: TPS,
+        seq: 2,
+        to: OTHER_TPS,
+        formA: 'A-1',
+      }),
+    deny: kpps,
+    allow: ppk,
+  },
+  'POST /v1/voters/assign': {
+    request: () => post('/v1/voters/assign', { nik: VOTER.nik, tps: TPS, seq: 2, to: OTHER_TPS }),
+    deny: { role: 'PPK', area: '317102' },
+    allow: ppk,
+  },
+  'POST /v1/voters/remove': {
+    request: () =>
+      post('/v1/voters/remove', { nik: VOTER.nik, tps: TPS, seq: 2, reason: 'deceased' }),
+    deny: kpps,
+    allow: ppk,
+  },
+  'POST /v1/voters/erase': {
+    request: () =>
+      post('/v1/voters/erase', { nik: VOTER.nik, tps: TPS, seq: 2, reason: 'court-order' }),
+    deny: ppk,
+    allow: { role: 'KPU_KABKOTA', area: '3171' },
+  },
+  'POST /v1/voters/export': {
+    request: () => post('/v1/voters/export', { area: '3171', reason: 'audit of the register' }),
+    deny: { role: 'KPU_KABKOTA', area: '3171' },
+    allow: { role: 'KPU_PROVINSI', area: '31' },
+  },
   // Permitted, then refused by the key service: version 1 is the current one (409).
   'POST /v1/keys/retire': {
     request: () => post('/v1/keys/retire', { label: 'token', version: 1 }),
@@ -239,6 +296,11 @@ const UNDECIDED: Record<keyof typeof UNDECIDED_ROUTES, UndecidedCase> = {
   },
   'GET /v1/photos/{sha256}': { request: () => get(`/v1/photos/${'d'.repeat(64)}`), status: 404 },
   'GET /v1/tps-reports': { request: () => get(`/v1/tps-reports?tps=${TPS}`), status: 200 },
+  'POST /v1/voters/self-check': {
+    request: () => post('/v1/voters/self-check', { nik: VOTER.nik, name: VOTER.name }),
+    status: 200,
+  },
+  'GET /v1/voters/counts/{area}': { request: () => get('/v1/voters/counts/317101'), status: 404 },
   'GET /healthz': { request: () => get('/healthz'), status: 200 },
   'GET /readyz': { request: () => get('/readyz'), status: 200 },
   'GET /metrics': { request: () => get('/metrics'), status: 200 },

@@ -58,7 +58,7 @@ interface Officer {
   device?: TestDevice;
 }
 
-type ActorName = 'kpps' | 'ppk' | 'admin';
+type ActorName = 'kpps' | 'ppk' | 'admin' | 'kpu';
 
 interface ValidRequest {
   /** Who sends it (whose token and device). */
@@ -307,6 +307,108 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
       },
     };
   },
+  // The voter register: each change's voter is registered first, by the PPK.
+  '/v1/voters': async (_c, n) => {
+    const voter = fuzzVoter(7000 + n);
+    return {
+      actor: 'ppk',
+      path: '/v1/voters',
+      body: { voter, tps: '3171011001001', list: 'DPS' },
+      ok: 201,
+      // Another NIK (one digit changed) is another person's registration.
+      acceptsOther: async (body) => {
+        try {
+          const nik = (JSON.parse(String(body)) as { voter?: { nik?: unknown } }).voter?.nik;
+          return typeof nik === 'string' && /^[0-9]{16}$/.test(nik) && nik !== voter.nik;
+        } catch {
+          return false;
+        }
+      },
+    };
+  },
+  '/v1/voters/promote': async (c, n) => ({
+    actor: 'ppk',
+    path: '/v1/voters/promote',
+    body: {
+      nik: (await fuzzRegistered(c, 7100 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      to: 'DPSHP',
+    },
+    ok: 201,
+  }),
+  '/v1/voters/transfer': async (c, n) => {
+    const { nik } = await fuzzRegistered(c, 7200 + n);
+    for (const [seq, to] of [
+      [2, 'DPSHP'],
+      [3, 'DPT'],
+    ] as const)
+      await expectStatus(
+        c.post('/v1/voters/promote', { nik, tps: '3171011001001', seq, to }, c.officers.ppk.token),
+        201,
+      );
+    return {
+      actor: 'ppk',
+      path: '/v1/voters/transfer',
+      body: { nik, tps: '3171011001001', seq: 4, to: '3171011001002', formA: 'A-7' },
+      ok: 201,
+    };
+  },
+  '/v1/voters/assign': async (c, n) => ({
+    actor: 'ppk',
+    path: '/v1/voters/assign',
+    body: {
+      nik: (await fuzzRegistered(c, 7300 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      to: '3171011001002',
+    },
+    ok: 201,
+  }),
+  '/v1/voters/remove': async (c, n) => ({
+    actor: 'ppk',
+    path: '/v1/voters/remove',
+    body: {
+      nik: (await fuzzRegistered(c, 7400 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      reason: 'moved',
+    },
+    ok: 201,
+  }),
+  '/v1/voters/erase': async (c, n) => ({
+    actor: 'kpu',
+    path: '/v1/voters/erase',
+    body: {
+      nik: (await fuzzRegistered(c, 7500 + n)).nik,
+      tps: '3171011001001',
+      seq: 2,
+      reason: 'data-subject-request',
+    },
+    ok: 201,
+  }),
+  '/v1/voters/export': async () => ({
+    actor: 'kpu',
+    path: '/v1/voters/export',
+    body: { area: '3171011001', reason: 'pemeriksaan daftar pemilih' },
+    ok: 200,
+    // Each export is a new, logged action.
+    repeatable: true,
+    // Another area or another reason is another export a KPU RI may make.
+    acceptsOther: async (body) => {
+      try {
+        const b = JSON.parse(String(body)) as Record<string, unknown>;
+        return (
+          Object.keys(b).sort().join() === 'area,reason' &&
+          typeof b.area === 'string' &&
+          /^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}|[0-9]{13})$/.test(b.area) &&
+          typeof b.reason === 'string'
+        );
+      } catch {
+        return false;
+      }
+    },
+  }),
   '/v1/keys/rotate': async () => ({
     actor: 'admin',
     path: '/v1/keys/rotate',
@@ -316,6 +418,30 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
     repeatable: true,
   }),
 };
+
+/** A voter record: a man born 5 March 1985 in kecamatan 317101, serial `serial`. */
+const fuzzVoter = (serial: number) => ({
+  nik: `317101050385${String(serial).padStart(4, '0')}`,
+  kk: '3171010101100009',
+  name: 'Budi Santoso',
+  birthPlace: 'Jakarta',
+  birthDate: '1985-03-05',
+  sex: 'L',
+  marital: 'S',
+  address: 'Jl. Melati 3',
+  disability: 'none',
+  ektp: true,
+});
+
+/** Registers a fuzz voter at TPS 3171011001001 (DPS), for a change to act on. */
+async function fuzzRegistered(c: Ctx, serial: number) {
+  const voter = fuzzVoter(serial);
+  await expectStatus(
+    c.post('/v1/voters', { voter, tps: '3171011001001', list: 'DPS' }, c.officers.ppk.token),
+    201,
+  );
+  return voter;
+}
 
 /** The verified form of each TPS whose correction the fuzzer builds. */
 const verifiedAt = new Map<string, CountForm>();
@@ -874,6 +1000,8 @@ beforeAll(async () => {
     kpps: await officer('KPPS'),
     ppk: await officer('PPK'),
     admin: await officer('ADMIN'),
+    // KPU RI: erases and exports voter records (policies/voters.cedar).
+    kpu: await officer('KPU_RI', 'ID'),
   };
   officers.kpps.device = await p.enrolDevice(officers.kpps.token, officers.kpps.id);
   officers.ppk.device = await p.enrolDevice(officers.ppk.token, officers.ppk.id);

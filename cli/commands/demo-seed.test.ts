@@ -112,7 +112,7 @@ describe('saksi demo seed', () => {
     expect(out).toMatch(/^seeded 4 TPS: /m);
     expect(out).toMatch(/\(1 flagged\), 1 PPK corrections \(1 citing a case\)/);
     expect(out).toMatch(/^PPWP national: 4 TPS accepted, 0 flagged; valid [0-9,]+/m);
-    expect(io.err.join('\n')).toMatch(/--voters 5: skipped, the voter-registration domain/);
+    expect(out).toMatch(/^voters: 5 registered, 0 already registered \(kecamatan 317101\)$/m);
     expect(io.err.join('\n')).toMatch(/--donors 3: skipped, the campaign-finance domain/);
 
     // The national recap counts every seeded TPS, for every contest held there.
@@ -274,7 +274,7 @@ describe('saksi demo seed', () => {
     expect(await main(['demo', 'seed', '--url', server.url, '--tps', 'many'], capture())).toBe(2);
     const help = capture();
     expect(await main(['demo', 'seed', '--help'], help)).toBe(0);
-    expect(help.out.join('')).toMatch(/--voters N .*not built yet/);
+    expect(help.out.join('')).toMatch(/--voters N .*register N demo voters/);
   });
 });
 

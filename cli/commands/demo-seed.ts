@@ -37,7 +37,8 @@ export const DEMO_SEED: CommandSpec = {
       name: 'voters',
       type: 'int',
       value: 'N',
-      description: 'voter registrations: that domain is not built yet; accepted and skipped',
+      description:
+        'also register N demo voters (DPS) at the TPS of kecamatan 317101 through\nPOST /v1/voters; ones already registered are passed over',
     },
     {
       name: 'donors',
@@ -91,10 +92,6 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
   const timeout = int(flags, 'timeout') ?? 120;
   if (timeout < 1) throw new UsageError('--timeout must be at least 1 second');
 
-  if (voters !== undefined)
-    io.stderr(
-      `saksi demo seed: --voters ${voters}: skipped, the voter-registration domain is not built yet`,
-    );
   if (donors !== undefined)
     io.stderr(
       `saksi demo seed: --donors ${donors}: skipped, the campaign-finance domain is not built yet`,
@@ -108,7 +105,9 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
     interrupt.abort();
   };
   process.once('SIGINT', onSigint);
-  const { SeedError, seedDemo, summaryLines } = await import('../../api/demo/index.ts');
+  const { DemoClient, SeedError, seedDemo, seedVoters, summaryLines } = await import(
+    '../../api/demo/index.ts'
+  );
   let last = Date.now();
   try {
     const report = await seedDemo({
@@ -126,6 +125,12 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
       },
     });
     for (const line of summaryLines(report)) io.stdout(line);
+    if (voters !== undefined && voters > 0) {
+      const v = await seedVoters(new DemoClient(base.href, interrupt.signal), voters, concurrency);
+      io.stdout(
+        `voters: ${v.registered} registered, ${v.alreadyThere} already registered (kecamatan 317101)`,
+      );
+    }
     return 0;
   } catch (e) {
     if (!(e instanceof SeedError)) throw e;
