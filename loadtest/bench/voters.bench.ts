@@ -9,6 +9,11 @@
  *   npm run bench:voters -- [--rows 200000] [--batch 2000] [--quick]
  *
  * Prints a table and writes bench-results/voters.md and voters.json.
+ *
+ * Imports from api/ (the import is the product's own code path, called
+ * in-process as `saksi voters import` does; the election is setup):
+ *   - api/domains/registry/index.ts: generateElection, loadElection, refreshRegistry — the areas and TPS the voters are registered at
+ *   - api/domains/voters/index.ts: importVoters, VOTER_CSV_HEADER, VoterKeys — the measured import
  */
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,16 +28,10 @@ import {
 import { importVoters, VOTER_CSV_HEADER, VoterKeys } from '../../api/domains/voters/index.ts';
 import { openLocalKeystore } from '../../keys/index.ts';
 import { ed25519Signer, LedgerStore, migrate, openDb, Sequencer } from '../../ledger/index.ts';
-import {
-  benchArgs,
-  cpuOf,
-  createDb,
-  figureLog,
-  now,
-  pgPids,
-  table,
-  writeBenchResults,
-} from './common.ts';
+import { benchArgs, now } from './common.ts';
+import { figureLog, table, writeBenchResults } from './figures.ts';
+import { createDb, pgPids } from './postgres.ts';
+import { cpuOf } from './processes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { num } = benchArgs(process.argv.slice(2));
