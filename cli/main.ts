@@ -11,6 +11,7 @@ import { type CommandSpec, type Io, synopsis, UsageError } from './args.ts';
 import { DEMO_SEED, demoSeedCommand } from './commands/demo-seed.ts';
 import { DEMO_TOKEN, demoTokenCommand } from './commands/demo-token.ts';
 import { LEDGER_APPEND, ledgerAppendCommand } from './commands/ledger-append.ts';
+import { LOADTEST_FIXTURES, loadtestFixturesCommand } from './commands/loadtest-fixtures.ts';
 import {
   REGISTRY_DEMO,
   REGISTRY_IMPORT,
@@ -37,6 +38,8 @@ export const COMMANDS: readonly Command[] = [
   { spec: RESULTS_VERIFY, run: resultsVerifyCommand },
   { spec: REGISTRY_IMPORT, run: registryImportCommand },
   { spec: REGISTRY_DEMO, run: registryDemoCommand },
+  // `loadtest fixtures` before `loadtest`: find() takes the first whose words match.
+  { spec: LOADTEST_FIXTURES, run: loadtestFixturesCommand },
 ];
 
 export function usage(): string {
