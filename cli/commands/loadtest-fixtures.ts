@@ -61,7 +61,7 @@ export async function loadtestFixturesCommand(args: string[], io: Io): Promise<n
   if (versions < 1 || versions > 10_000) throw new UsageError('--versions must be in 1..10000');
   if (!/^[0-9]{2,13}$/.test(from)) throw new UsageError('--from must be an area code');
   const { SeedError } = await import('../../api/demo/index.ts');
-  const { buildFixtures } = await import('../../loadtest/driver/fixtures.ts');
+  const { buildFixtures } = await import('../../loadtest/driver/index.ts');
   try {
     const f = await buildFixtures({
       url,
