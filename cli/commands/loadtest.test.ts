@@ -53,7 +53,23 @@ describe('saksi loadtest', () => {
     const out = join(dir, 'smoke');
     const io = capture();
     const code = await main(
-      ['loadtest', '--url', served.url, '--scenario', 'smoke', '--out', out, '--tps', '2'],
+      [
+        'loadtest',
+        '--url',
+        served.url,
+        '--scenario',
+        'smoke',
+        '--out',
+        out,
+        '--tps',
+        '2',
+        // The capacity model from a second of each operation alone.
+        '--server-pid',
+        String(served.proc.pid),
+        '--calibrate',
+        '1',
+        ...(fresh?.url ? ['--database', fresh.url] : []),
+      ],
       io,
     );
     const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
@@ -77,7 +93,26 @@ describe('saksi loadtest', () => {
       expect(f.p95).toBeLessThanOrEqual(f.p99);
       expect(f.throughput.reduce((a, b) => a + b, 0)).toBe(f.count);
     }
+    expect(r.calibration.map((c) => c.operation)).toEqual([
+      'write',
+      'proof',
+      'tile',
+      'results-proof',
+    ]);
+    for (const c of r.calibration) {
+      expect(c.requests).toBeGreaterThan(0);
+      // The API process did the work; its CPU is measured.
+      expect(c.cpuPerRequest.api).toBeGreaterThan(0);
+    }
+    if (fresh)
+      expect(
+        r.calibration.find((c) => c.operation === 'write')!.cpuPerRequest.postgres,
+      ).toBeGreaterThan(0);
+    expect(r.capacity.map((c) => c.stage)).toHaveLength(3);
+    expect(r.capacity[0]!.apiNodes).toBeGreaterThanOrEqual(2);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Capacity model');
+    expect(html).toContain('API nodes');
     expect(html).toContain('PASSED');
     expect(html).toContain('<svg');
     // Self-contained: nothing fetched from elsewhere.

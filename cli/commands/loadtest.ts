@@ -76,6 +76,25 @@ export const LOADTEST: CommandSpec = {
       value: 'CODE',
       description: 'the first of those TPS, in code order within its province (default 3175)',
     },
+    {
+      name: 'server-pid',
+      type: 'int',
+      value: 'PID',
+      description:
+        'the `saksi serve` process (same machine): measure CPU per operation of it and\nits workers from /proc, and put the capacity model in the report',
+    },
+    {
+      name: 'database',
+      type: 'string',
+      value: 'URL',
+      description: "the server's PostgreSQL (DATABASE_URL): its backends' CPU too",
+    },
+    {
+      name: 'calibrate',
+      type: 'int',
+      value: 'S',
+      description: 'with --server-pid: seconds of each operation alone (default 10)',
+    },
     { name: 'seed', type: 'int', value: 'S', description: 'seed of the request mix (default 1)' },
     {
       name: 'settle',
@@ -121,7 +140,9 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
   const from = str(flags, 'from') ?? '3175';
   if (!/^[0-9]{2,13}$/.test(from)) throw new UsageError('--from must be an area code');
   const out = str(flags, 'out') ?? 'loadtest-results';
-  const { runLoad, reportHtml } = await import('../../loadtest/driver/index.ts');
+  const { runLoad, reportHtml, CpuSampler } = await import('../../loadtest/driver/index.ts');
+  const serverPid = positive('server-pid');
+  const database = str(flags, 'database');
   const { SeedError } = await import('../../api/demo/index.ts');
   let results: Awaited<ReturnType<typeof runLoad>>;
   try {
@@ -136,6 +157,12 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
       from,
       seed: int(flags, 'seed') ?? 1,
       settleMs: (positive('settle') ?? 60) * 1000,
+      ...(serverPid === undefined
+        ? {}
+        : {
+            cpu: CpuSampler.create({ serverPid, ...(database ? { databaseUrl: database } : {}) }),
+            calibrateS: positive('calibrate') ?? 10,
+          }),
       onProgress: (line) => io.stderr(`saksi loadtest: ${line}`),
     });
   } catch (e) {

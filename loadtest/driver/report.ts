@@ -79,7 +79,31 @@ ${lineChart(
 <h2>The log</h2><p>${r.log.checkpoints} checkpoints polled during the run, ${r.log.consistencyChecks} consistency proofs verified; size ${r.log.firstSize} → ${r.log.lastSize}; the whole log verified from its tiles ${r.log.verifications} time(s); ${r.log.inclusionChecks} receipts proven through <code>/v1/proofs/inclusion</code>.</p>
 ${r.log.failures.length ? `<ul>${r.log.failures.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : ''}
 ${r.sampleErrors.length ? `<h2>First errors</h2><ul>${r.sampleErrors.map((e) => `<li><code>${esc(e)}</code></li>`).join('')}</ul>` : ''}
+${capacitySection(r)}
 ${extra}
 </body></html>
 `;
+}
+
+function capacitySection(r: Results): string {
+  if (r.calibration.length === 0)
+    return '<h2>Capacity model</h2><p>Not measured in this run: give <code>--server-pid</code> (and <code>--database</code> for PostgreSQL) to calibrate CPU per operation.</p>';
+  const ms = (s: number) => (s * 1000).toFixed(3);
+  const cal = r.calibration
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.operation)}</td><td>${c.requests}</td><td>${ms(c.cpuPerRequest.api)}</td><td>${ms(c.cpuPerRequest.recap)}</td><td>${ms(c.cpuPerRequest.postgres)}</td></tr>`,
+    )
+    .join('');
+  const cap = r.capacity
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.stage)}</td><td>${s.cores.api}</td><td>${s.apiNodes}</td><td>${s.cores.recap}</td><td>${s.cores.postgres}</td><td style="text-align:left">${esc(s.why)}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Capacity model</h2>
+<p>CPU per request, each operation alone (ms of CPU):</p>
+<table><tr><th>operation</th><th>requests</th><th>API</th><th>recap publisher</th><th>PostgreSQL</th></tr>${cal}</table>
+<p>Cores at 60 % utilisation for each stage's peak (API nodes of 4 cores, at least 2):</p>
+<table><tr><th>stage</th><th>API cores</th><th>API nodes</th><th>recap cores</th><th>PostgreSQL cores</th><th>peak</th></tr>${cap}</table>`;
 }

@@ -14,6 +14,14 @@ import {
   seeded,
   type ThresholdResult,
 } from '../scenarios/index.ts';
+import {
+  type Calibration,
+  capacityModel,
+  OPERATIONS,
+  type Operation,
+  type StageCapacity,
+} from './capacity.ts';
+import type { CpuSampler, ProcessGroup } from './cpu.ts';
 import { type LogReport, LogWatcher } from './log-check.ts';
 import { Recorder, type SecondResult, type TypeResult } from './stats.ts';
 import { type Outcome, Workload } from './workload.ts';
@@ -32,6 +40,9 @@ export interface RunOptions {
   seed: number;
   /** Longest wait after the run for the receipts to be integrated. */
   settleMs: number;
+  /** The server's processes; with it, each operation is calibrated for `calibrateS` seconds. */
+  cpu?: CpuSampler;
+  calibrateS?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -51,6 +62,10 @@ export interface Results {
   /** The first failures, for whoever reads why. */
   sampleErrors: string[];
   log: LogReport;
+  /** CPU per request of each operation alone, per process group (with --server-pid). */
+  calibration: Calibration[];
+  /** What the stage peaks need, from the calibration (docs/loadtest.md). */
+  capacity: StageCapacity[];
   thresholds: ThresholdResult[];
   summary: {
     requests: number;
@@ -162,6 +177,13 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     await watcher;
   }
   const elapsed = (performance.now() - t0) / 1000;
+  const calibration: Calibration[] = [];
+  if (o.cpu?.measuring && (o.calibrateS ?? 0) > 0) {
+    for (const [op, type] of Object.entries(OPERATIONS) as [Operation, RequestType][]) {
+      progress(`calibrating ${op} (${type} alone, ${o.calibrateS} s)…`);
+      calibration.push(await calibrate(work, o.cpu, op, type, o.calibrateS!, Math.min(vus, 8)));
+    }
+  }
   progress(`load done; waiting for ${work.receipts.length} receipts to be integrated…`);
   const logReport = await log.settle(work.receipts, o.settleMs);
   const types = rec.byType();
@@ -193,6 +215,8 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     skipped,
     sampleErrors,
     log: logReport,
+    calibration,
+    capacity: calibration.length ? capacityModel(calibration) : [],
     thresholds,
     summary: {
       requests: rec.requests,
@@ -201,5 +225,42 @@ export async function runLoad(o: RunOptions): Promise<Results> {
       p99ms: rec.p99(),
       thresholdsPassed: thresholds.every((t) => t.passed),
     },
+  };
+}
+
+/**
+ * One operation alone, closed model, `users` at once for `seconds`: the CPU
+ * each process group spent, per request answered. (The recap publisher works
+ * behind the writes: some of a write's recap CPU may fall into the next phase.)
+ */
+async function calibrate(
+  work: Workload,
+  cpu: CpuSampler,
+  operation: Operation,
+  type: RequestType,
+  seconds: number,
+  users: number,
+): Promise<Calibration> {
+  const before = await cpu.sample();
+  const t = performance.now();
+  const stop = t + seconds * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: users }, async () => {
+      while (performance.now() < stop) {
+        const out = await work.send(type);
+        if (out?.ok) n++;
+        else if (!out) await sleep(5);
+      }
+    }),
+  );
+  const after = await cpu.sample();
+  const per = (g: ProcessGroup) =>
+    Math.round(((after[g] - before[g]) / Math.max(1, n)) * 1e6) / 1e6;
+  return {
+    operation,
+    requests: n,
+    seconds: Math.round((performance.now() - t) / 100) / 10,
+    cpuPerRequest: { api: per('api'), recap: per('recap'), postgres: per('postgres') },
   };
 }
