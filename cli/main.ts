@@ -11,6 +11,8 @@ import { type CommandSpec, type Io, synopsis, UsageError } from './args.ts';
 import { DEMO_SEED, demoSeedCommand } from './commands/demo-seed.ts';
 import { DEMO_TOKEN, demoTokenCommand } from './commands/demo-token.ts';
 import { LEDGER_APPEND, ledgerAppendCommand } from './commands/ledger-append.ts';
+import { LOADTEST, loadtestCommand } from './commands/loadtest.ts';
+import { LOADTEST_FIXTURES, loadtestFixturesCommand } from './commands/loadtest-fixtures.ts';
 import {
   REGISTRY_DEMO,
   REGISTRY_IMPORT,
@@ -49,6 +51,8 @@ export const COMMANDS: readonly Command[] = [
   { spec: WITNESS_SERVE, run: witnessServeCommand },
   { spec: VOTERS_IMPORT, run: votersImportCommand },
   { spec: VOTERS_VERIFY, run: (args, io) => votersVerifyCommand(args, io) },
+  { spec: LOADTEST, run: loadtestCommand },
+  { spec: LOADTEST_FIXTURES, run: loadtestFixturesCommand },
 ];
 
 export function usage(): string {
@@ -77,11 +81,17 @@ export function version(): string {
 
 /** The command whose words begin argv, and the arguments after them. */
 function find(argv: readonly string[]): { command: Command; args: string[] } | undefined {
+  // The longest match: `loadtest fixtures …` is not `loadtest` with an argument.
+  let found: { command: Command; args: string[] } | undefined;
   for (const command of COMMANDS) {
     const words = command.spec.command.split(' ');
-    if (words.every((w, i) => argv[i] === w)) return { command, args: argv.slice(words.length) };
+    if (
+      words.every((w, i) => argv[i] === w) &&
+      (!found || words.length > argv.length - found.args.length)
+    )
+      found = { command, args: argv.slice(words.length) };
   }
-  return undefined;
+  return found;
 }
 
 const stdio: Io = {

@@ -1,0 +1,94 @@
+/**
+ * CPU seconds of the server's processes, read from /proc/<pid>/stat (utime +
+ * stime, fields 14 and 15 of proc(5)) as bench:results does: the `saksi serve`
+ * process and its cluster workers, each labelled by the part it plays
+ * (SAKSI_NODE_ROLE: `api` or `recap`; the primary of one process plays every
+ * part), and PostgreSQL's backends for the run's database (pg_stat_activity)
+ * with its writers. Linux only; elsewhere every figure is 0.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+
+/** Clock ticks per second (sysconf(_SC_CLK_TCK)); 100 on every Linux Node runs on. */
+const CLK_TCK = 100;
+
+export type ProcessGroup = 'api' | 'recap' | 'postgres';
+
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+function cpuSeconds(pid: number): number {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / CLK_TCK : 0;
+}
+
+function children(pid: number): number[] {
+  const out: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const d of entries)
+    if (/^\d+$/.test(d) && Number(statFields(Number(d))?.[1]) === pid) out.push(Number(d));
+  return out;
+}
+
+function roleOf(pid: number): ProcessGroup {
+  try {
+    const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    return /(?:^|\0)SAKSI_NODE_ROLE=recap(?:\0|$)/.test(env) ? 'recap' : 'api';
+  } catch {
+    return 'api';
+  }
+}
+
+export class CpuSampler {
+  private constructor(
+    private readonly serverPid: number | undefined,
+    private readonly pgUrl: string | undefined,
+  ) {}
+
+  static create(o: { serverPid?: number; databaseUrl?: string }): CpuSampler {
+    return new CpuSampler(o.serverPid, o.databaseUrl);
+  }
+
+  get measuring(): boolean {
+    return this.serverPid !== undefined;
+  }
+
+  /** CPU seconds so far, per process group (the server's processes only if given). */
+  async sample(): Promise<Record<ProcessGroup, number>> {
+    const out: Record<ProcessGroup, number> = { api: 0, recap: 0, postgres: 0 };
+    if (this.serverPid === undefined) return out;
+    for (const pid of [this.serverPid, ...children(this.serverPid)])
+      out[pid === this.serverPid && children(pid).length > 0 ? 'api' : roleOf(pid)] +=
+        cpuSeconds(pid);
+    if (this.pgUrl) for (const pid of await this.#pgPids()) out.postgres += cpuSeconds(pid);
+    return out;
+  }
+
+  async #pgPids(): Promise<number[]> {
+    const c = new pg.Client({ connectionString: this.pgUrl });
+    try {
+      await c.connect();
+      const { rows } = await c.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity
+          WHERE (datname = current_database() AND pid <> pg_backend_pid())
+             OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+      );
+      return rows.map((r) => r.pid);
+    } catch {
+      return [];
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+}

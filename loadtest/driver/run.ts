@@ -1,0 +1,266 @@
+/**
+ * `saksi loadtest`: runs a scenario of loadtest/scenarios/ against a URL with
+ * the Node driver — open model (requests arrive at the scenario's rate, at most
+ * `vus` in flight) or closed (`vus` users, each sending when answered) — while
+ * a LogWatcher checks every checkpoint; then waits for every receipt to be
+ * integrated and judges the run against the scenario's thresholds.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  evaluate,
+  picker,
+  type RequestType,
+  type Scenario,
+  seeded,
+  type ThresholdResult,
+} from '../scenarios/index.ts';
+import {
+  type Calibration,
+  capacityModel,
+  OPERATIONS,
+  type Operation,
+  type StageCapacity,
+} from './capacity.ts';
+import type { CpuSampler, ProcessGroup } from './cpu.ts';
+import { type LogReport, LogWatcher } from './log-check.ts';
+import { Recorder, type SecondResult, type TypeResult } from './stats.ts';
+import { type Outcome, Workload } from './workload.ts';
+
+export interface RunOptions {
+  url: string;
+  scenario: Scenario;
+  model?: 'open' | 'closed';
+  /** Overrides of the scenario's load, for a shorter or smaller run. */
+  durationS?: number;
+  rate?: number;
+  vus?: number;
+  /** TPS whose forms are written (about 5 chains each). */
+  tps: number;
+  from: string;
+  seed: number;
+  /** Longest wait after the run for the receipts to be integrated. */
+  settleMs: number;
+  /** The server's processes; with it, each operation is calibrated for `calibrateS` seconds. */
+  cpu?: CpuSampler;
+  calibrateS?: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface Results {
+  scenario: string;
+  url: string;
+  model: 'open' | 'closed';
+  startedAt: string;
+  durationS: number;
+  rate: number;
+  vus: number;
+  chains: number;
+  types: Partial<Record<RequestType, TypeResult>>;
+  timeline: SecondResult[];
+  /** Requests not sent because every chain was busy (open model: arrivals missed). */
+  skipped: number;
+  /** The first failures, for whoever reads why. */
+  sampleErrors: string[];
+  log: LogReport;
+  /** CPU per request of each operation alone, per process group (with --server-pid). */
+  calibration: Calibration[];
+  /** What the stage peaks need, from the calibration (docs/loadtest.md). */
+  capacity: StageCapacity[];
+  thresholds: ThresholdResult[];
+  summary: {
+    requests: number;
+    errors: number;
+    lostWrites: number;
+    p99ms: number;
+    thresholdsPassed: boolean;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runLoad(o: RunOptions): Promise<Results> {
+  const s = o.scenario;
+  const model = o.model ?? s.load.model;
+  const durationS = o.durationS ?? s.load.durationS;
+  const rate = o.rate ?? s.load.rate;
+  const vus = o.vus ?? s.load.vus;
+  const rnd = seeded(o.seed);
+  const pick = picker(s);
+  const progress = o.onProgress ?? (() => {});
+
+  progress(`preparing ${o.tps} TPS (officers, devices, ballots)…`);
+  const work = await Workload.prepare(o.url, {
+    tps: o.tps,
+    from: o.from,
+    run: randomBytes(8).toString('hex'),
+    rnd,
+  });
+  const log = await LogWatcher.open(work.base);
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const rec = new Recorder(t0);
+  const end = t0 + durationS * 1000;
+  const ramp = (model === 'open' ? s.load.rampS : 0) * 1000;
+  let skipped = 0;
+  const sampleErrors: string[] = [];
+
+  const one = async (): Promise<void> => {
+    const type = pick(rnd());
+    let out: Outcome | null;
+    try {
+      out = await work.send(type);
+    } catch (e) {
+      out = { type, ok: false, ms: 0, status: 0, why: (e as Error).message };
+    }
+    if (!out) {
+      skipped++;
+      return;
+    }
+    rec.record(out.type, out.ms, out.ok);
+    if (!out.ok && out.why && sampleErrors.length < 20)
+      sampleErrors.push(`${out.type}: ${out.why}`);
+  };
+
+  // The log is watched throughout: a checkpoint a second.
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      await log.poll();
+      await sleep(1000);
+    }
+  })();
+  const ticker = setInterval(() => {
+    const el = (performance.now() - t0) / 1000;
+    progress(
+      `${el.toFixed(0)}/${durationS} s  ${rec.requests} requests  ${rec.errors} errors  p99 ${rec.p99().toFixed(0)} ms  log ${log.report.lastSize}${log.report.failures.length ? '  LOG FAILURE' : ''}`,
+    );
+  }, 2000);
+  ticker.unref();
+
+  try {
+    if (model === 'closed') {
+      await Promise.all(
+        Array.from({ length: vus }, async () => {
+          while (performance.now() < end) await one();
+        }),
+      );
+    } else {
+      // Open model: arrivals by the clock; a request that finds `vus` in flight is missed.
+      let launched = 0;
+      let inFlight = 0;
+      const pending = new Set<Promise<void>>();
+      while (performance.now() < end) {
+        const el = performance.now() - t0;
+        const due = Math.floor(
+          el < ramp ? (rate * el * el) / (2 * ramp) / 1000 : (rate * (el - ramp / 2)) / 1000,
+        );
+        while (launched < due) {
+          launched++;
+          if (inFlight >= vus) {
+            skipped++;
+            continue;
+          }
+          inFlight++;
+          const p = one().finally(() => {
+            inFlight--;
+            pending.delete(p);
+          });
+          pending.add(p);
+        }
+        await sleep(5);
+      }
+      await Promise.all(pending);
+    }
+  } finally {
+    clearInterval(ticker);
+    watching = false;
+    await watcher;
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  const calibration: Calibration[] = [];
+  if (o.cpu?.measuring && (o.calibrateS ?? 0) > 0) {
+    for (const [op, type] of Object.entries(OPERATIONS) as [Operation, RequestType][]) {
+      progress(`calibrating ${op} (${type} alone, ${o.calibrateS} s)…`);
+      calibration.push(await calibrate(work, o.cpu, op, type, o.calibrateS!, Math.min(vus, 8)));
+    }
+  }
+  progress(`load done; waiting for ${work.receipts.length} receipts to be integrated…`);
+  const logReport = await log.settle(work.receipts, o.settleMs);
+  const types = rec.byType();
+  const figures = {
+    byType: types,
+    requests: rec.requests,
+    errors: rec.errors,
+    throughput: rec.requests / elapsed,
+    lostWrites: logReport.lostWrites,
+  };
+  const thresholds = evaluate(s, figures);
+  thresholds.push({
+    name: 'log verifies (checkpoints grow, consistent; whole log from tiles)',
+    limit: 0,
+    actual: logReport.failures.length,
+    passed: logReport.failures.length === 0,
+  });
+  return {
+    scenario: s.name,
+    url: work.base,
+    model,
+    startedAt,
+    durationS: Math.round(elapsed * 10) / 10,
+    rate,
+    vus,
+    chains: work.chains.length,
+    types,
+    timeline: rec.timeline(),
+    skipped,
+    sampleErrors,
+    log: logReport,
+    calibration,
+    capacity: calibration.length ? capacityModel(calibration) : [],
+    thresholds,
+    summary: {
+      requests: rec.requests,
+      errors: rec.errors,
+      lostWrites: logReport.lostWrites,
+      p99ms: rec.p99(),
+      thresholdsPassed: thresholds.every((t) => t.passed),
+    },
+  };
+}
+
+/**
+ * One operation alone, closed model, `users` at once for `seconds`: the CPU
+ * each process group spent, per request answered. (The recap publisher works
+ * behind the writes: some of a write's recap CPU may fall into the next phase.)
+ */
+async function calibrate(
+  work: Workload,
+  cpu: CpuSampler,
+  operation: Operation,
+  type: RequestType,
+  seconds: number,
+  users: number,
+): Promise<Calibration> {
+  const before = await cpu.sample();
+  const t = performance.now();
+  const stop = t + seconds * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: users }, async () => {
+      while (performance.now() < stop) {
+        const out = await work.send(type);
+        if (out?.ok) n++;
+        else if (!out) await sleep(5);
+      }
+    }),
+  );
+  const after = await cpu.sample();
+  const per = (g: ProcessGroup) =>
+    Math.round(((after[g] - before[g]) / Math.max(1, n)) * 1e6) / 1e6;
+  return {
+    operation,
+    requests: n,
+    seconds: Math.round((performance.now() - t) / 100) / 10,
+    cpuPerRequest: { api: per('api'), recap: per('recap'), postgres: per('postgres') },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * k6 run of the `voter-check` scenario — DISABLED until the voter register is
+ * deployed (POST /v1/voters/self-check); the reads send no self-check yet.
+ * (loadtest/scenarios/catalogue.ts), README.md:
+ *
+ *   k6 run -e BASE_URL=https://staging.example -e FIXTURES=fixtures.json loadtest/k6/voter-check.ts
+ */
+import { scenario } from '../scenarios/index.ts';
+import {
+  k6Options,
+  readIteration,
+  type SetupData,
+  setupRun,
+  summarise,
+  teardownRun,
+  writeIteration,
+} from './common.ts';
+
+const S = scenario('voter-check', { allowDisabled: true });
+
+export const options = k6Options(S);
+
+export function setup(): SetupData {
+  return setupRun();
+}
+
+export function writes(data: SetupData): void {
+  writeIteration(S, data);
+}
+
+export function reads(): void {
+  readIteration(S);
+}
+
+export function teardown(): void {
+  teardownRun();
+}
+
+export function handleSummary(data: Parameters<typeof summarise>[1]): Record<string, string> {
+  return summarise(S.name, data);
+}
