@@ -23,14 +23,14 @@ import { resultsVerifyCommand } from './commands/results-verify.ts';
 import { SERVE, serveCommand } from './commands/serve.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { RESULTS_VERIFY, VERIFY } from './commands/verify-specs.ts';
+import { VOTERS_IMPORT, votersImportCommand } from './commands/voters-import.ts';
+import { VOTERS_VERIFY, votersVerifyCommand } from './commands/voters-verify.ts';
 import {
   WITNESS_KEYGEN,
   WITNESS_SERVE,
   witnessKeygenCommand,
   witnessServeCommand,
 } from './commands/witness.ts';
-import { VOTERS_IMPORT, votersImportCommand } from './commands/voters-import.ts';
-import { VOTERS_VERIFY, votersVerifyCommand } from './commands/voters-verify.ts';
 
 export interface Command {
   spec: CommandSpec;
