@@ -118,6 +118,15 @@ export async function verifyCommand(args: string[], io: Io): Promise<number> {
           }
         : {}),
     });
+    if (result.stale && state) {
+      // An older view from the server (another process, a cache, witnesses a
+      // round behind), shown to be a prefix of the saved state: nothing new, and
+      // the state is kept as it is.
+      io.stdout(
+        `OK: log ${result.origin}: the server answered with an older checkpoint (size ${result.size}) than the one verified before (size ${state.size}); it is a prefix of it (root ${toBase64(result.rootHash)} at ${result.size}): nothing new to verify, ${statePath} kept as it was\n`,
+      );
+      return 0;
+    }
     const lines = report(result, verifier, state, statePath, started);
     if (statePath) {
       await writeStateAtomically(statePath, nextState(result, verifier, state));

@@ -12,7 +12,9 @@
  *  4. recompute the root of the checkpoint's size and compare it with the signed one;
  *  5. with a previously verified (size, root), recompute the root at that size
  *     from the same tiles and require it to match: the old tree is a prefix of the
- *     new one, which is what an RFC 9162 §2.1.4 consistency proof establishes;
+ *     new one, which is what an RFC 9162 §2.1.4 consistency proof establishes (a
+ *     checkpoint smaller than the state must instead be a prefix of it: an older
+ *     view, `stale`, or else the log shrank or forked — checkStale);
  *  6. follow any log-key hand-over announced since (./key-handover.ts), and
  *     require the checkpoint to be signed by the key reached.
  *
@@ -80,13 +82,19 @@ export interface VerifyLogResult {
   bytes: number;
   /** The witnesses whose valid cosignature the checkpoint carries (with `witnesses`). */
   cosigners: Cosigner[];
+  /**
+   * The server answered with a checkpoint older than `previous` that is a prefix
+   * of it: nothing new was verified, and the caller keeps `previous` as its state.
+   */
+  stale?: true;
 }
 
 export async function verifyLog(opts: VerifyLogOptions): Promise<VerifyLogResult> {
   const { reader, previous, key, follow } = startVerification(opts);
   const signed = checkSignatures(await fetchCheckpoint(reader), key, follow);
   const cosigners = opts.witnesses ? requireCosignatures(signed.note, opts.witnesses) : [];
-  if (previous) checkGrowth(signed.size, previous.size);
+  if (previous && signed.size < previous.size)
+    return staleResult(await checkStale(reader, signed, previous), cosigners, reader);
   const events: LogKeyEvent[] = [];
   const tree = await TreeTiles.fetch(
     reader,
@@ -169,13 +177,67 @@ function checkSignatures(
   return { ...cp, note: parsed.note };
 }
 
-/** Before any tile is fetched: a log never shrinks. */
-function checkGrowth(size: number, previousSize: number): void {
-  if (previousSize > size)
-    throw new VerifyError(
+/**
+ * A checkpoint smaller than the one verified before. A log never shrinks, but a
+ * server may answer from an older view: another API process, a cache, a
+ * checkpoint still waiting for its witnesses' cosignatures (docs/witness.md).
+ * That is not evidence of anything if the older checkpoint is a prefix of the
+ * state: the tiles of the state's tree must reproduce the state's root (the
+ * history verified before is still served) and, at the smaller size, the root
+ * this checkpoint signs (RFC 9162 §2.1.4, the roles of old and new swapped).
+ * Otherwise the log shrank or forked: two signed views that cannot both hold.
+ */
+async function checkStale(
+  reader: TileReader,
+  signed: SignedCheckpoint,
+  previous: { size: number; rootHash: Hash },
+): Promise<SignedCheckpoint> {
+  const shrank = (why: string) =>
+    new VerifyError(
       'LOG_SHRANK',
-      `the log's checkpoint has size ${size}, smaller than the ${previousSize} verified before`,
+      `the log's checkpoint has size ${signed.size}, smaller than the ${previous.size} verified before, and ${why}`,
     );
+  let tree: TreeTiles;
+  try {
+    tree = await TreeTiles.fetch(reader, previous.size, [signed.size]);
+  } catch (e) {
+    throw shrank(
+      `the tree verified before cannot be read from it (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  if (!bytesEqual(await tree.rootAt(previous.size), previous.rootHash))
+    throw shrank('its tiles no longer give the root verified before');
+  if (!bytesEqual(await tree.rootAt(signed.size), signed.rootHash))
+    throw new VerifyError(
+      'INCONSISTENT_LOG',
+      `the log's checkpoint of size ${signed.size} signs root ${toBase64(signed.rootHash)}, but the tree verified before (size ${previous.size}) has another root at that size: two signed views of the log that cannot both hold`,
+    );
+  return signed;
+}
+
+/**
+ * The answer for an older, consistent checkpoint: nothing new was verified, and
+ * the state to keep is the one verified before (`stale` says so).
+ */
+function staleResult(
+  signed: SignedCheckpoint,
+  cosigners: Cosigner[],
+  reader: TileReader,
+): VerifyLogResult {
+  return {
+    origin: signed.origin,
+    size: signed.size,
+    rootHash: signed.rootHash,
+    checkpoint: signed.note,
+    verifierKey: undefined,
+    checkpointKey: undefined,
+    handOvers: [],
+    entries: reader.stats.entriesVerified,
+    tilesFetched: reader.stats.tilesFetched,
+    bytes: reader.stats.bytes,
+    cosigners,
+    stale: true,
+  };
 }
 
 /** Step 3's visitor: keeps the log-key events of entries at or after `from`. */
