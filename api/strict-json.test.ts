@@ -1,16 +1,27 @@
 // The strict JSON scanner against RFC 8259's grammar and JSON.parse, and its one
 // addition: names unique per object, compared after unescaping (issue #10).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkJson, JsonError, parseStrictJson } from './strict-json.ts';
 
-const codeOf = (text: string) => {
+const codeWith = (f: (text: string) => unknown, text: string) => {
   try {
-    checkJson(text);
+    f(text);
     return 'ok';
   } catch (e) {
     if (e instanceof JsonError) return e.code;
     throw e;
   }
+};
+
+/**
+ * The scanner's verdict, which parseStrictJson (JSON.parse, then a count of
+ * members: ./strict-json.ts) must give too, for every text of this file.
+ */
+const codeOf = (text: string) => {
+  const code = codeWith(checkJson, text);
+  expect(codeWith(parseStrictJson, text), `parseStrictJson on ${text.slice(0, 80)}`).toBe(code);
+  return code;
 };
 
 describe('duplicate names', () => {
@@ -124,5 +135,28 @@ describe('the grammar', () => {
     expect(codeOf(deep)).toBe('ok');
     expect(codeOf(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`)).toBe('ok');
     expect(codeOf(`${'['.repeat(200_000)}${']'.repeat(199_999)}`)).toBe('MALFORMED_JSON');
+  });
+});
+
+describe('parseStrictJson', () => {
+  it('agrees with the scanner on generated JSON, with and without a repeated name', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }),
+        fc.nat(),
+        (any, obj, pick) => {
+          const text = JSON.stringify(any);
+          expect(codeOf(text)).toBe('ok');
+          expect(parseStrictJson(text)).toEqual(JSON.parse(text));
+          // The same object with one of its names written twice.
+          const keys = Object.keys(obj);
+          const k = keys[pick % keys.length]!;
+          const twice = `${JSON.stringify(obj).slice(0, -1)},${JSON.stringify(k)}:0}`;
+          expect(codeOf(twice)).toBe('DUPLICATE_KEY');
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -140,8 +140,63 @@ export function checkJson(text: string): void {
   }
 }
 
-/** JSON.parse for attacker-controlled text: refuses what checkJson refuses. */
+/**
+ * JSON.parse for attacker-controlled text: refuses what checkJson refuses.
+ *
+ * JSON.parse first (native, about 3× faster than checkJson on a C.Hasil body):
+ * it refuses all that checkJson refuses except a repeated name, which it keeps
+ * silently, once. A repeated name is then seen by counting: outside strings
+ * every `:` separates a name from its value, so the text writes as many members
+ * as it has colons there, and the parsed value holds one own key per distinct
+ * name of each object. Fewer keys than colons means a name was repeated. Only a
+ * refused body is scanned by checkJson, for the error and its offset.
+ */
 export function parseStrictJson(text: string): unknown {
-  checkJson(text);
-  return JSON.parse(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    checkJson(text);
+    // JSON.parse refused what the scanner accepts: nesting beyond its stack.
+    throw new JsonError('MALFORMED_JSON', 'nested too deeply', 0);
+  }
+  if (membersParsed(value) !== membersWritten(text)) {
+    checkJson(text);
+    throw new JsonError('DUPLICATE_KEY', 'a name repeated in an object', 0);
+  }
+  return value;
+}
+
+/** Colons outside strings: the members the text writes. */
+function membersWritten(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COLON) n++;
+    else if (c === QUOTE)
+      // Past the string: its escapes (`\"`, `\\`) cannot end it early.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === QUOTE) break;
+      }
+  }
+  return n;
+}
+
+/** Own keys of every object in a parsed value, iteratively (any depth). */
+function membersParsed(value: unknown): number {
+  let n = 0;
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) for (const x of v) todo.push(x);
+    else
+      for (const k of Object.keys(v)) {
+        n++;
+        todo.push((v as Record<string, unknown>)[k]);
+      }
+  }
+  return n;
 }
