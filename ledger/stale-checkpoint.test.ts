@@ -25,14 +25,25 @@ const vkey = formatVerifierKey(ORIGIN, signer.publicKey);
 
 let t: FreshDb;
 let other: FreshDb;
+/** The sequencers a test started: each holds its database's leader lock until stopped. */
+const started: Sequencer[] = [];
 beforeEach(async () => {
   t = await freshDb();
   other = await freshDb();
 });
 afterEach(async () => {
+  for (const s of started.splice(0)) await s.stop();
   await t.drop();
   await other.drop();
 });
+
+/** A sequencer for `db` that leads and is stopped after the test. */
+async function sequencer(db: FreshDb['db']): Promise<Sequencer> {
+  const seq = new Sequencer(db, signer, { origin: ORIGIN, batchSize: 1000 });
+  started.push(seq);
+  await seq.acquire();
+  return seq;
+}
 
 /** Appends `n` entries tagged `tag` and integrates them; returns the new checkpoint note. */
 async function grow(db: FreshDb['db'], seq: Sequencer, n: number, tag: string): Promise<string> {
@@ -51,8 +62,7 @@ const serving =
 
 describe('an older checkpoint than the state', () => {
   it('that is a prefix of it is stale: nothing new, the state kept', async () => {
-    const seq = new Sequencer(t.db, signer, { origin: ORIGIN, batchSize: 1000 });
-    await seq.acquire();
+    const seq = await sequencer(t.db);
     const older = await grow(t.db, seq, 300, 'a');
     await grow(t.db, seq, 500, 'a');
     const store = new LedgerStore(t.db);
@@ -68,14 +78,12 @@ describe('an older checkpoint than the state', () => {
   });
 
   it('from another history under the same key is INCONSISTENT_LOG', async () => {
-    const seq = new Sequencer(t.db, signer, { origin: ORIGIN, batchSize: 1000 });
-    await seq.acquire();
+    const seq = await sequencer(t.db);
     await grow(t.db, seq, 800, 'a');
     const store = new LedgerStore(t.db);
     const state = await verifyLog({ fetch: (p) => store.readPublished(p), verifierKey: vkey });
     // The same key signs a different 300 entries elsewhere: a fork.
-    const forkSeq = new Sequencer(other.db, signer, { origin: ORIGIN, batchSize: 1000 });
-    await forkSeq.acquire();
+    const forkSeq = await sequencer(other.db);
     const forked = await grow(other.db, forkSeq, 300, 'b');
 
     const e = await verifyLog({
@@ -88,15 +96,13 @@ describe('an older checkpoint than the state', () => {
   });
 
   it('from a log that no longer serves the tree verified before is LOG_SHRANK', async () => {
-    const seq = new Sequencer(t.db, signer, { origin: ORIGIN, batchSize: 1000 });
-    await seq.acquire();
+    const seq = await sequencer(t.db);
     await grow(t.db, seq, 800, 'a');
     const store = new LedgerStore(t.db);
     const state = await verifyLog({ fetch: (p) => store.readPublished(p), verifierKey: vkey });
     // A rebuilt log, shorter, with the same first entries and key: the tree of
     // the state is gone.
-    const againSeq = new Sequencer(other.db, signer, { origin: ORIGIN, batchSize: 1000 });
-    await againSeq.acquire();
+    const againSeq = await sequencer(other.db);
     const shorter = await grow(other.db, againSeq, 300, 'a');
     const rebuilt = new LedgerStore(other.db);
 
