@@ -50,12 +50,24 @@ export const ROUTE_ACTIONS = {
   'POST /v1/voters/export': 'voter.export',
   'POST /v1/keys/rotate': 'key.rotate',
   'POST /v1/keys/retire': 'key.retire',
+  // Campaign finance (api/domains/finance, policies/finance.cedar): the resource
+  // is the participant's area; `filer` and `assigned` come from the identity.
+  'POST /v1/finance/rules': 'finance.manage',
+  'POST /v1/finance/accounts': 'finance.manage',
+  'POST /v1/finance/auditors': 'finance.manage',
+  'POST /v1/finance/contributions': 'finance.file',
+  'POST /v1/finance/surrenders': 'finance.file',
+  'POST /v1/finance/expenditures': 'finance.file',
+  'POST /v1/finance/reports': 'finance.file',
+  'POST /v1/finance/openings': 'finance.donor.open',
 } as const satisfies Record<string, ActionName>;
 
 const LOG =
   'the log is public by design (ARCHITECTURE.md): anyone must be able to read and verify it, so no policy may hide any part of it';
 const REGISTRY =
   'the election registry (areas, contests, dapil, ballots) is published reference data, and is itself in the public log';
+const FINANCE =
+  'campaign-finance disclosures are public by law (UU 7/2017 art. 334–335 as we read them): accounts, totals, filings and flags, already in public log entries; no donor identity is ever served';
 const OPERATIONS = 'operational: answers nothing about any record';
 
 /**
@@ -88,6 +100,12 @@ export const UNDECIDED_ROUTES = {
     'a person’s check of their own record: it answers only to someone who gives both the NIK and the name on it, rate-limited per address, and says nothing else (api/domains/voters/self-check.ts)',
   'GET /v1/voters/counts/{area}':
     'published voter counts are public entries of the log (no personal data); this shows the latest one of an area',
+  'GET /v1/finance/rules': FINANCE,
+  'GET /v1/finance/participants': FINANCE,
+  'GET /v1/finance/participants/{id}': FINANCE,
+  'GET /v1/finance/export.csv': FINANCE,
+  'GET /v1/finance/documents/{sha256}':
+    'a filed campaign-finance report is public, content-addressed: its hash is in a public log entry',
   'GET /healthz': OPERATIONS,
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,

@@ -35,6 +35,9 @@ export const ACTIONS = [
   'officer.manage',
   'key.rotate',
   'key.retire',
+  'finance.manage',
+  'finance.file',
+  'finance.donor.open',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 

@@ -9,6 +9,7 @@ import { verifierKeyOf } from '../../ledger/index.ts';
 import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
 import { DbDeviceRegistry } from '../domains/devices/index.ts';
+import { FinanceKeys, financePublicRoutes, financeRoutes } from '../domains/finance/index.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../domains/identity/index.ts';
 import { registryFor } from '../domains/registry/index.ts';
 import { VoterKeys, voterRoutes } from '../domains/voters/index.ts';
@@ -117,6 +118,10 @@ export async function openPlatform(
           // A person checks their own record a few times, not thousands (enumeration).
           selfCheckLimit: new RateLimiter(rateLimits.selfCheckPerIp),
         }),
+      (app) => {
+        financeRoutes(app, { writes: deps.writes, db: rt.db, keys: new FinanceKeys(rt.keys) });
+        financePublicRoutes(app, { db: rt.db, log: rt.store });
+      },
     ],
   };
   return { deps, engine, identity, metrics };

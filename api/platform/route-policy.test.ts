@@ -8,6 +8,7 @@
 // engine asked with the route's action and saying deny) and one it permits (not
 // FORBIDDEN, the engine saying allow); an undecided one without the engine
 // being asked at all.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -106,6 +107,22 @@ const VOTER = {
   address: 'Jl. Contoh 1',
   disability: 'none',
   ektp: true,
+};
+const FINANCE_DOC = Buffer.from('%PDF-1.4 walkthrough LADK').toString('base64');
+const FINANCE_DOC_SHA = createHash('sha256')
+  .update(Buffer.from(FINANCE_DOC, 'base64'))
+  .digest('hex');
+const FINANCE_RULES = {
+  caps: {
+    DPR: { individual: '2500000000', group: '25000000000', company: '25000000000' },
+    DPD: { individual: '750000000', group: '1500000000', company: '1500000000' },
+    PPWP: { individual: '2500000000', group: '25000000000', company: '25000000000' },
+  },
+  deadlines: {
+    LADK: '2030-01-01T00:00:00Z',
+    LPSDK: '2030-02-01T00:00:00Z',
+    LPPDK: '2030-03-01T00:00:00Z',
+  },
 };
 const kpps = { role: 'KPPS', area: TPS };
 const kppsElsewhere = { role: 'KPPS', area: OTHER_TPS };
@@ -258,6 +275,98 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     deny: { role: 'KPU_KABKOTA', area: '3171' },
     allow: { role: 'KPU_PROVINSI', area: '31' },
   },
+  // Campaign finance: walked in this order, so the account exists (and names the
+  // demo PARTY officer at ID as its filer, the demo AUDITOR as its auditor)
+  // before anything is filed against it.
+  'POST /v1/finance/rules': {
+    request: () => post('/v1/finance/rules', FINANCE_RULES),
+    deny: { role: 'KPU_PROVINSI', area: '31' },
+    allow: { role: 'KPU_RI', area: 'ID' },
+  },
+  'POST /v1/finance/accounts': {
+    request: () =>
+      post('/v1/finance/accounts', {
+        id: 'walk-party',
+        name: 'Partai Walkthrough',
+        kind: 'party',
+        area: 'ID',
+        filer: demoOfficerId('PARTY', 'ID'),
+        account: { bank: 'Bank Contoh', number: '1234567890', holder: 'Partai Walkthrough' },
+      }),
+    deny: { role: 'PARTY', area: 'ID' },
+    allow: { role: 'KPU_RI', area: 'ID' },
+  },
+  'POST /v1/finance/auditors': {
+    request: () =>
+      post('/v1/finance/auditors', {
+        participant: 'walk-party',
+        auditor: demoOfficerId('AUDITOR', 'ID'),
+      }),
+    deny: { role: 'KPU_PROVINSI', area: '31' },
+    allow: { role: 'KPU_RI', area: 'ID' },
+  },
+  'POST /v1/finance/contributions': {
+    request: () =>
+      post('/v1/finance/contributions', {
+        participant: 'walk-party',
+        donor: {
+          category: 'individual',
+          country: 'ID',
+          idNumber: '3171015203900002',
+          name: 'Donor Walk',
+        },
+        amount: '1000000',
+        date: '2024-01-02',
+      }),
+    deny: { role: 'PARTY', area: '31' },
+    allow: { role: 'PARTY', area: 'ID' },
+  },
+  'POST /v1/finance/surrenders': {
+    request: () =>
+      post('/v1/finance/surrenders', {
+        participant: 'walk-party',
+        contribution: `finance-contribution:${'0'.repeat(32)}`,
+        amount: '1',
+        date: '2024-01-03',
+        reference: 'NTPN-1',
+      }),
+    deny: { role: 'KPU_RI', area: 'ID' },
+    allow: { role: 'PARTY', area: 'ID' },
+  },
+  'POST /v1/finance/expenditures': {
+    request: () =>
+      post('/v1/finance/expenditures', {
+        participant: 'walk-party',
+        category: 'materials',
+        amount: 500000,
+        date: '2024-01-04',
+        description: 'leaflets',
+      }),
+    deny: { role: 'PARTY', area: '31' },
+    allow: { role: 'PARTY', area: 'ID' },
+  },
+  'POST /v1/finance/reports': {
+    request: () =>
+      post('/v1/finance/reports', {
+        participant: 'walk-party',
+        kind: 'LADK',
+        seq: 1,
+        document: { sha256: FINANCE_DOC_SHA, mediaType: 'application/pdf', base64: FINANCE_DOC },
+        declared: { contributions: '0', expenditures: '0' },
+      }),
+    deny: { role: 'KPU_RI', area: 'ID' },
+    allow: { role: 'PARTY', area: 'ID' },
+  },
+  'POST /v1/finance/openings': {
+    request: () =>
+      post('/v1/finance/openings', {
+        participant: 'walk-party',
+        contribution: `finance-contribution:${'0'.repeat(32)}`,
+        reason: 'audit of the LADK',
+      }),
+    deny: { role: 'KPU_RI', area: 'ID' },
+    allow: { role: 'AUDITOR', area: 'ID' },
+  },
   // Permitted, then refused by the key service: version 1 is the current one (409).
   'POST /v1/keys/retire': {
     request: () => post('/v1/keys/retire', { label: 'token', version: 1 }),
@@ -301,6 +410,17 @@ const UNDECIDED: Record<keyof typeof UNDECIDED_ROUTES, UndecidedCase> = {
     status: 200,
   },
   'GET /v1/voters/counts/{area}': { request: () => get('/v1/voters/counts/317101'), status: 404 },
+  'GET /v1/finance/rules': { request: () => get('/v1/finance/rules'), status: 200 },
+  'GET /v1/finance/participants': { request: () => get('/v1/finance/participants'), status: 200 },
+  'GET /v1/finance/participants/{id}': {
+    request: () => get('/v1/finance/participants/nobody-here'),
+    status: 404,
+  },
+  'GET /v1/finance/export.csv': { request: () => get('/v1/finance/export.csv'), status: 200 },
+  'GET /v1/finance/documents/{sha256}': {
+    request: () => get(`/v1/finance/documents/${'e'.repeat(64)}`),
+    status: 404,
+  },
   'GET /healthz': { request: () => get('/healthz'), status: 200 },
   'GET /readyz': { request: () => get('/readyz'), status: 200 },
   'GET /metrics': { request: () => get('/metrics'), status: 200 },

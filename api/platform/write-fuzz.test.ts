@@ -25,6 +25,21 @@ import { type PlatformApp, platformApp, type TestDevice } from '../../test/platf
 import type { Role } from '../auth/principal.ts';
 import { TokenService } from '../auth/tokens.ts';
 import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
+import {
+  ACCOUNT_SCHEMA,
+  AUDITOR_SCHEMA,
+  accountBody,
+  CONTRIBUTION_SCHEMA,
+  contributionBody,
+  EXPENDITURE_SCHEMA,
+  expenditureBody,
+  OPEN_RULES,
+  OPENING_SCHEMA,
+  REPORT_SCHEMA,
+  RULES_SCHEMA,
+  reportBody,
+  SURRENDER_SCHEMA,
+} from '../domains/finance/testing.ts';
 import { demoOfficerId } from '../domains/identity/index.ts';
 import { testPhoto } from '../domains/photos/testing.ts';
 import {
@@ -37,6 +52,7 @@ import {
 import type { CountForm } from '../domains/results/forms/index.ts';
 import { consistentForm, signedForm } from '../domains/results/testing.ts';
 import { reportSubject, type TpsReportPayload } from '../domains/tps-reports/index.ts';
+import { validate } from '../schemas.ts';
 import { submissionMessage } from '../write/device-signature.ts';
 
 // More runs: SAKSI_FUZZ_RUNS=10 multiplies every numRuns by 10.
@@ -58,7 +74,7 @@ interface Officer {
   device?: TestDevice;
 }
 
-type ActorName = 'kpps' | 'ppk' | 'admin' | 'kpu';
+type ActorName = 'kpps' | 'ppk' | 'admin' | 'kpu' | 'party' | 'auditor';
 
 interface ValidRequest {
   /** Who sends it (whose token and device). */
@@ -409,6 +425,106 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
       }
     },
   }),
+  // Campaign finance (api/domains/finance): every account's filer is the demo
+  // PARTY officer at ID. Any other body the schema accepts may be another real
+  // filing (another donor, amount or account), so it is not sent.
+  '/v1/finance/rules': async () => ({
+    actor: 'kpu',
+    path: '/v1/finance/rules',
+    body: OPEN_RULES as unknown as JsonObject,
+    ok: 201,
+    // Each is a new version of the rules.
+    repeatable: true,
+    acceptsOther: schemaAccepts(RULES_SCHEMA),
+  }),
+  '/v1/finance/accounts': async (_c, n) => ({
+    actor: 'kpu',
+    path: '/v1/finance/accounts',
+    body: accountBody(`fuzz-account-${n}`, FUZZ_FILER()),
+    ok: 201,
+    acceptsOther: schemaAccepts(ACCOUNT_SCHEMA),
+  }),
+  '/v1/finance/auditors': async (c, n) => ({
+    actor: 'kpu',
+    path: '/v1/finance/auditors',
+    body: { participant: await fuzzAccount(c, `fuzz-audited-${n}`), auditor: 'kap-fuzz' },
+    ok: 201,
+    acceptsOther: schemaAccepts(AUDITOR_SCHEMA),
+  }),
+  '/v1/finance/contributions': async (c, n) => ({
+    actor: 'party',
+    path: '/v1/finance/contributions',
+    body: contributionBody(await fuzzAccount(c, 'fuzz-party'), fuzzDonor(n), '1000000'),
+    ok: 201,
+    // A donor may give again: a second contribution, not a replay.
+    repeatable: true,
+    acceptsOther: schemaAccepts(CONTRIBUTION_SCHEMA),
+  }),
+  '/v1/finance/surrenders': async (c, n) => {
+    const participant = await fuzzAccount(c, 'fuzz-party');
+    const r = await expectStatus(
+      c.post(
+        '/v1/finance/contributions',
+        contributionBody(participant, fuzzDonor(5000 + n), '2600000000'),
+        c.officers.party.token,
+      ),
+      201,
+    );
+    const k = (await r.json()) as { subject: string; excess: string };
+    return {
+      actor: 'party',
+      path: '/v1/finance/surrenders',
+      body: {
+        participant,
+        contribution: k.subject,
+        amount: k.excess,
+        date: '2024-01-10',
+        reference: 'NTPN-1',
+      },
+      ok: 201,
+      acceptsOther: schemaAccepts(SURRENDER_SCHEMA),
+    };
+  },
+  '/v1/finance/expenditures': async (c) => ({
+    actor: 'party',
+    path: '/v1/finance/expenditures',
+    body: expenditureBody(await fuzzAccount(c, 'fuzz-party'), '250000'),
+    ok: 201,
+    repeatable: true,
+    acceptsOther: schemaAccepts(EXPENDITURE_SCHEMA),
+  }),
+  '/v1/finance/reports': async (c, n) => ({
+    actor: 'party',
+    path: '/v1/finance/reports',
+    body: reportBody(await fuzzAccount(c, `fuzz-filing-${n}`), 'LADK', {
+      contributions: '0',
+      expenditures: '0',
+    }),
+    ok: 201,
+    acceptsOther: schemaAccepts(REPORT_SCHEMA),
+  }),
+  '/v1/finance/openings': async (c, n) => {
+    const participant = await fuzzAccount(c, 'fuzz-party');
+    await fuzzAuditor(c, participant);
+    const r = await expectStatus(
+      c.post(
+        '/v1/finance/contributions',
+        contributionBody(participant, fuzzDonor(9000 + n), '1000'),
+        c.officers.party.token,
+      ),
+      201,
+    );
+    const k = (await r.json()) as { subject: string };
+    return {
+      actor: 'auditor',
+      path: '/v1/finance/openings',
+      body: { participant, contribution: k.subject, reason: 'LADK audit sample' },
+      ok: 201,
+      // Each opening is its own logged action.
+      repeatable: true,
+      acceptsOther: schemaAccepts(OPENING_SCHEMA),
+    };
+  },
   '/v1/keys/rotate': async () => ({
     actor: 'admin',
     path: '/v1/keys/rotate',
@@ -418,6 +534,48 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
     repeatable: true,
   }),
 };
+
+const FUZZ_FILER = () => demoOfficerId('PARTY', 'ID');
+/** Whether `body` is a request the route's schema accepts (then possibly another real filing). */
+const schemaAccepts =
+  (schema: Parameters<typeof validate>[0]) => async (body: string | Uint8Array) => {
+    try {
+      validate(schema, JSON.parse(String(body)));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+const fuzzDonor = (n: number) => ({
+  idNumber: `3171010101${String(900000 + n).padStart(6, '0')}`,
+  name: `Donatur Fuzz ${n}`,
+});
+const fuzzAccounts = new Map<string, Promise<string>>();
+/** The campaign account `id` (filed for by the PARTY actor), registered once. */
+function fuzzAccount(c: Ctx, id: string): Promise<string> {
+  let p = fuzzAccounts.get(id);
+  if (!p) {
+    p = expectStatus(
+      c.post('/v1/finance/accounts', accountBody(id, FUZZ_FILER()), c.officers.kpu.token),
+      201,
+    ).then(() => id);
+    fuzzAccounts.set(id, p);
+  }
+  return p;
+}
+let fuzzAudit: Promise<unknown> | undefined;
+/** The demo AUDITOR assigned to `participant`, once. */
+function fuzzAuditor(c: Ctx, participant: string) {
+  fuzzAudit ??= expectStatus(
+    c.post(
+      '/v1/finance/auditors',
+      { participant, auditor: c.officers.auditor.id },
+      c.officers.kpu.token,
+    ),
+    201,
+  );
+  return fuzzAudit;
+}
 
 /** A voter record: a man born 5 March 1985 in kecamatan 317101, serial `serial`. */
 const fuzzVoter = (serial: number) => ({
@@ -1002,6 +1160,9 @@ beforeAll(async () => {
     admin: await officer('ADMIN'),
     // KPU RI: erases and exports voter records (policies/voters.cedar).
     kpu: await officer('KPU_RI', 'ID'),
+    // Campaign finance: the filer of the fuzz accounts and the assigned auditor.
+    party: await officer('PARTY', 'ID'),
+    auditor: await officer('AUDITOR', 'ID'),
   };
   officers.kpps.device = await p.enrolDevice(officers.kpps.token, officers.kpps.id);
   officers.ppk.device = await p.enrolDevice(officers.ppk.token, officers.ppk.id);

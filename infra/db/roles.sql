@@ -41,6 +41,17 @@ GRANT SELECT ON registry_contests, registry_areas, registry_tps, registry_dapil,
   photos, count_forms, recaps, recap_tps, recap_current TO saksi_reader;
 REVOKE UPDATE, DELETE, TRUNCATE ON photos, count_forms, recaps FROM PUBLIC, saksi_api, saksi_reader;
 
+-- Campaign finance (migration 015): insert-only. The reader sees the public
+-- tables; contributions hold sealed donor identities and stay with the API.
+GRANT SELECT, INSERT ON finance_rules, finance_participants, finance_contributions,
+  finance_surrenders, finance_expenditures, finance_documents, finance_reports,
+  finance_auditors, finance_openings TO saksi_api;
+GRANT SELECT ON finance_rules, finance_participants, finance_surrenders, finance_expenditures,
+  finance_documents, finance_reports, finance_auditors TO saksi_reader;
+REVOKE UPDATE, DELETE, TRUNCATE ON finance_rules, finance_participants, finance_contributions,
+  finance_surrenders, finance_expenditures, finance_documents, finance_reports,
+  finance_auditors, finance_openings FROM PUBLIC, saksi_api, saksi_reader;
+
 -- Nobody but the owner may UPDATE, DELETE or TRUNCATE a log table.
 REVOKE UPDATE, DELETE, TRUNCATE ON ledger_pending, ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints
   FROM PUBLIC, saksi_api, saksi_sequencer, saksi_reader;

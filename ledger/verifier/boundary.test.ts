@@ -15,7 +15,12 @@ const sourcesIn = (sub: string) =>
   readdirSync(join(DIR, sub))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .map((f) => join(sub, f));
-const sources = [...sourcesIn('.'), ...sourcesIn('results'), ...sourcesIn('voters')];
+const sources = [
+  ...sourcesIn('.'),
+  ...sourcesIn('results'),
+  ...sourcesIn('voters'),
+  ...sourcesIn('finance'),
+];
 const NOBLE = String.raw`@noble\/(?:hashes|curves)\/[a-z0-9]+\.js`;
 const FILE = String.raw`[a-z0-9-]+\.ts`;
 /** What a file may import, by folder: the log verifier only itself; results also the log verifier. */
@@ -23,6 +28,7 @@ const ALLOWED: Record<string, RegExp> = {
   '.': new RegExp(`^(?:\\./${FILE}|${NOBLE})$`),
   results: new RegExp(`^(?:\\.\\.?/${FILE}|${NOBLE})$`),
   voters: new RegExp(`^(?:\\.\\.?/${FILE}|${NOBLE})$`),
+  finance: new RegExp(`^(?:\\.\\.?/${FILE}|${NOBLE})$`),
 };
 
 describe('verifier import boundary', () => {

@@ -4,7 +4,14 @@
  * docs/voters.md.
  */
 export { COUNT_KIND, countSubject, publishVoterCounts, VoterCountPublisher } from './counts.ts';
-export { CURRENT_KEK_LABEL, NIK_INDEX_LABEL, VoterKeys } from './crypto.ts';
+export {
+  CURRENT_KEK_LABEL,
+  NIK_INDEX_LABEL,
+  open as openSealed,
+  seal,
+  VoterCryptoError,
+  VoterKeys,
+} from './crypto.ts';
 export { VOTER_CSV_HEADER } from './csv.ts';
 export { IMPORT_LISTS, type ImportResult, importVoters } from './import.ts';
 export { VOTER_KINDS } from './kinds.ts';
