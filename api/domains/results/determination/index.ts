@@ -34,6 +34,15 @@ export {
 export { DeterminationError, type DeterminationErrorCode } from './errors.ts';
 export { compareFractions, formatPercent, formatRatio } from './exact.ts';
 export {
+  dpdAfterFinance,
+  type FinanceExclusion,
+  type FinanceSanction,
+  type FinanceStanding,
+  type FinanceStatus,
+  listsAfterFinance,
+  partyVotesAfterFinance,
+} from './finance.ts';
+export {
   type PairDecider,
   type PairStanding,
   type PairTieKey,
