@@ -5,6 +5,7 @@
  * folder (CONVENTIONS.md §1).
  */
 export { DemoClient, SeedError, type SeedErrorCode } from './client.ts';
+export { type DonorSeedReport, demoDonor, seedDonors } from './donors.ts';
 export { DemoOfficers, demoToken, type Officer } from './officers.ts';
 export { type DemoPhoto, formPhoto } from './photo.ts';
 export {

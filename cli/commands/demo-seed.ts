@@ -44,7 +44,8 @@ export const DEMO_SEED: CommandSpec = {
       name: 'donors',
       type: 'int',
       value: 'N',
-      description: 'campaign contributions: that domain is not built yet; accepted and skipped',
+      description:
+        'also file N demo campaign contributions (every tenth from the third over its cap, the excess\nsurrendered), expenditures and the LADK/LPSDK/LPPDK reports through /v1/finance',
     },
     {
       name: 'concurrency',
@@ -92,11 +93,6 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
   const timeout = int(flags, 'timeout') ?? 120;
   if (timeout < 1) throw new UsageError('--timeout must be at least 1 second');
 
-  if (donors !== undefined)
-    io.stderr(
-      `saksi demo seed: --donors ${donors}: skipped, the campaign-finance domain is not built yet`,
-    );
-
   // Ctrl-C stops after the requests in flight (the server sees each through);
   // a second one ends the process at once (the default, once this is removed).
   const interrupt = new AbortController();
@@ -105,7 +101,7 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
     interrupt.abort();
   };
   process.once('SIGINT', onSigint);
-  const { DemoClient, SeedError, seedDemo, seedVoters, summaryLines } = await import(
+  const { DemoClient, SeedError, seedDemo, seedDonors, seedVoters, summaryLines } = await import(
     '../../api/demo/index.ts'
   );
   let last = Date.now();
@@ -129,6 +125,12 @@ export async function demoSeedCommand(args: string[], io: Io): Promise<number> {
       const v = await seedVoters(new DemoClient(base.href, interrupt.signal), voters, concurrency);
       io.stdout(
         `voters: ${v.registered} registered, ${v.alreadyThere} already registered (kecamatan 317101)`,
+      );
+    }
+    if (donors !== undefined && donors > 0) {
+      const d = await seedDonors(new DemoClient(base.href, interrupt.signal), donors, concurrency);
+      io.stdout(
+        `donors: ${d.contributions} contributions (${d.breaches} over the cap, ${d.surrendered} excess surrendered), ${d.expenditures} expenditures, ${d.filings} reports filed, ${d.opened} donor opened by the auditor`,
       );
     }
     return 0;
