@@ -1,0 +1,276 @@
+// The proof of no leak (issue #12, as for voters in issue #11): donors seeded
+// through `saksi demo seed --donors`'s seeder against a real server and through
+// the HTTP API with random names (accepted, over the cap, refused), an auditor
+// opening — then every public endpoint, every log entry (the entry bundles as
+// served), everything the platform logged and every column that is not
+// ciphertext is scanned for any donor's name or identity number; none is found.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
+import { DemoClient, demoDonor, seedDonors } from '../../demo/index.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { demoOfficerId } from '../identity/index.ts';
+import { accountBody, contributionBody, OPEN_RULES, reportBody } from './testing.ts';
+
+const SEEDED = 300;
+const VIA_API = 40;
+/** Columns that hold only AES-256-GCM ciphertext or keyed MACs (crypto.ts). */
+const SEALED = new Set([
+  'finance_contributions.dek',
+  'finance_contributions.sealed',
+  'voters.dek',
+  'voters.personal',
+  'voter_salts.sealed',
+]);
+
+let p: PlatformApp;
+const logged: string[] = [];
+const donors: { idNumber: string; name: string }[] = [];
+const answers: string[] = [];
+
+/** A name no other text holds: two random syllable words. */
+const randomName = () => {
+  const syl = ['ka', 'ri', 'wu', 'lan', 'dar', 'mi', 'so', 'te', 'jo', 'ya', 'ngu', 'pe'];
+  const word = () =>
+    Array.from(randomBytes(3), (b) => syl[b % syl.length])
+      .join('')
+      .replace(/^./, (c) => c.toUpperCase());
+  return `${word()} ${word()}qz`;
+};
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logged.push(String(chunk));
+      cb();
+    },
+  });
+  p = await platformApp({ logger: createLogger({ level: 'debug', destination: sink }) });
+  const server = serve({ fetch: p.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const seeded = await seedDonors(new DemoClient(url), SEEDED, 4);
+    expect(seeded.contributions).toBe(SEEDED);
+    expect(seeded.breaches).toBeGreaterThan(20);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+  for (let i = 0; i < SEEDED; i++) donors.push(demoDonor(i));
+
+  const post = (path: string, body: unknown, token: string) =>
+    p.app.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  const kpu = await p.token('KPU_RI', 'ID');
+  const party = await p.token('PARTY', 'ID');
+  const auditor = await p.token('AUDITOR', 'ID');
+  expect((await post('/v1/finance/rules', OPEN_RULES, kpu)).status).toBe(201);
+  expect(
+    (
+      await post(
+        '/v1/finance/accounts',
+        accountBody('leak-party', demoOfficerId('PARTY', 'ID')),
+        kpu,
+      )
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await post(
+        '/v1/finance/auditors',
+        { participant: 'leak-party', auditor: demoOfficerId('AUDITOR', 'ID') },
+        kpu,
+      )
+    ).status,
+  ).toBe(201);
+  for (let i = 0; i < VIA_API; i++) {
+    const d = {
+      idNumber: `3171016${String(400000000 + i * 7919).slice(0, 9)}`,
+      name: randomName(),
+    };
+    donors.push(d);
+    const r = await post(
+      '/v1/finance/contributions',
+      contributionBody('leak-party', d, i % 4 === 0 ? '2600000000' : '1000000'),
+      party,
+    );
+    expect(r.status).toBe(201);
+    const k = (await r.json()) as { subject: string; excess: string };
+    answers.push(JSON.stringify(k));
+    // Refusals log too: a foreign donor, a bad amount, another participant.
+    expect(
+      (
+        await post(
+          '/v1/finance/contributions',
+          contributionBody('leak-party', { ...d, country: 'SG' }, '10'),
+          party,
+        )
+      ).status,
+    ).toBe(422);
+    expect(
+      (await post('/v1/finance/contributions', contributionBody('leak-party', d, '1.5'), party))
+        .status,
+    ).toBe(400);
+    expect(
+      (await post('/v1/finance/contributions', contributionBody('partai-demo-1', d, '10'), party))
+        .status,
+    ).toBe(201);
+    if (i % 10 === 0) {
+      const o = await post(
+        '/v1/finance/openings',
+        { participant: 'leak-party', contribution: k.subject, reason: 'sampled for the audit' },
+        auditor,
+      );
+      expect(o.status).toBe(201);
+    }
+  }
+  expect(
+    (
+      await post(
+        '/v1/finance/reports',
+        reportBody('leak-party', 'LADK', { contributions: '0', expenditures: '0' }),
+        party,
+      )
+    ).status,
+  ).toBe(201);
+  const last = await p.rt.store.appendedCount();
+  for (let i = 0; i < 500 && ((await p.rt.store.checkpoint())?.size ?? 0) < last; i++)
+    await new Promise((r) => setTimeout(r, 20));
+}, 300_000);
+
+afterAll(async () => {
+  await p?.close();
+});
+
+/** Every spelling of a donor that must appear nowhere public (and its hex, as bytea prints). */
+let index: Map<string, string[]> | null = null;
+function findIn(where: string, text: string, found: string[]): void {
+  if (!index) {
+    index = new Map();
+    for (const d of donors)
+      for (const n of [d.idNumber, d.name, d.name.toUpperCase()])
+        for (const s of [n, Buffer.from(n).toString('hex')]) {
+          const k = s.slice(0, 8);
+          index.set(k, [...(index.get(k) ?? []), s]);
+        }
+  }
+  for (let i = 0; i + 8 <= text.length; i++) {
+    const hits = index.get(text.slice(i, i + 8));
+    if (hits) for (const s of hits) if (text.startsWith(s, i)) found.push(`${where}: ${s}`);
+  }
+}
+
+describe('no donor identity anywhere public (issue #12)', () => {
+  it('seeded hundreds of donors, in the log; the scanner finds what it looks for', async () => {
+    expect((await p.rt.store.checkpoint())!.size).toBeGreaterThan(SEEDED + VIA_API * 2);
+    const control: string[] = [];
+    const [a, b] = [donors[7]!, donors[SEEDED + 3]!];
+    findIn(
+      'control',
+      `x${a.idNumber}y \\x${Buffer.from(b.name).toString('hex')} ${b.name.toUpperCase()}`,
+      control,
+    );
+    expect(control.length).toBe(3);
+  });
+
+  it('every log entry, as served in the entry bundles', async () => {
+    const size = (await p.rt.store.checkpoint())!.size;
+    const found: string[] = [];
+    for (let n = 0; n * 256 < size; n++) {
+      const full = (n + 1) * 256 <= size;
+      const path = full
+        ? `/log/tile/entries/${tilePath(n)}`
+        : `/log/tile/entries/${tilePath(n)}.p/${size - n * 256}`;
+      const r = await p.app.request(path);
+      expect(r.status, path).toBe(200);
+      findIn(path, Buffer.from(await r.arrayBuffer()).toString('latin1'), found);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('every public endpoint, and the answers to the filer', async () => {
+    const found: string[] = [];
+    const { participants } = (await (await p.app.request('/v1/finance/participants')).json()) as {
+      participants: { id: string }[];
+    };
+    expect(participants.length).toBe(7);
+    const detail = await p.app.request('/v1/finance/participants/leak-party');
+    const docs = (
+      JSON.parse(await detail.clone().text()) as { filings: { document: string }[] }
+    ).filings.map((f) => f.document);
+    const paths = [
+      '/v1/finance/rules',
+      '/v1/finance/participants',
+      ...participants.map((x) => `/v1/finance/participants/${x.id}`),
+      '/v1/finance/export.csv',
+      ...docs,
+      '/openapi.json',
+      '/metrics',
+      ...[0, 10, 100, 300].map((i) => `/v1/ledger/entries/${i}`),
+    ];
+    for (const path of paths) {
+      const r = await p.app.request(path);
+      expect(r.status, path).toBe(200);
+      findIn(path, await r.text(), found);
+    }
+    for (const [i, a] of answers.entries()) findIn(`answer ${i}`, a, found);
+    expect(found).toEqual([]);
+  });
+
+  it('everything the platform logged during the run', () => {
+    const found: string[] = [];
+    findIn('log output', logged.join(''), found);
+    expect(found).toEqual([]);
+  });
+
+  it('every column that is not ciphertext, in every table', async () => {
+    const columns = await p.fresh.db.query<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
+    );
+    const byTable = new Map<string, string[]>();
+    for (const c of columns) {
+      if (SEALED.has(`${c.table_name}.${c.column_name}`)) continue;
+      byTable.set(c.table_name, [...(byTable.get(c.table_name) ?? []), c.column_name]);
+    }
+    expect(byTable.get('finance_contributions')).toEqual([
+      'subject',
+      'participant',
+      'category',
+      'amount',
+      'day',
+      'excess',
+      'donor_mac',
+      'donor_seq',
+      'kek_label',
+      'commitment',
+      'entry_hash',
+      'pending_id',
+    ]);
+    const found: string[] = [];
+    for (const [table, cols] of byTable) {
+      const rows = await p.fresh.db.query<{ t: string }>(
+        `SELECT concat_ws('|', ${cols.map((c) => `"${c}"::text`).join(', ')}) AS t FROM "${table}"`,
+      );
+      findIn(table, rows.map((r) => r.t).join('\n'), found);
+    }
+    expect(found).toEqual([]);
+  });
+});
+
+/** C2SP tlog-tiles: the tile index N as path elements of three digits, x-prefixed but the last. */
+function tilePath(n: number): string {
+  const parts: string[] = [];
+  let v = n;
+  do {
+    parts.unshift(String(v % 1000).padStart(3, '0'));
+    v = Math.floor(v / 1000);
+  } while (v > 0);
+  return parts.map((x, i) => (i < parts.length - 1 ? `x${x}` : x)).join('/');
+}
