@@ -141,6 +141,17 @@ function doc(path: string, operationId: string, summary: string, body: JsonSchem
   });
 }
 
+/** One submission schema per payload schema: ajv compiles each schema object once (schemas.ts). */
+const submissions = new WeakMap<JsonSchema, JsonSchema>();
+function submissionOf(payload: JsonSchema): JsonSchema {
+  let s = submissions.get(payload);
+  if (!s) {
+    s = submissionSchema(payload, false);
+    submissions.set(payload, s);
+  }
+  return s;
+}
+
 /** A ledgered write whose payload the route built (no device signature: the bearer token authenticates). */
 function write<P extends JsonObject>(
   writes: WriteServices,
@@ -179,7 +190,7 @@ function write<P extends JsonObject>(
     ...(w.after ? { after: w.after } : {}),
     ...(w.constraints ? { constraints: w.constraints } : {}),
   };
-  return performWrite(writes, def, submissionSchema(w.schema, false), principal, {
+  return performWrite(writes, def, submissionOf(w.schema), principal, {
     subject: w.subject,
     seq: w.seq,
     payload: w.payload,
