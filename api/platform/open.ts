@@ -119,7 +119,12 @@ export async function openPlatform(
           selfCheckLimit: new RateLimiter(rateLimits.selfCheckPerIp),
         }),
       (app) => {
-        financeRoutes(app, { writes: deps.writes, db: rt.db, keys: new FinanceKeys(rt.keys) });
+        financeRoutes(app, {
+          writes: deps.writes,
+          db: rt.db,
+          keys: new FinanceKeys(rt.keys),
+          officerRole: async (id) => (await identity.officers.get(id))?.role ?? null,
+        });
         financePublicRoutes(app, { db: rt.db, log: rt.store });
       },
     ],

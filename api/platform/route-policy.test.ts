@@ -468,6 +468,9 @@ beforeAll(async () => {
   app = await platformApp({ engine: watch.engine });
   // The target of the suspension routes.
   await app.token('KPPS', OTHER_TPS);
+  // The filer and the auditor the finance cases name (officers with those roles).
+  await app.token('PARTY', 'ID');
+  await app.token('AUDITOR', 'ID');
 }, 120_000);
 afterAll(async () => {
   await app?.close();

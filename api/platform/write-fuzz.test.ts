@@ -447,7 +447,10 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
   '/v1/finance/auditors': async (c, n) => ({
     actor: 'kpu',
     path: '/v1/finance/auditors',
-    body: { participant: await fuzzAccount(c, `fuzz-audited-${n}`), auditor: 'kap-fuzz' },
+    body: {
+      participant: await fuzzAccount(c, `fuzz-audited-${n}`),
+      auditor: c.officers.auditor.id,
+    },
     ok: 201,
     acceptsOther: schemaAccepts(AUDITOR_SCHEMA),
   }),

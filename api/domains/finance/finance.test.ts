@@ -24,6 +24,8 @@ let kpu: string;
 let party: string;
 let partyDpd: string;
 let auditor: string;
+/** A second KAP, an AUDITOR officer assigned to no participant of party A. */
+let otherAuditor: string;
 const json = { 'Content-Type': 'application/json' };
 const post = (path: string, body: unknown, token?: string) =>
   p.app.request(path, {
@@ -85,11 +87,23 @@ beforeAll(async () => {
   party = await p.token('PARTY', 'ID');
   partyDpd = await p.token('PARTY', '31');
   auditor = await p.token('AUDITOR', 'ID');
+  await p.token('PARTY', '32');
+  const admin = await p.token('ADMIN', 'ID');
+  const kap = await created(
+    post(
+      '/v1/officers',
+      { username: 'kap-kedua', password: 'a long enough password', role: 'AUDITOR', area: 'ID' },
+      admin,
+    ),
+  );
+  otherAuditor = (kap.officer as { id: string }).id;
   await created(post('/v1/finance/rules', OPEN_RULES, kpu));
   await created(
     post('/v1/finance/accounts', accountBody('partai-a', demoOfficerId('PARTY', 'ID')), kpu),
   );
-  await created(post('/v1/finance/accounts', accountBody('partai-b', 'someone-else'), kpu));
+  await created(
+    post('/v1/finance/accounts', accountBody('partai-b', demoOfficerId('PARTY', '32')), kpu),
+  );
   await created(
     post(
       '/v1/finance/accounts',
@@ -550,7 +564,7 @@ describe('the auditor', () => {
       ),
     );
     await created(
-      post('/v1/finance/auditors', { participant: 'dpd-31-1', auditor: 'kap-other' }, kpu),
+      post('/v1/finance/auditors', { participant: 'dpd-31-1', auditor: otherAuditor }, kpu),
     );
     const body = {
       participant: 'dpd-31-1',

@@ -105,6 +105,8 @@ export interface FinanceDeps {
   writes: WriteServices;
   db: Db;
   keys: FinanceKeys;
+  /** The role of an officer, or null if there is none (identity's directory). */
+  officerRole: (id: string) => Promise<string | null>;
 }
 
 type App = Hono<{ Variables: AppVariables }>;
@@ -213,6 +215,11 @@ const CONCURRENT = {
 
 export function financeRoutes(app: App, deps: FinanceDeps): void {
   const { writes, db, keys } = deps;
+  /** The account's filer must be a PARTY officer, the auditor an AUDITOR (a KAP). */
+  const roleViolation = async (id: string, role: 'PARTY' | 'AUDITOR', what: string) =>
+    (await deps.officerRole(id)) === role
+      ? null
+      : { rule: `${what}-role`, message: `the ${what} ${id} is not an officer with role ${role}` };
 
   doc(
     '/v1/finance/rules',
@@ -248,6 +255,7 @@ export function financeRoutes(app: App, deps: FinanceDeps): void {
   app.post('/v1/finance/accounts', async (c) => {
     const req = validate<AccountRequest>(ACCOUNT_SCHEMA, await readJsonBody(c));
     const existing = await participant(db, req.id);
+    const filerRole = await roleViolation(req.filer, 'PARTY', 'filer');
     const seq = req.seq ?? 1;
     const contest = contestOf(req.kind);
     const payload = {
@@ -282,6 +290,7 @@ export function financeRoutes(app: App, deps: FinanceDeps): void {
       area: req.area,
       rules: () => {
         const found = accountViolations(req.kind, req.area);
+        if (filerRole) found.push(filerRole);
         if (existing && (existing.kind !== req.kind || existing.area !== req.area))
           found.push({ rule: 'fixed-kind-area', message: 'an account keeps its kind and area' });
         return found;
@@ -556,6 +565,7 @@ export function financeRoutes(app: App, deps: FinanceDeps): void {
   app.post('/v1/finance/auditors', async (c) => {
     const req = validate<AuditorRequest>(AUDITOR_SCHEMA, await readJsonBody(c));
     const p = await knownParticipant(db, req.participant);
+    const auditorRole = await roleViolation(req.auditor, 'AUDITOR', 'auditor');
     const seq = req.seq ?? 1;
     const receipt = await write(writes, c.get('principal'), {
       kind: FINANCE_KINDS.auditor,
@@ -566,6 +576,7 @@ export function financeRoutes(app: App, deps: FinanceDeps): void {
       reason: req.reason,
       payload: { participant: p.id, auditor: req.auditor },
       area: p.area,
+      rules: () => (auditorRole ? [auditorRole] : []),
       rows: (e) => [auditorRow(p.id, seq, req.auditor, e)],
       after: [FINANCE_KINDS.auditor],
     });
