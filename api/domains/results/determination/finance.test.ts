@@ -11,6 +11,7 @@ import {
   type FinanceStanding,
   listsAfterFinance,
   partyVotesAfterFinance,
+  presidentialFinanceFlags,
 } from './finance.ts';
 
 const votes = [
@@ -87,6 +88,28 @@ describe('finance sanctions in the seat allocation', () => {
     );
     expect(excluded).toEqual([{ participant: 'd1', reason: 'LADK_MISSING' }]);
     expect(electDpd(candidates).elected).toEqual(['d3', 'd4', 'd5', 'd6']);
+  });
+
+  it('flags a presidential winner without an LPPDK as not declarable, and a sanctioned finalist', () => {
+    const result = { outcome: 'elected', winner: 'P1' } as const;
+    const blocked = presidentialFinanceFlags(result, [
+      { participant: 'P1', area: 'ID', status: 'not-electable' },
+    ]);
+    expect(blocked).toEqual({
+      declarable: false,
+      sanctioned: [{ participant: 'P1', reason: 'LPPDK_MISSING' }],
+    });
+    expect(
+      presidentialFinanceFlags(result, [{ participant: 'P1', area: 'ID', status: 'in-order' }])
+        .declarable,
+    ).toBe(true);
+    const runoff = presidentialFinanceFlags({ outcome: 'runoff', finalists: ['P1', 'P2'] }, [
+      { participant: 'P2', area: 'ID', status: 'disqualified' },
+    ]);
+    expect(runoff).toEqual({
+      declarable: false,
+      sanctioned: [{ participant: 'P2', reason: 'LADK_MISSING' }],
+    });
   });
 
   it('refuses malformed standings', () => {

@@ -120,3 +120,28 @@ export function dpdAfterFinance(
   }
   return { candidates: out, excluded };
 }
+
+/**
+ * The presidential result under finance sanctions: the rule of votes stands
+ * (who won or who goes to the run-off is not recomputed — whether a pair's votes
+ * still count is for KPU and the courts), but a pair under sanction may not be
+ * declared elected, and a finalist under sanction is named. `declarable` is
+ * false when the winner is under a sanction.
+ */
+export function presidentialFinanceFlags(
+  result:
+    | { readonly outcome: 'elected'; readonly winner: string }
+    | { readonly outcome: 'runoff'; readonly finalists: readonly [string, string] },
+  standings: readonly FinanceStanding[],
+): { declarable: boolean; sanctioned: readonly FinanceExclusion[] } {
+  const s = byParticipant(standings);
+  const pairs = result.outcome === 'elected' ? [result.winner] : [...result.finalists];
+  const sanctioned: FinanceExclusion[] = [];
+  for (const pair of pairs) {
+    const st = s.get(pair)?.status;
+    if (st === 'disqualified') sanctioned.push({ participant: pair, reason: 'LADK_MISSING' });
+    else if (st === 'not-electable')
+      sanctioned.push({ participant: pair, reason: 'LPPDK_MISSING' });
+  }
+  return { declarable: result.outcome === 'elected' && sanctioned.length === 0, sanctioned };
+}

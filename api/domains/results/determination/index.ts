@@ -41,6 +41,7 @@ export {
   type FinanceStatus,
   listsAfterFinance,
   partyVotesAfterFinance,
+  presidentialFinanceFlags,
 } from './finance.ts';
 export {
   type PairDecider,
