@@ -579,3 +579,34 @@ describe('the auditor', () => {
     }
   });
 });
+
+describe('concurrent contributions of one donor', () => {
+  it('never lets two slip under the cap together: each is recorded with its true excess, or refused 409', async () => {
+    await created(
+      post('/v1/finance/accounts', accountBody('partai-c', demoOfficerId('PARTY', 'ID')), kpu),
+    );
+    const donor = { idNumber: '3171015707700005', name: 'Eka Serentak' };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        p.app.request('/v1/finance/contributions', {
+          method: 'POST',
+          headers: { ...json, Authorization: `Bearer ${party}` },
+          body: JSON.stringify(contributionBody('partai-c', donor, '1000000000')),
+        }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(
+      statuses.every((s) => s === 201 || s === 409),
+      String(statuses),
+    ).toBe(true);
+    const ok = await Promise.all(
+      answers.filter((r) => r.status === 201).map((r) => r.json() as Promise<{ excess: string }>),
+    );
+    expect(ok.length).toBeGreaterThan(0);
+    // Rp1 bn each against Rp2.5 bn: the recorded excesses are exactly what the cap implies.
+    const total = BigInt(ok.length) * 1_000_000_000n;
+    const excess = ok.reduce((a, b) => a + BigInt(b.excess), 0n);
+    expect(excess).toBe(total > 2_500_000_000n ? total - 2_500_000_000n : 0n);
+  });
+});
