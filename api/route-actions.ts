@@ -67,7 +67,7 @@ const LOG =
 const REGISTRY =
   'the election registry (areas, contests, dapil, ballots) is published reference data, and is itself in the public log';
 const FINANCE =
-  'campaign-finance disclosures are public by law (UU 7/2017 art. 334–335 as we read them): accounts, totals, filings and flags, already in public log entries; no donor identity is ever served';
+  'campaign-finance accounts, totals, filings and their flags are public disclosures (DOMAIN.md application 6; the published reports of PKPU 18/2023) and already in public log entries; no donor identity is ever served';
 const OPERATIONS = 'operational: answers nothing about any record';
 
 /**
