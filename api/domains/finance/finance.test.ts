@@ -10,7 +10,7 @@ import {
 } from '../../../ledger/verifier/finance/index.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
 import { demoOfficerId } from '../identity/index.ts';
-import { FINANCE_CSV_HEADER } from './public.ts';
+import { FINANCE_CSV_HEADER } from './csv.ts';
 import {
   accountBody,
   contributionBody,

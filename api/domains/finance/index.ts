@@ -4,10 +4,9 @@
  * docs/finance.md.
  */
 export { DONOR_INDEX_LABEL, FINANCE_KEK_LABEL, FinanceKeys } from './crypto.ts';
+export { exportCsv, FINANCE_CSV_HEADER } from './csv.ts';
 export { FINANCE_KINDS } from './kinds.ts';
 export {
-  exportCsv,
-  FINANCE_CSV_HEADER,
   financePublicRoutes,
   financeStandings,
   totalsByParticipant,

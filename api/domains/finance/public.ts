@@ -8,10 +8,11 @@
  * the queries name only public columns (leak.test.ts scans the answers).
  */
 import type { Hono } from 'hono';
-import { base64, type Db, type LogReader } from '../../../ledger/index.ts';
+import type { Db, LogReader } from '../../../ledger/index.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { ERROR_SCHEMA, registerRoute } from '../../schemas.ts';
+import { exportCsv } from './csv.ts';
 import { type FinanceStatus, financeStatus, mismatch } from './rules.ts';
 import {
   DONOR_CATEGORIES,
@@ -19,7 +20,16 @@ import {
   type ReportKind,
   type ReportPayload,
 } from './schemas.ts';
-import { currentRules, document, type ParticipantRow, participant, participants } from './store.ts';
+import {
+  currentRules,
+  document,
+  type EntryRef,
+  entries,
+  type ParticipantRow,
+  participant,
+  participants,
+  reportRows,
+} from './store.ts';
 
 type App = Hono<{ Variables: AppVariables }>;
 
@@ -30,23 +40,6 @@ export interface ParticipantTotals {
   breaches: number;
   excess: string;
   excessSurrendered: string;
-}
-
-interface EntryRef {
-  index: number | null;
-  leafHash: string;
-}
-
-/** The log position of pending rows, once integrated (null index while pending). */
-async function entries(
-  log: LogReader,
-  rows: { pending_id: number | string; entry_hash: Uint8Array }[],
-) {
-  const leaves = await log.leavesOf(rows.map((r) => Number(r.pending_id)));
-  return (r: { pending_id: number | string; entry_hash: Uint8Array }): EntryRef => ({
-    index: leaves.get(Number(r.pending_id))?.index ?? null,
-    leafHash: base64(r.entry_hash),
-  });
 }
 
 const zeroes = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, '0']));
@@ -92,22 +85,6 @@ export async function totalsByParticipant(db: Db): Promise<Map<string, Participa
   ))
     get(r.participant).excessSurrendered = r.total;
   return out;
-}
-
-interface ReportRow {
-  participant: string;
-  kind: ReportKind;
-  seq: number;
-  payload: string;
-  entry_hash: Uint8Array;
-  pending_id: number | string;
-}
-async function reportRows(db: Db, participantId?: string): Promise<ReportRow[]> {
-  return db.query<ReportRow>(
-    `SELECT participant, kind, seq, payload, entry_hash, pending_id FROM finance_reports
-      ${participantId ? 'WHERE participant = $1' : ''} ORDER BY participant, kind, seq`,
-    participantId ? [participantId] : [],
-  );
 }
 
 /** Each participant's sanction status at `now` (rules.ts financeStatus). */
@@ -290,124 +267,4 @@ function emptyTotals(): ParticipantTotals {
     excess: '0',
     excessSurrendered: '0',
   };
-}
-
-export const FINANCE_CSV_HEADER =
-  'record,participant,category,amount,date,excess,report_kind,version,document_sha256,declared_contributions,declared_expenditures,difference_contributions,difference_expenditures,late,log_index,leaf_hash\n';
-
-/** RFC 4180: quote a field that holds a comma, a quote or a line break. */
-const field = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-
-/**
- * One row per contribution, surrender, expenditure and filing (in that order,
- * each by log position), with the log index (empty while pending) and leaf hash.
- * Built in memory: a participant files thousands of rows, not millions.
- */
-export async function exportCsv(db: Db, log: LogReader): Promise<string> {
-  type Row = { pending_id: number | string; entry_hash: Uint8Array; cells: string[] };
-  const rows: Row[] = [];
-  for (const r of await db.query<{
-    participant: string;
-    category: string;
-    amount: string;
-    day: string;
-    excess: string;
-    pending_id: number | string;
-    entry_hash: Uint8Array;
-  }>(
-    `SELECT participant, category, amount::text AS amount, to_char(day, 'YYYY-MM-DD') AS day,
-            excess::text AS excess, pending_id, entry_hash FROM finance_contributions ORDER BY pending_id`,
-  ))
-    rows.push({
-      ...r,
-      cells: [
-        'contribution',
-        r.participant,
-        r.category,
-        r.amount,
-        r.day,
-        r.excess,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-      ],
-    });
-  for (const r of await db.query<{
-    participant: string;
-    amount: string;
-    day: string;
-    pending_id: number | string;
-    entry_hash: Uint8Array;
-  }>(
-    `SELECT participant, amount::text AS amount, to_char(day, 'YYYY-MM-DD') AS day, pending_id, entry_hash
-       FROM finance_surrenders ORDER BY pending_id`,
-  ))
-    rows.push({
-      ...r,
-      cells: ['surrender', r.participant, '', r.amount, r.day, '', '', '', '', '', '', '', '', ''],
-    });
-  for (const r of await db.query<{
-    participant: string;
-    category: string;
-    amount: string;
-    day: string;
-    pending_id: number | string;
-    entry_hash: Uint8Array;
-  }>(
-    `SELECT participant, category, amount::text AS amount, to_char(day, 'YYYY-MM-DD') AS day, pending_id, entry_hash
-       FROM finance_expenditures ORDER BY pending_id`,
-  ))
-    rows.push({
-      ...r,
-      cells: [
-        'expenditure',
-        r.participant,
-        r.category,
-        r.amount,
-        r.day,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-      ],
-    });
-  for (const r of await reportRows(db)) {
-    const pl = JSON.parse(r.payload) as ReportPayload;
-    rows.push({
-      ...r,
-      cells: [
-        'filing',
-        r.participant,
-        '',
-        '',
-        '',
-        '',
-        r.kind,
-        String(r.seq),
-        pl.documentSha256,
-        pl.declared.contributions,
-        pl.declared.expenditures,
-        pl.difference.contributions,
-        pl.difference.expenditures,
-        String(pl.late),
-      ],
-    });
-  }
-  const entryOf = await entries(log, rows);
-  let out = FINANCE_CSV_HEADER;
-  for (const r of rows) {
-    const e = entryOf(r);
-    out += `${[...r.cells, e.index === null ? '' : String(e.index), e.leafHash].map(field).join(',')}\n`;
-  }
-  return out;
 }

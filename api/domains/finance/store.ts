@@ -3,7 +3,13 @@
  * ledgered write's transaction, and the reads the routes and the public pages
  * need. No column read or written here holds a donor's identity in clear.
  */
-import type { Db, JsonValue, Sql } from '../../../ledger/index.ts';
+import {
+  base64,
+  type Db,
+  type JsonValue,
+  type LogReader,
+  type Sql,
+} from '../../../ledger/index.ts';
 import type { DomainRow } from '../../write/write-batch.ts';
 import { DEFAULT_RULES } from './rules.ts';
 import type { FinanceRules, ParticipantKind, ReportKind, ReportPayload } from './schemas.ts';
@@ -246,4 +252,36 @@ export const openingRow = (
   e: Logged,
 ) => row('finance_openings', { subject, contribution: contributionSubject, auditor, ...logged(e) });
 
-export type { Db };
+
+export interface EntryRef {
+  index: number | null;
+  leafHash: string;
+}
+
+/** The log position of pending rows, once integrated (null index while pending). */
+export async function entries(
+  log: LogReader,
+  rows: { pending_id: number | string; entry_hash: Uint8Array }[],
+) {
+  const leaves = await log.leavesOf(rows.map((r) => Number(r.pending_id)));
+  return (r: { pending_id: number | string; entry_hash: Uint8Array }): EntryRef => ({
+    index: leaves.get(Number(r.pending_id))?.index ?? null,
+    leafHash: base64(r.entry_hash),
+  });
+}
+
+export interface ReportRow {
+  participant: string;
+  kind: ReportKind;
+  seq: number;
+  payload: string;
+  entry_hash: Uint8Array;
+  pending_id: number | string;
+}
+export async function reportRows(db: Db, participantId?: string): Promise<ReportRow[]> {
+  return db.query<ReportRow>(
+    `SELECT participant, kind, seq, payload, entry_hash, pending_id FROM finance_reports
+      ${participantId ? 'WHERE participant = $1' : ''} ORDER BY participant, kind, seq`,
+    participantId ? [participantId] : [],
+  );
+}
