@@ -252,7 +252,6 @@ export const openingRow = (
   e: Logged,
 ) => row('finance_openings', { subject, contribution: contributionSubject, auditor, ...logged(e) });
 
-
 export interface EntryRef {
   index: number | null;
   leafHash: string;
