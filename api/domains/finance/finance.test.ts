@@ -8,6 +8,7 @@ import {
   checkDonorOpening,
   type LoggedContribution,
 } from '../../../ledger/verifier/finance/index.ts';
+import { fromBase64, openCheckpoint, verifyInclusion } from '../../../ledger/verifier/index.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
 import { demoOfficerId } from '../identity/index.ts';
 import { FINANCE_CSV_HEADER } from './csv.ts';
@@ -488,6 +489,21 @@ describe('public reads', () => {
     expect(proof.index).toBe(first!.entry.index);
     const entry = await p.rt.store.entry(first!.entry.index!);
     expect(Buffer.from(entry.leafHash).toString('base64')).toBe(first!.entry.leafHash);
+    // The filing's leaf hash, proved against the signed checkpoint by the verifier.
+    const note = await (await p.app.request('/log/checkpoint')).text();
+    const cp = openCheckpoint(note, p.rt.verifierKey);
+    const path = await get<{ path: string[] }>(
+      `/v1/proofs/inclusion?index=${first!.entry.index}&size=${cp.size}`,
+    );
+    expect(() =>
+      verifyInclusion(
+        fromBase64(first!.entry.leafHash),
+        first!.entry.index!,
+        cp.size,
+        path.path.map(fromBase64),
+        cp.rootHash,
+      ),
+    ).not.toThrow();
   });
 
   it('exports one CSV row per contribution, surrender, expenditure and filing with its entry', async () => {
