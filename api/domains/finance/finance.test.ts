@@ -221,6 +221,26 @@ describe('bad input: a clear 4xx and nothing stored', () => {
       'RULE_VIOLATION',
     ],
     [
+      'a date that is no calendar day',
+      () =>
+        post(
+          '/v1/finance/contributions',
+          contributionBody('partai-a', ANI, '10', '2024-02-30'),
+          party,
+        ),
+      400,
+    ],
+    [
+      'a date in year 0',
+      () =>
+        post(
+          '/v1/finance/expenditures',
+          { ...expenditureBody('partai-a', '10'), date: '0000-01-01' },
+          party,
+        ),
+      400,
+    ],
+    [
       'an anonymous donor',
       () =>
         post(

@@ -43,7 +43,9 @@ const RUPIAH_OR_ZERO: JsonSchema = {
   ],
 };
 const DIGITS = { type: 'string', pattern: '^(0|[1-9][0-9]{0,17})$' };
-const DAY = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' };
+// A calendar day of 1900–2099 (ajv-formats `date` refuses 2024-02-30; PostgreSQL's
+// date refuses year 0): no day that passes here makes the insert fail.
+const DAY = { type: 'string', format: 'date', pattern: '^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$' };
 const INSTANT = { type: 'string', format: 'date-time', maxLength: 40 };
 export const PARTICIPANT_ID = '^[a-z0-9][a-z0-9-]{1,62}$';
 const ID = { type: 'string', pattern: PARTICIPANT_ID };
