@@ -50,12 +50,18 @@ export const ROUTE_ACTIONS = {
   'POST /v1/voters/export': 'voter.export',
   'POST /v1/keys/rotate': 'key.rotate',
   'POST /v1/keys/retire': 'key.retire',
+  // Internal audit and stage gates (api/domains/audit, policies/audit.cedar).
+  'POST /v1/audit/reports': 'audit.file',
+  'POST /v1/audit/findings/{id}/followups': 'audit.followup',
+  'POST /v1/audit/stages/{id}/open': 'stage.open',
 } as const satisfies Record<string, ActionName>;
 
 const LOG =
   'the log is public by design (ARCHITECTURE.md): anyone must be able to read and verify it, so no policy may hide any part of it';
 const REGISTRY =
   'the election registry (areas, contests, dapil, ballots) is published reference data, and is itself in the public log';
+const AUDIT =
+  'audit evidence is public by design (issue #13): reports, findings, follow-ups and stage decisions are public log entries, with summaries redacted before they entered the log';
 const OPERATIONS = 'operational: answers nothing about any record';
 
 /**
@@ -88,6 +94,12 @@ export const UNDECIDED_ROUTES = {
     'a person’s check of their own record: it answers only to someone who gives both the NIK and the name on it, rate-limited per address, and says nothing else (api/domains/voters/self-check.ts)',
   'GET /v1/voters/counts/{area}':
     'published voter counts are public entries of the log (no personal data); this shows the latest one of an area',
+  'GET /v1/audit/reports': AUDIT,
+  'GET /v1/audit/reports/{id}': AUDIT,
+  'GET /v1/audit/findings': AUDIT,
+  'GET /v1/audit/findings/{id}': AUDIT,
+  'GET /v1/audit/stages': AUDIT,
+  'GET /v1/audit/stages/{id}': AUDIT,
   'GET /healthz': OPERATIONS,
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,

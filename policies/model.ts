@@ -35,6 +35,9 @@ export const ACTIONS = [
   'officer.manage',
   'key.rotate',
   'key.retire',
+  'audit.file',
+  'audit.followup',
+  'stage.open',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
