@@ -67,6 +67,7 @@ export function stageOpenRoutes(app: Hono<{ Variables: AppVariables }>, deps: Au
           },
         },
       },
+      '400': { description: 'malformed request', schema: ERROR_SCHEMA },
       '401': { description: 'no or bad token', schema: ERROR_SCHEMA },
       '403': { description: 'not allowed by policy', schema: ERROR_SCHEMA },
       '404': { description: 'UNKNOWN_STAGE', schema: ERROR_SCHEMA },
