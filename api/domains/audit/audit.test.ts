@@ -76,7 +76,9 @@ describe('before any evidence', () => {
     expect(stale.reasons.map((r: Json) => r.code)).toEqual(['AUDIT_STALE', 'FEASIBILITY_STALE']);
     const r = await post('/v1/audit/stages/dapil/open', {}, kpu);
     expect(r.status).toBe(409);
-    expect(((await r.json()) as Json).error.reasons).toEqual(stale.reasons);
+    // The same reasons (their messages give the evidence's age, which has moved on).
+    const reasons = ((await r.json()) as Json).error.reasons as Json[];
+    expect(reasons.map((x) => x.code)).toEqual(['AUDIT_STALE', 'FEASIBILITY_STALE']);
   });
 });
 
