@@ -33,7 +33,7 @@ export const MAX_BODY_BYTES = 1 << 20;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PUBLIC_READ = new RegExp(
-  `^/(log/|v1/proofs/|v1/ledger/entries/|v1/areas/|v1/contests(/|$)|v1/results/(${CONTEST_IDS.join('|')})/|v1/photos/|v1/tps-reports$|v1/voters/counts/|v1/finance/(rules$|participants|export\\.csv$|documents/)|healthz$|readyz$)`,
+  `^/(log/|v1/proofs/|v1/ledger/entries/|v1/areas/|v1/contests(/|$)|v1/results/(${CONTEST_IDS.join('|')})/|v1/photos/|v1/tps-reports$|v1/voters/counts/|v1/audit/|v1/finance/(rules$|participants|export\\.csv$|documents/)|healthz$|readyz$)`,
 );
 /** Public data, fetched from anywhere (observers' browsers): reads only, never writes. */
 const isPublicRead = (method: string, path: string) =>

@@ -110,6 +110,19 @@ export interface Config {
   witnesses: WitnessConfig[];
   /** Longest wait for one round of witnesses. SAKSI_WITNESS_TIMEOUT_MS; default 3000. */
   witnessTimeoutMs: number;
+  /** Stage gates (api/domains/audit, docs/audit-gates.md). */
+  audit: {
+    /**
+     * JSON file with the election calendar's stages; the 2024 calendar (PKPU
+     * 3/2022) when unset. SAKSI_STAGES_FILE.
+     */
+    stagesFile: string | undefined;
+    /**
+     * Audit or feasibility evidence older than this many seconds does not open a
+     * stage. SAKSI_AUDIT_MAX_AGE; default 604800 (7 days).
+     */
+    maxAgeSeconds: number;
+  };
 }
 
 export interface WitnessConfig {
@@ -210,6 +223,16 @@ export function loadConfig(flags: Partial<Config>, env: NodeJS.ProcessEnv = proc
       100,
       60_000,
     ),
+    audit: flags.audit ?? {
+      stagesFile: set('SAKSI_STAGES_FILE'),
+      maxAgeSeconds: int(
+        'SAKSI_AUDIT_MAX_AGE',
+        set('SAKSI_AUDIT_MAX_AGE'),
+        604_800,
+        60,
+        31_622_400,
+      ),
+    },
   };
 }
 

@@ -60,6 +60,10 @@ export const ROUTE_ACTIONS = {
   'POST /v1/finance/expenditures': 'finance.file',
   'POST /v1/finance/reports': 'finance.file',
   'POST /v1/finance/openings': 'finance.donor.open',
+  // Internal audit and stage gates (api/domains/audit, policies/audit.cedar).
+  'POST /v1/audit/reports': 'audit.file',
+  'POST /v1/audit/findings/{id}/followups': 'audit.followup',
+  'POST /v1/audit/stages/{id}/open': 'stage.open',
 } as const satisfies Record<string, ActionName>;
 
 const LOG =
@@ -68,6 +72,8 @@ const REGISTRY =
   'the election registry (areas, contests, dapil, ballots) is published reference data, and is itself in the public log';
 const FINANCE =
   'campaign-finance accounts, totals, filings and their flags are public disclosures (DOMAIN.md application 6; the published reports of PKPU 18/2023) and already in public log entries; no donor identity is ever served';
+const AUDIT =
+  'audit evidence is public by design (issue #13): reports, findings, follow-ups and stage decisions are public log entries, with summaries redacted before they entered the log';
 const OPERATIONS = 'operational: answers nothing about any record';
 
 /**
@@ -106,6 +112,12 @@ export const UNDECIDED_ROUTES = {
   'GET /v1/finance/export.csv': FINANCE,
   'GET /v1/finance/documents/{sha256}':
     'a filed campaign-finance report is public, content-addressed: its hash is in a public log entry',
+  'GET /v1/audit/reports': AUDIT,
+  'GET /v1/audit/reports/{id}': AUDIT,
+  'GET /v1/audit/findings': AUDIT,
+  'GET /v1/audit/findings/{id}': AUDIT,
+  'GET /v1/audit/stages': AUDIT,
+  'GET /v1/audit/stages/{id}': AUDIT,
   'GET /healthz': OPERATIONS,
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,

@@ -21,7 +21,13 @@ import {
 } from './model.ts';
 
 const DIR = join(import.meta.dirname, 'decisions');
-const LOG_WIDE: readonly ActionName[] = ['key.rotate', 'key.retire'];
+const LOG_WIDE: readonly ActionName[] = [
+  'key.rotate',
+  'key.retire',
+  'audit.file',
+  'audit.followup',
+  'stage.open',
+];
 
 interface Row {
   role: string;

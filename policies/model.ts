@@ -38,6 +38,9 @@ export const ACTIONS = [
   'finance.manage',
   'finance.file',
   'finance.donor.open',
+  'audit.file',
+  'audit.followup',
+  'stage.open',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 

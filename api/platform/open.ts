@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { verifierKeyOf } from '../../ledger/index.ts';
 import { loadPolicyEngine, type PolicyEngine } from '../../policies/index.ts';
 import { TOKEN_KEY_NAME } from '../auth/tokens.ts';
+import { auditRoutes, loadCalendar } from '../domains/audit/index.ts';
 import { DbDeviceRegistry } from '../domains/devices/index.ts';
 import { FinanceKeys, financePublicRoutes, financeRoutes } from '../domains/finance/index.ts';
 import { createIdentity, type Identity, seedDemoOfficers } from '../domains/identity/index.ts';
@@ -64,6 +65,7 @@ export async function openPlatform(
   committer.onBatch = (size) => metrics.writeBatch.observe(size);
   const devices = new DbDeviceRegistry(rt.db);
   const registry = await registryFor(rt.db);
+  const stages = loadCalendar(rt.config.audit.stagesFile);
   const tokenSigner = await rt.keys.signer('token', TOKEN_KEY_NAME);
   await recordActivations(rt.db, [
     {
@@ -127,6 +129,14 @@ export async function openPlatform(
         });
         financePublicRoutes(app, { db: rt.db, log: rt.store });
       },
+      (app) =>
+        auditRoutes(app, {
+          writes: deps.writes,
+          db: rt.db,
+          log: rt.store,
+          stages,
+          maxAgeSeconds: rt.config.audit.maxAgeSeconds,
+        }),
     ],
   };
   return { deps, engine, identity, metrics };

@@ -373,6 +373,31 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     deny: { role: 'KPU_RI', area: 'ID' },
     allow: { role: 'ADMIN', area: 'ID' },
   },
+  // Issue #13: filing a passing report (the policy separates who may file which kind).
+  'POST /v1/audit/reports': {
+    request: () =>
+      post('/v1/audit/reports', {
+        kind: 'audit',
+        reportSha256: (++n).toString(16).padStart(64, '0'),
+        generatedAt: '2024-01-01T00:00:00Z',
+        controls: [{ id: 'policies', status: 'pass', severity: 'high', summary: 'valid' }],
+      }),
+    deny: { role: 'ADMIN', area: 'ID' },
+    allow: { role: 'AUDITOR', area: 'ID' },
+  },
+  // Permitted, then refused: no such finding (404).
+  'POST /v1/audit/findings/{id}/followups': {
+    request: () =>
+      post('/v1/audit/findings/policies@0000000000000000/followups', { action: 'fixed' }),
+    deny: { role: 'OBSERVER', area: '3171' },
+    allow: { role: 'ADMIN', area: 'ID' },
+  },
+  // Permitted, then refused by the gate (409 STAGE_GATE_CLOSED, itself logged).
+  'POST /v1/audit/stages/{id}/open': {
+    request: () => post('/v1/audit/stages/voting/open', {}),
+    deny: { role: 'ADMIN', area: 'ID' },
+    allow: { role: 'KPU_RI', area: 'ID' },
+  },
   // Walked last: it really rotates the token key.
   'POST /v1/keys/rotate': {
     request: () => post('/v1/keys/rotate', { label: 'token' }),
@@ -421,6 +446,18 @@ const UNDECIDED: Record<keyof typeof UNDECIDED_ROUTES, UndecidedCase> = {
     request: () => get(`/v1/finance/documents/${'e'.repeat(64)}`),
     status: 404,
   },
+  'GET /v1/audit/reports': { request: () => get('/v1/audit/reports'), status: 200 },
+  'GET /v1/audit/reports/{id}': {
+    request: () => get(`/v1/audit/reports/${'e'.repeat(64)}`),
+    status: 404,
+  },
+  'GET /v1/audit/findings': { request: () => get('/v1/audit/findings?status=open'), status: 200 },
+  'GET /v1/audit/findings/{id}': {
+    request: () => get('/v1/audit/findings/policies@0000000000000000'),
+    status: 404,
+  },
+  'GET /v1/audit/stages': { request: () => get('/v1/audit/stages'), status: 200 },
+  'GET /v1/audit/stages/{id}': { request: () => get('/v1/audit/stages/voting'), status: 200 },
   'GET /healthz': { request: () => get('/healthz'), status: 200 },
   'GET /readyz': { request: () => get('/readyz'), status: 200 },
   'GET /metrics': { request: () => get('/metrics'), status: 200 },

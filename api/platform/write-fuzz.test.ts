@@ -15,7 +15,7 @@
 // size, and the suspended officers and revoked devices. fast-check runs without
 // shrinking (endOnFailure): a request that did change the database would make
 // every shrunk one fail too, and the first one found is the one to read.
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ import { verifyLog } from '../../ledger/verifier/index.ts';
 import { type PlatformApp, platformApp, type TestDevice } from '../../test/platform-app.ts';
 import type { Role } from '../auth/principal.ts';
 import { TokenService } from '../auth/tokens.ts';
+import { CALENDAR_2024 } from '../domains/audit/index.ts';
 import { deviceSubject, enrolmentMessage } from '../domains/devices/index.ts';
 import {
   ACCOUNT_SCHEMA,
@@ -528,6 +529,67 @@ const VALID: Record<string, (c: Ctx, n: number) => Promise<ValidRequest>> = {
       acceptsOther: schemaAccepts(OPENING_SCHEMA),
     };
   },
+  // Issue #13. A follow-up against a finding opened for it (KPU IT's failed
+  // feasibility control); the same follow-up again is a replay (409).
+  '/v1/audit/findings/{id}/followups': async ({ officers: { admin }, post }, n) => {
+    const failing = auditReport('feasibility', [
+      { id: `fuzz-followup-${n}`, status: 'fail', severity: 'high', summary: 'p95 over 2 s' },
+    ]);
+    const filed = await expectStatus(post('/v1/audit/reports', failing, admin.token), 201);
+    const [finding] = ((await filed.json()) as { findingsOpened: string[] }).findingsOpened;
+    return {
+      actor: 'admin',
+      path: `/v1/audit/findings/${finding}/followups`,
+      body: { action: 'menambah dua node API', evidenceSha256: 'a'.repeat(64) },
+      ok: 201,
+    };
+  },
+  // KPU IT's feasibility evidence; another SHA-256 is another report.
+  '/v1/audit/reports': async (_c, n) => {
+    const body = auditReport('feasibility', [
+      { id: `fuzz-report-${n}`, status: 'pass', severity: 'low', summary: 'p95 under 1 s' },
+    ]);
+    return {
+      actor: 'admin',
+      path: '/v1/audit/reports',
+      body,
+      ok: 201,
+      acceptsOther: async (raw) => {
+        try {
+          const sha = (JSON.parse(String(raw)) as { reportSha256?: unknown }).reportSha256;
+          return typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha) && sha !== body.reportSha256;
+        } catch {
+          return false;
+        }
+      },
+    };
+  },
+  // Opening a stage whose gate is open: the internal audit first closes every
+  // open finding and files fresh evidence. Asking again is 409 and logs nothing.
+  '/v1/audit/stages/{id}/open': async ({ post }, n) => {
+    const auditor = await officer('AUDITOR', 'ID');
+    const open = (await (await p.app.request('/v1/audit/findings?status=open')).json()) as {
+      findings: { control: string }[];
+    };
+    const passing = [
+      { id: 'fuzz-stage', status: 'pass', severity: 'low', summary: 'ok' },
+      ...open.findings.map((f) => ({
+        id: f.control,
+        status: 'pass',
+        severity: 'low',
+        summary: 'ok',
+      })),
+    ];
+    for (const kind of ['audit', 'feasibility'] as const)
+      await expectStatus(post('/v1/audit/reports', auditReport(kind, passing), auditor.token), 201);
+    const stage = CALENDAR_2024[n % CALENDAR_2024.length]!.id;
+    return {
+      actor: 'kpu',
+      path: `/v1/audit/stages/${stage}/open`,
+      body: { reason: 'uji kelaikan dan audit internal selesai' },
+      ok: 201,
+    };
+  },
   '/v1/keys/rotate': async () => ({
     actor: 'admin',
     path: '/v1/keys/rotate',
@@ -579,6 +641,14 @@ function fuzzAuditor(c: Ctx, participant: string) {
   );
   return fuzzAudit;
 }
+let audits = 0;
+/** An audit or feasibility report (api/domains/audit), its SHA-256 unique. */
+const auditReport = (kind: 'audit' | 'feasibility', controls: JsonObject[]) => ({
+  kind,
+  reportSha256: createHash('sha256').update(`fuzz report ${++audits}`).digest('hex'),
+  generatedAt: new Date().toISOString(),
+  controls,
+});
 
 /** A voter record: a man born 5 March 1985 in kecamatan 317101, serial `serial`. */
 const fuzzVoter = (serial: number) => ({

@@ -51,6 +51,16 @@ GRANT SELECT ON finance_rules, finance_participants, finance_surrenders, finance
 REVOKE UPDATE, DELETE, TRUNCATE ON finance_rules, finance_participants, finance_contributions,
   finance_surrenders, finance_expenditures, finance_documents, finance_reports,
   finance_auditors, finance_openings FROM PUBLIC, saksi_api, saksi_reader;
+-- Internal audit and stage gates (migration 016). Reports, follow-ups and stage
+-- decisions are insert-only; a finding is closed once (closed_by, closed_pending),
+-- by the report whose control passed, in that report's transaction.
+GRANT SELECT, INSERT ON audit_reports, audit_findings, audit_followups, audit_stage_decisions TO saksi_api;
+GRANT UPDATE (closed_by, closed_pending) ON audit_findings TO saksi_api;
+GRANT USAGE ON SEQUENCE audit_reports_n_seq, audit_findings_n_seq, audit_followups_n_seq,
+  audit_stage_decisions_n_seq TO saksi_api;
+GRANT SELECT ON audit_reports, audit_findings, audit_followups, audit_stage_decisions TO saksi_reader;
+REVOKE DELETE, TRUNCATE ON audit_reports, audit_findings, audit_followups, audit_stage_decisions
+  FROM PUBLIC, saksi_api, saksi_reader;
 
 -- Nobody but the owner may UPDATE, DELETE or TRUNCATE a log table.
 REVOKE UPDATE, DELETE, TRUNCATE ON ledger_pending, ledger_entries, ledger_tiles, ledger_bundles, ledger_checkpoints
