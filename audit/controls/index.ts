@@ -1,0 +1,8 @@
+/**
+ * Every control, in the order they run (later controls read what earlier ones
+ * found). Adding a control is adding its file and one line here.
+ */
+import type { Control } from '../types.ts';
+import { logIntegrity } from './log-integrity.ts';
+
+export const CONTROLS: readonly Control[] = [logIntegrity];
