@@ -4,5 +4,6 @@
  */
 import type { Control } from '../types.ts';
 import { logIntegrity } from './log-integrity.ts';
+import { reconciliation } from './reconciliation.ts';
 
-export const CONTROLS: readonly Control[] = [logIntegrity];
+export const CONTROLS: readonly Control[] = [logIntegrity, reconciliation];
