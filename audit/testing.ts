@@ -4,7 +4,7 @@
  * devices, TPS reports and registered voters written through the public API by
  * the demo seeder, the recap counting them — the data an audit reads.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoClient, seedDemo, seedVoters } from '../api/demo/index.ts';
@@ -15,6 +15,8 @@ import type { AuditContext } from './types.ts';
 
 export interface AuditedServer {
   server: RunningServer;
+  /** The server's data directory (its keystore). */
+  dir: string;
   /** postgres://… of the server's database (PostgreSQL only). */
   databaseUrl: string | undefined;
   /** A fresh audit context against the server, with its database. */
@@ -25,9 +27,16 @@ export interface AuditedServer {
 }
 
 export async function auditedServer(
-  options: { tps?: number; voters?: number; origin?: string } = {},
+  options: {
+    tps?: number;
+    voters?: number;
+    origin?: string;
+    /** Another audited server's data directory to copy first: the same log key (a fork). */
+    keysFrom?: string;
+  } = {},
 ): Promise<AuditedServer> {
   const dir = mkdtempSync(join(tmpdir(), 'saksi-audit-'));
+  if (options.keysFrom) cpSync(options.keysFrom, dir, { recursive: true });
   let fresh: FreshDb | undefined;
   if (TEST_DB_KIND === 'postgres') {
     fresh = await freshDb();
@@ -60,6 +69,7 @@ export async function auditedServer(
   await settle();
   return {
     server,
+    dir,
     databaseUrl: fresh?.url,
     async context(extra = {}) {
       const opened = await openAuditContext({
