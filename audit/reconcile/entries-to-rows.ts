@@ -17,6 +17,7 @@ import type { Finding, PublishedLog } from '../types.ts';
 import type { Columns, LoggedEntry, TableReconciler } from './table.ts';
 
 export const BATCH = 2048;
+const PARALLEL = 4;
 
 export interface EntriesToRowsStats {
   entries: number;
@@ -36,8 +37,18 @@ export async function entriesToRows(opts: {
 }): Promise<EntriesToRowsStats> {
   const { reader, size, tables, findings } = opts;
   const stats: EntriesToRowsStats = { entries: 0, reconciled: {}, notReconciled: {} };
-  for (let from = 0; from < size; from += BATCH) {
-    const to = Math.min(size, from + BATCH);
+  // Batches are independent: a few in flight keep the database busy while
+  // this process hashes and compares (bounded: PARALLEL × BATCH entries held).
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < size) {
+      const from = next;
+      next = Math.min(size, next + BATCH);
+      await reconcileBatch(from, next);
+    }
+  };
+  const reconcileBatch = async (from: number, to: number) => {
     const positions = await reader.integratedBetween(from, to);
     if (positions.length !== to - from) {
       const have = new Set(positions.map((p) => p.index));
@@ -86,8 +97,10 @@ export async function entriesToRows(opts: {
       else groups.set(table, [e]);
     }
     for (const [table, entries] of groups) await compareRows(opts.sql, table, entries, findings);
-    opts.progress?.(to);
-  }
+    done += to - from;
+    opts.progress?.(done);
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
   return stats;
 }
 
