@@ -70,6 +70,8 @@ export interface PublishedLog {
   size: number;
   rootHash: Uint8Array;
   checkpoint: string;
+  /** The last `system.policy_set.activated` entry's payload seen in the log, and its index. */
+  policyActivation?: { index: number; payload: Record<string, unknown> };
   /** The leaf hash the published tiles hold at `index` (RFC 9162 §2.1.1). */
   leafAt(index: number): Uint8Array;
 }

@@ -4,6 +4,7 @@
  */
 import type { Control } from '../types.ts';
 import { logIntegrity } from './log-integrity.ts';
+import { policies } from './policies.ts';
 import { reconciliation } from './reconciliation.ts';
 
-export const CONTROLS: readonly Control[] = [logIntegrity, reconciliation];
+export const CONTROLS: readonly Control[] = [logIntegrity, reconciliation, policies];

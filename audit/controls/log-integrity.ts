@@ -20,7 +20,7 @@ import {
   verifyLog,
 } from '../../ledger/verifier/index.ts';
 import { IndependentTree, leafHashOf } from '../tree/independent-root.ts';
-import type { AuditContext, Control, ControlOutcome, Finding } from '../types.ts';
+import type { AuditContext, Control, ControlOutcome, Finding, PublishedLog } from '../types.ts';
 
 export const logIntegrity: Control = {
   id: 'log-integrity',
@@ -33,6 +33,7 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
   const trusted = ctx.verifierKey ? { key: ctx.verifierKey, tofu: false } : await servedKey(ctx);
   let tree = new IndependentTree(0);
   let leaves = new Uint8Array(0);
+  let activation: PublishedLog['policyActivation'];
   let result: Awaited<ReturnType<typeof verifyLog>>;
   try {
     result = await verifyLog({
@@ -56,6 +57,11 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
           total: p.totalEntries,
         }),
       onEntry: (index, entry) => {
+        if (
+          Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength).includes(POLICY_KIND) &&
+          (!activation || activation.index < index)
+        )
+          activation = policyActivation(index, entry) ?? activation;
         const leaf = leafHashOf(entry);
         tree.add(index, leaf);
         leaves.set(leaf, index * 32);
@@ -106,6 +112,7 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
     size: result.size,
     rootHash: result.rootHash,
     checkpoint: result.checkpoint,
+    ...(activation ? { policyActivation: activation } : {}),
     leafAt: (i) => leaves.subarray(i * 32, i * 32 + 32),
   };
   return {
@@ -114,6 +121,20 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
     findings: [],
     evidence,
   };
+}
+
+/** Policy-set activations are noted in the same pass for the policies control. */
+const POLICY_KIND = Buffer.from('"kind":"system.policy_set.activated"');
+
+function policyActivation(index: number, entry: Uint8Array): PublishedLog['policyActivation'] {
+  try {
+    const e = JSON.parse(new TextDecoder().decode(entry)) as { kind?: unknown; payload?: unknown };
+    if (e.kind !== 'system.policy_set.activated' || typeof e.payload !== 'object' || !e.payload)
+      return undefined;
+    return { index, payload: e.payload as Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The size a checkpoint names, before its signature is checked (0 if unreadable). */
