@@ -24,6 +24,8 @@ export interface AuditTarget {
   previous?: { size: number; rootHash: Uint8Array };
   loadtestDir?: string;
   stage?: string;
+  /** The server's environment dump, NAME=value per line (`env` output). */
+  env?: Record<string, string>;
   progress?(p: AuditProgress): void;
   /** Another fetch (a test's in-process app.request); default: the global fetch. */
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
@@ -79,6 +81,7 @@ export async function openAuditContext(
     ...(db ? { db, reader: new LedgerStore(db) } : {}),
     ...(target.loadtestDir ? { loadtestDir: target.loadtestDir } : {}),
     ...(target.stage ? { stage: target.stage } : {}),
+    ...(target.env ? { env: target.env } : {}),
     ...(target.progress ? { progress: target.progress } : {}),
     now: () => new Date(),
   };

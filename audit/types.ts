@@ -102,7 +102,7 @@ export interface AuditContext {
   loadtestDir?: string;
   /** The stage (tahapan) this evidence is for, e.g. `pemungutan-suara`. */
   stage?: string;
-  /** The environment to scan for secrets (default: the process's). */
+  /** The server's environment dump (`env` output, parsed) to scan for secrets. */
   env?: Record<string, string | undefined>;
   progress?(p: AuditProgress): void;
   now(): Date;

@@ -3,8 +3,16 @@
  * found). Adding a control is adding its file and one line here.
  */
 import type { Control } from '../types.ts';
+import { feasibility } from './feasibility.ts';
+import { keysConfig } from './keys-config.ts';
 import { logIntegrity } from './log-integrity.ts';
 import { policies } from './policies.ts';
 import { reconciliation } from './reconciliation.ts';
 
-export const CONTROLS: readonly Control[] = [logIntegrity, reconciliation, policies];
+export const CONTROLS: readonly Control[] = [
+  logIntegrity,
+  reconciliation,
+  policies,
+  keysConfig,
+  feasibility,
+];

@@ -53,7 +53,12 @@ beforeAll(async () => {
       return;
     }
     const r = await fetch(`${s.server.url}${req.url}`);
-    res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
+    const headers = Object.fromEntries(
+      [...r.headers].filter(
+        ([k]) => !['content-length', 'content-encoding', 'transfer-encoding'].includes(k),
+      ),
+    );
+    res.writeHead(r.status, headers);
     res.end(Buffer.from(await r.arrayBuffer()));
   });
   await new Promise<void>((r) => double.listen(0, '127.0.0.1', r));

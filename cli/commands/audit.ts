@@ -64,6 +64,12 @@ export const AUDIT: CommandSpec = {
       description: 'the latest `saksi loadtest --out DIR`, for the feasibility control',
     },
     {
+      name: 'env',
+      type: 'string',
+      value: 'FILE',
+      description: "the server's environment dump (`env` output), scanned for secrets in clear",
+    },
+    {
       name: 'stage',
       type: 'string',
       value: 'ID',
@@ -97,6 +103,7 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     ...(state ? { previous: state.previous } : {}),
     ...opt('loadtestDir', str(flags, 'loadtest')),
     ...opt('stage', stage),
+    ...(str(flags, 'env') ? { env: await readEnv(str(flags, 'env')!) } : {}),
     ...(progress ? { progress } : {}),
   });
   let report: Awaited<ReturnType<typeof audit.runAudit>>;
@@ -168,6 +175,23 @@ async function readState(
     verifierKey: s.verifierKey,
     previous: { size: s.size as number, rootHash: new Uint8Array(root) },
   };
+}
+
+/** `env` output: NAME=value per line (values are never printed or stored). */
+async function readEnv(path: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--env ${path}: ${(e as Error).message}`);
+  }
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, eq)))
+      env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
 }
 
 const opt = <K extends string>(k: K, v: string | undefined) =>
