@@ -72,6 +72,11 @@ export interface PublishedLog {
   checkpoint: string;
   /** The last `system.policy_set.activated` entry's payload seen in the log, and its index. */
   policyActivation?: { index: number; payload: Record<string, unknown> };
+  /**
+   * Every count-form (C.Hasil) version seen in the log, by subject
+   * `chasil:<contest>:<tps>`: kind, seq, index and reason, oldest first.
+   */
+  forms?: Map<string, { kind: string; seq: number; index: number; reason: string | null }[]>;
   /** The leaf hash the published tiles hold at `index` (RFC 9162 §2.1.1). */
   leafAt(index: number): Uint8Array;
 }

@@ -8,10 +8,12 @@ import { keysConfig } from './keys-config.ts';
 import { logIntegrity } from './log-integrity.ts';
 import { policies } from './policies.ts';
 import { reconciliation } from './reconciliation.ts';
+import { results } from './results.ts';
 
 export const CONTROLS: readonly Control[] = [
   logIntegrity,
   reconciliation,
+  results,
   policies,
   keysConfig,
   feasibility,

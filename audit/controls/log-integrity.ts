@@ -34,6 +34,7 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
   let tree = new IndependentTree(0);
   let leaves = new Uint8Array(0);
   let activation: PublishedLog['policyActivation'];
+  const forms: NonNullable<PublishedLog['forms']> = new Map();
   let result: Awaited<ReturnType<typeof verifyLog>>;
   try {
     result = await verifyLog({
@@ -57,10 +58,9 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
           total: p.totalEntries,
         }),
       onEntry: (index, entry) => {
-        if (
-          Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength).includes(POLICY_KIND) &&
-          (!activation || activation.index < index)
-        )
+        const bytes = Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength);
+        if (bytes.includes(FORM_KIND)) noteForm(forms, index, bytes);
+        if (bytes.includes(POLICY_KIND) && (!activation || activation.index < index))
           activation = policyActivation(index, entry) ?? activation;
         const leaf = leafHashOf(entry);
         tree.add(index, leaf);
@@ -113,6 +113,7 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
     rootHash: result.rootHash,
     checkpoint: result.checkpoint,
     ...(activation ? { policyActivation: activation } : {}),
+    forms,
     leafAt: (i) => leaves.subarray(i * 32, i * 32 + 32),
   };
   return {
@@ -125,6 +126,27 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
 
 /** Policy-set activations are noted in the same pass for the policies control. */
 const POLICY_KIND = Buffer.from('"kind":"system.policy_set.activated"');
+
+/** Count-form versions are noted in the same pass for the results control. */
+const FORM_KIND = Buffer.from('"kind":"results.chasil.');
+
+function noteForm(forms: NonNullable<PublishedLog['forms']>, index: number, bytes: Buffer): void {
+  try {
+    const e = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    if (typeof e.subject !== 'string' || typeof e.seq !== 'number' || typeof e.kind !== 'string')
+      return;
+    const versions = forms.get(e.subject) ?? [];
+    versions.push({
+      kind: e.kind,
+      seq: e.seq,
+      index,
+      reason: typeof e.reason === 'string' ? e.reason : null,
+    });
+    forms.set(e.subject, versions);
+  } catch {
+    // not JSON: the reconciliation reports the entry
+  }
+}
 
 function policyActivation(index: number, entry: Uint8Array): PublishedLog['policyActivation'] {
   try {
