@@ -5,6 +5,7 @@
  * saved state. The auditor's HTTP has a timeout and a response size limit: the
  * server being audited is not trusted to answer sensibly.
  */
+import type { KeyService } from '../keys/index.ts';
 import { type Db, LedgerStore, openDb } from '../ledger/index.ts';
 import type { TileFetcher } from '../ledger/verifier/index.ts';
 import type { AuditContext, AuditProgress } from './types.ts';
@@ -20,6 +21,8 @@ export interface AuditTarget {
   database?: string;
   /** An open database instead of `database` (the caller closes it). */
   db?: Db;
+  /** The key service that sealed the private records (control 6). */
+  keys?: KeyService;
   verifierKey?: string;
   previous?: { size: number; rootHash: Uint8Array };
   loadtestDir?: string;
@@ -82,6 +85,7 @@ export async function openAuditContext(
     ...(target.loadtestDir ? { loadtestDir: target.loadtestDir } : {}),
     ...(target.stage ? { stage: target.stage } : {}),
     ...(target.env ? { env: target.env } : {}),
+    ...(target.keys ? { keys: target.keys } : {}),
     ...(target.progress ? { progress: target.progress } : {}),
     now: () => new Date(),
   };

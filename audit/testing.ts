@@ -75,6 +75,7 @@ export async function auditedServer(
       const opened = await openAuditContext({
         url: server.url,
         db: server.runtime.db,
+        keys: server.runtime.keys,
         verifierKey: server.runtime.verifierKey,
         ...extra,
       });

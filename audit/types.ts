@@ -5,6 +5,7 @@
  * evidence behind the answer. Adding a control is adding a file in ./controls/
  * and one line in ./controls/index.ts.
  */
+import type { KeyService } from '../keys/index.ts';
 import type { Db, LogReader } from '../ledger/index.ts';
 import type { TileFetcher } from '../ledger/verifier/index.ts';
 
@@ -99,6 +100,8 @@ export interface AuditContext {
   previous?: { size: number; rootHash: Uint8Array };
   /** The database, when the auditor was given one (--database). */
   db?: Db;
+  /** The key service, to unseal private records for sampling (control 6). */
+  keys?: KeyService;
   /** The log through its one read interface (ledger/log-reader.ts), with `db`. */
   reader?: LogReader;
   /** Set by the log-integrity control for the controls after it. */

@@ -6,6 +6,7 @@ import type { Control } from '../types.ts';
 import { feasibility } from './feasibility.ts';
 import { keysConfig } from './keys-config.ts';
 import { logIntegrity } from './log-integrity.ts';
+import { personalData } from './personal-data.ts';
 import { policies } from './policies.ts';
 import { reconciliation } from './reconciliation.ts';
 import { results } from './results.ts';
@@ -16,5 +17,6 @@ export const CONTROLS: readonly Control[] = [
   results,
   policies,
   keysConfig,
+  personalData,
   feasibility,
 ];

@@ -64,6 +64,13 @@ export const AUDIT: CommandSpec = {
       description: 'the latest `saksi loadtest --out DIR`, for the feasibility control',
     },
     {
+      name: 'keystore',
+      type: 'string',
+      value: 'DIR',
+      description:
+        "the server's local keystore directory, to unseal sampled private records\n(personal-data control)",
+    },
+    {
       name: 'env',
       type: 'string',
       value: 'FILE',
@@ -103,6 +110,13 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     ...(state ? { previous: state.previous } : {}),
     ...opt('loadtestDir', str(flags, 'loadtest')),
     ...opt('stage', stage),
+    ...(str(flags, 'keystore')
+      ? {
+          keys: await (await import('../../keys/index.ts')).openLocalKeystore({
+            dir: str(flags, 'keystore')!,
+          }),
+        }
+      : {}),
     ...(str(flags, 'env') ? { env: await readEnv(str(flags, 'env')!) } : {}),
     ...(progress ? { progress } : {}),
   });
