@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type CommandSpec, type Io, synopsis, UsageError } from './args.ts';
+import { AUDIT, auditCommand } from './commands/audit.ts';
 import { DEMO_SEED, demoSeedCommand } from './commands/demo-seed.ts';
 import { DEMO_TOKEN, demoTokenCommand } from './commands/demo-token.ts';
 import { LEDGER_APPEND, ledgerAppendCommand } from './commands/ledger-append.ts';
@@ -53,6 +54,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: VOTERS_VERIFY, run: (args, io) => votersVerifyCommand(args, io) },
   { spec: LOADTEST, run: loadtestCommand },
   { spec: LOADTEST_FIXTURES, run: loadtestFixturesCommand },
+  { spec: AUDIT, run: auditCommand },
 ];
 
 export function usage(): string {

@@ -11,7 +11,12 @@ export * from './errors.ts';
 export * from './hash.ts';
 export * from './key-handover.ts';
 export * from './log.ts';
-export { rootFromTiles, type TileFetcher, type VerifyLogProgress } from './log-tiles.ts';
+export {
+  type EntryVisitor,
+  rootFromTiles,
+  type TileFetcher,
+  type VerifyLogProgress,
+} from './log-tiles.ts';
 export * from './note.ts';
 export * from './proof.ts';
 export * from './tilepath.ts';

@@ -32,7 +32,13 @@ import {
   type LogKeyEvent,
   logKeyEventOf,
 } from './key-handover.ts';
-import { type TileFetcher, TileReader, TreeTiles, type VerifyLogProgress } from './log-tiles.ts';
+import {
+  type EntryVisitor,
+  type TileFetcher,
+  TileReader,
+  TreeTiles,
+  type VerifyLogProgress,
+} from './log-tiles.ts';
 import {
   type Ed25519NoteVerifier,
   type NoteVerifier,
@@ -54,6 +60,12 @@ export interface VerifyLogOptions {
   /** Maximum fetches in flight (default 8); tiles are processed as they arrive. */
   concurrency?: number;
   onProgress?: (p: VerifyLogProgress) => void;
+  /**
+   * Called with every entry once its bundle has been checked against the level-0
+   * tile (index order not guaranteed): the audit suite (audit/) recomputes the
+   * tree from these with a second implementation, in the same pass.
+   */
+  onEntry?: EntryVisitor;
   /**
    * Witnesses whose cosignatures the checkpoint must carry, and how many
    * (C2SP tlog-cosignature, ./cosignature.ts); checked before any tile is
@@ -100,7 +112,7 @@ export async function verifyLog(opts: VerifyLogOptions): Promise<VerifyLogResult
     reader,
     signed.size,
     previous ? [previous.size] : [],
-    follow && previous ? noteKeyEvents(previous.size, events) : undefined,
+    visitors(follow && previous ? noteKeyEvents(previous.size, events) : undefined, opts.onEntry),
     opts.onProgress,
   );
   await checkRoot(tree, signed.rootHash);
@@ -246,6 +258,15 @@ function noteKeyEvents(from: number, events: LogKeyEvent[]) {
     if (index < from) return;
     const event = logKeyEventOf(index, entry);
     if (event) events.push(event);
+  };
+}
+
+/** Both visitors of an entry, either of which may be absent. */
+function visitors(a: EntryVisitor | undefined, b: EntryVisitor | undefined) {
+  if (!a || !b) return a ?? b;
+  return (index: number, entry: Uint8Array) => {
+    a(index, entry);
+    b(index, entry);
   };
 }
 

@@ -1,0 +1,180 @@
+/**
+ * `npm run bench:audit` (issue #13 "Performance"): the audit of a log with its
+ * database against `saksi verify` of the same log, in the same run. The target
+ * is audit ≤ 2 × verify. The log is built quickly: entries preloaded as pending
+ * rows, integrated by an in-process sequencer. Both read the log through the
+ * same tile fetcher (LedgerStore.readPublished, as the API serves it), so the
+ * ratio measures the audit's own work: the independent merkletreejs
+ * recomputation (control 1) and the streamed reconciliation with the database
+ * (control 2). The 1,000,000-entry figure is extrapolated linearly from the run
+ * (both are linear in the entries; stated as such).
+ *
+ *   npm run bench:audit [-- --entries 200000] [--quick]
+ *
+ * PostgreSQL at SAKSI_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres):
+ * the bench creates and drops a database of its own.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { logIntegrity } from '../../audit/controls/log-integrity.ts';
+import { reconciliation } from '../../audit/controls/reconciliation.ts';
+import { type AuditContext, runControls } from '../../audit/index.ts';
+import {
+  addPending,
+  type Db,
+  ed25519Signer,
+  LedgerStore,
+  migrate,
+  openDb,
+  Sequencer,
+  verifierKeyOf,
+} from '../../ledger/index.ts';
+import { type TileFetcher, verifyLog } from '../../ledger/verifier/index.ts';
+import { benchArgs, now } from './common.ts';
+import { type Figure, figureLog, table, writeBenchResults } from './figures.ts';
+
+const ORIGIN = 'bench.audit/log';
+const SIGNER = ed25519Signer(ORIGIN, new Uint8Array(32).fill(0x13));
+const VKEY = verifierKeyOf(SIGNER);
+const ADMIN = process.env.SAKSI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const { num } = benchArgs(process.argv.slice(2));
+const ENTRIES = num('--entries', 200_000, 20_000);
+const { figures, record } = figureLog();
+
+/** A subject-log-shaped entry (ARCHITECTURE.md "Entry") of ~300 bytes. */
+function entry(i: number): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({
+      actor: { id: 'bench', role: 'system' },
+      at: '2024-02-14T12:00:00Z',
+      kind: 'bench.entry.created',
+      payload: { i, note: 'x'.repeat(160) },
+      prev: null,
+      seq: 1,
+      subject: `bench:${i}`,
+      v: 1,
+    }),
+  );
+}
+
+async function build(db: Db): Promise<number> {
+  const t0 = now();
+  for (let from = 0; from < ENTRIES; from += 5000) {
+    const batch: Uint8Array[] = [];
+    for (let i = from; i < Math.min(ENTRIES, from + 5000); i++) batch.push(entry(i));
+    await db.transaction((tx) => addPending(tx, batch));
+  }
+  const sequencer = new Sequencer(db, SIGNER, { origin: ORIGIN, batchSize: 8192, intervalMs: 5 });
+  await sequencer.acquire(1000);
+  sequencer.start();
+  const store = new LedgerStore(db);
+  while (((await store.integratedSize()) ?? 0) < ENTRIES)
+    await new Promise((r) => setTimeout(r, 200));
+  await sequencer.stop();
+  return (now() - t0) / 1000;
+}
+
+async function main(): Promise<void> {
+  const name = `saksi_bench_audit_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
+  const db = await openDb({ url, poolSize: 8 });
+  try {
+    await migrate(db);
+    console.log(`building a ${ENTRIES.toLocaleString()}-entry log…`);
+    const built = await build(db);
+    record({
+      step: 'audit',
+      what: `build the log (preload + sequencer)`,
+      value: built,
+      unit: 's',
+      note: 'setup',
+    });
+    const store = new LedgerStore(db);
+    const tiles: TileFetcher = (path) => store.readPublished(path);
+
+    const t0 = now();
+    const v = await verifyLog({ fetch: tiles, verifierKey: VKEY });
+    const verifyS = (now() - t0) / 1000;
+    if (v.size !== ENTRIES) throw new Error(`verified ${v.size}, expected ${ENTRIES}`);
+    record({
+      step: 'audit',
+      what: `saksi verify (verifyLog) of ${ENTRIES.toLocaleString()}`,
+      value: verifyS,
+      unit: 's',
+    });
+
+    const rss0 = process.memoryUsage().rss;
+    let rssMax = rss0;
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100);
+    const ctx: AuditContext = {
+      baseUrl: 'in-process',
+      http: () => Promise.reject(new Error('no HTTP in this bench')),
+      tiles,
+      verifierKey: VKEY,
+      db,
+      reader: store,
+      now: () => new Date(),
+    };
+    const t1 = now();
+    const results = await runControls([logIntegrity, reconciliation], ctx);
+    const auditS = (now() - t1) / 1000;
+    clearInterval(sampler);
+    for (const r of results) {
+      if (r.status !== 'pass') throw new Error(`${r.id}: ${r.status} ${r.summary}`);
+      record({ step: 'audit', what: `  control ${r.id}`, value: r.ms / 1000, unit: 's' });
+    }
+    record({
+      step: 'audit',
+      what: `saksi audit (controls 1 and 2) of ${ENTRIES.toLocaleString()}`,
+      value: auditS,
+      unit: 's',
+    });
+    const ratio = auditS / verifyS;
+    record({
+      step: 'audit',
+      what: 'audit / verify, same log, same run',
+      value: ratio,
+      unit: '×',
+      target: { cmp: '<=', value: 2 },
+    });
+    record({
+      step: 'audit',
+      what: 'audit of 1,000,000 entries (linear extrapolation)',
+      value: (auditS * 1_000_000) / ENTRIES,
+      unit: 's',
+      note: `verify: ${((verifyS * 1_000_000) / ENTRIES).toFixed(1)} s`,
+    });
+    record({
+      step: 'audit',
+      what: 'audit RSS growth over the run',
+      value: (rssMax - rss0) / 2 ** 20,
+      unit: 'MiB',
+      note: '32 bytes per entry of published leaf hashes are kept for reconciliation',
+    });
+    const md = `# bench:audit\n\n${ENTRIES.toLocaleString()} entries, PostgreSQL\n\n${table(figures as Figure[])}\n`;
+    console.log(`\n${md}`);
+    writeBenchResults(
+      fileURLToPath(new URL('../..', import.meta.url)),
+      'audit',
+      md,
+      {
+        machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+        targets: { auditOverVerify: '<= 2' },
+        figures: figures as Figure[],
+        failures: ratio > 2 ? [`audit/verify ${ratio.toFixed(2)} > 2`] : [],
+      },
+      { entries: ENTRIES },
+    );
+  } finally {
+    await db.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+await main();
