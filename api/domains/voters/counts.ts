@@ -20,6 +20,7 @@ import {
   type Db,
   latestVersions,
   lockSubjects,
+  type Sql,
   systemActor,
   type VersionDraft,
 } from '../../../ledger/index.ts';
@@ -173,6 +174,25 @@ export async function latestCount(
     [area],
   );
   return row ?? null;
+}
+
+/**
+ * A TPS's register figures for the election-day check (results write path,
+ * ledger/verifier/voters/turnout.ts): its latest published count entry's
+ * lists and the entry that states them, or null when none is published. Takes
+ * the write's transaction, so the figures read are the ones committed with it.
+ */
+export async function tpsRegisterCount(
+  sql: Sql,
+  tps: string,
+): Promise<{ subject: string; seq: number; entry: string; lists: Record<string, number> } | null> {
+  const [row] = await sql.query<{ seq: number; payload: string; entry_hash: Uint8Array }>(
+    'SELECT seq, payload, entry_hash FROM voter_counts WHERE area = $1 ORDER BY seq DESC LIMIT 1',
+    [tps],
+  );
+  if (!row) return null;
+  const { lists } = JSON.parse(row.payload) as { lists: Record<string, number> };
+  return { subject: countSubject(tps), seq: row.seq, entry: base64(row.entry_hash), lists };
 }
 
 /**

@@ -5,3 +5,4 @@
  */
 export * from './commitment.ts';
 export * from './verify.ts';
+export * from './turnout.ts';
