@@ -88,6 +88,8 @@ export const UNDECIDED_ROUTES = {
     'a person’s check of their own record: it answers only to someone who gives both the NIK and the name on it, rate-limited per address, and says nothing else (api/domains/voters/self-check.ts)',
   'GET /v1/voters/counts/{area}':
     'published voter counts are public entries of the log (no personal data); this shows the latest one of an area',
+  'GET /v1/voters/counts/{area}/proof':
+    'a voter count entry and the public entries it lists (child counts, or voter versions: TPS, list, change type, commitment; no personal data), with inclusion proofs',
   'GET /healthz': OPERATIONS,
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,
