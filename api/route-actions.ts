@@ -118,6 +118,8 @@ export const UNDECIDED_ROUTES = {
   'GET /v1/audit/findings/{id}': AUDIT,
   'GET /v1/audit/stages': AUDIT,
   'GET /v1/audit/stages/{id}': AUDIT,
+  'GET /v1/voters/counts/{area}/proof':
+    'a voter count entry and the public entries it lists (child counts, or voter versions: TPS, list, change type, commitment; no personal data), with inclusion proofs',
   'GET /healthz': OPERATIONS,
   'GET /readyz': OPERATIONS,
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,

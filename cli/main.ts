@@ -27,6 +27,10 @@ import { RESULTS_VERIFY, VERIFY } from './commands/verify-specs.ts';
 import { VOTERS_IMPORT, votersImportCommand } from './commands/voters-import.ts';
 import { VOTERS_VERIFY, votersVerifyCommand } from './commands/voters-verify.ts';
 import {
+  VOTERS_VERIFY_COUNTS,
+  votersVerifyCountsCommand,
+} from './commands/voters-verify-counts.ts';
+import {
   WITNESS_KEYGEN,
   WITNESS_SERVE,
   witnessKeygenCommand,
@@ -52,6 +56,7 @@ export const COMMANDS: readonly Command[] = [
   { spec: WITNESS_SERVE, run: witnessServeCommand },
   { spec: VOTERS_IMPORT, run: votersImportCommand },
   { spec: VOTERS_VERIFY, run: (args, io) => votersVerifyCommand(args, io) },
+  { spec: VOTERS_VERIFY_COUNTS, run: votersVerifyCountsCommand },
   { spec: LOADTEST, run: loadtestCommand },
   { spec: LOADTEST_FIXTURES, run: loadtestFixturesCommand },
   { spec: AUDIT, run: auditCommand },

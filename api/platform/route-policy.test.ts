@@ -458,6 +458,10 @@ const UNDECIDED: Record<keyof typeof UNDECIDED_ROUTES, UndecidedCase> = {
   },
   'GET /v1/audit/stages': { request: () => get('/v1/audit/stages'), status: 200 },
   'GET /v1/audit/stages/{id}': { request: () => get('/v1/audit/stages/voting'), status: 200 },
+  'GET /v1/voters/counts/{area}/proof': {
+    request: () => get('/v1/voters/counts/317101/proof'),
+    status: 404,
+  },
   'GET /healthz': { request: () => get('/healthz'), status: 200 },
   'GET /readyz': { request: () => get('/readyz'), status: 200 },
   'GET /metrics': { request: () => get('/metrics'), status: 200 },

@@ -40,6 +40,10 @@ GRANT SELECT ON registry_contests, registry_areas, registry_tps, registry_dapil,
   registry_dapil_areas, registry_parties, registry_candidates, registry_pairs,
   photos, count_forms, recaps, recap_tps, recap_current TO saksi_reader;
 REVOKE UPDATE, DELETE, TRUNCATE ON photos, count_forms, recaps FROM PUBLIC, saksi_api, saksi_reader;
+-- Each form version's verdict against the voter register (migration 017): insert-only.
+GRANT SELECT, INSERT ON count_form_register_checks TO saksi_api;
+GRANT SELECT ON count_form_register_checks TO saksi_reader;
+REVOKE UPDATE, DELETE, TRUNCATE ON count_form_register_checks FROM PUBLIC, saksi_api, saksi_reader;
 
 -- Campaign finance (migration 015): insert-only. The reader sees the public
 -- tables; contributions hold sealed donor identities and stay with the API.

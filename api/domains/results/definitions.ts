@@ -18,11 +18,15 @@
  * passes. Bad input is refused before anything is stored: an unknown TPS, a
  * contest not held there, a choice not on that ballot (422), a photo never
  * uploaded (422, checked by the database's foreign key), a replay (409).
+ * Once the TPS has a published voter-register count, each version is also judged
+ * against it ("voters who voted ≤ DPT + DPTb + DPK", rules.ts registerCheck):
+ * the verdict is stored beside the version, never a refusal.
  * The rules themselves are in rules.ts and the row in store.ts; this file wires
  * them into the write path.
  */
 import type { WriteDefinition } from '../../write/ledgered-write.ts';
 import type { Registry } from '../registry/index.ts';
+import { tpsRegisterCount } from '../voters/index.ts';
 import type { CountForm } from './forms/index.ts';
 import {
   ballotViolations,
@@ -31,10 +35,11 @@ import {
   formSubject,
   PHOTO_MUST_EXIST,
   PHOTO_OF_TPS,
+  registerCheck,
   versionViolations,
 } from './rules.ts';
 import { COUNT_FORM_SCHEMA } from './schemas.ts';
-import { countFormRow } from './store.ts';
+import { countFormRow, insertRegisterCheck } from './store.ts';
 
 export function countFormDefinition(
   stage: FormStage,
@@ -71,5 +76,11 @@ export function countFormDefinition(
       },
     },
     rows: (w) => [countFormRow(w, stage)],
+    // After the form's row (the verdict's foreign key): the register count is read
+    // in the write's own transaction; a TPS without one costs this one indexed read.
+    async apply(tx, w) {
+      const verdict = registerCheck(w.payload, await tpsRegisterCount(tx, w.payload.tps));
+      if (verdict !== null) await insertRegisterCheck(tx, w, verdict);
+    },
   };
 }

@@ -7,6 +7,7 @@
  * The arithmetic checks themselves are `checkForm` (forms/checks.ts); this module
  * decides what their outcome means.
  */
+import { checkTurnout, type RegisterCheck } from '../../../ledger/verifier/voters/turnout.ts';
 import type { Violation } from '../../write/ledgered-write.ts';
 import type { Registry } from '../registry/index.ts';
 import { CHECKS_VERSION, type CountForm, checkForm, type FailedCheck } from './forms/index.ts';
@@ -137,4 +138,36 @@ export function ballotViolations(registry: Registry, p: CountForm): Violation[] 
           message: `not on the ${p.contest} ballot at TPS ${p.tps}: ${unknown.slice(0, 10).join(', ')}`,
         },
       ];
+}
+
+/** A form version's verdict against the register, and the count entry that gave it. */
+export type RegisterVerdict = RegisterCheck & {
+  /** The TPS's `voters.count.computed` entry compared with: subject, version, leaf hash. */
+  count: { subject: string; seq: number; entry: string };
+};
+
+/**
+ * Rule "voters who voted ≤ DPT + DPTb + DPK of the TPS" (issue #11, the
+ * election-day check of the register's public counts): once the TPS has a
+ * published register count, every version of its form is judged against it
+ * (ledger/verifier/voters/turnout.ts) and the verdict stored with the version
+ * (`count_forms.register_check`) and shown in its history.
+ *
+ * A form over the register is **flagged for review, not refused and not kept
+ * out of totals**: the signed sheet is evidence whatever it says (2024 failure
+ * 1), and the recap's status is the form's own arithmetic, which the observer's
+ * recap verifier recomputes from the form alone (../../../ledger/verifier/results/
+ * checks.ts); the register may also lag the day (a DPK voter is registered by
+ * voting). The verdict names the count entry, so anyone can recompute it from the
+ * two log entries. Null when the TPS has no published count.
+ */
+export function registerCheck(
+  form: CountForm,
+  count: { subject: string; seq: number; entry: string; lists: Record<string, number> } | null,
+): RegisterVerdict | null {
+  if (count === null) return null;
+  return {
+    ...checkTurnout(form.voters.voted, count.lists),
+    count: { subject: count.subject, seq: count.seq, entry: count.entry },
+  };
 }

@@ -5,10 +5,11 @@
  * in read/ (results per area, TPS history, the CSV export); the recap tables are
  * the publisher's (recap/publisher.ts).
  */
+import type { Sql } from '../../../ledger/index.ts';
 import type { WriteContext } from '../../write/ledgered-write.ts';
 import type { DomainRow } from '../../write/write-batch.ts';
 import type { CountForm } from './forms/index.ts';
-import { type FormStage, judgeForm } from './rules.ts';
+import { type FormStage, judgeForm, type RegisterVerdict } from './rules.ts';
 
 export function countFormRow(w: WriteContext<CountForm>, stage: FormStage): DomainRow {
   const { status, failed, checks } = judgeForm(w.payload);
@@ -31,4 +32,16 @@ export function countFormRow(w: WriteContext<CountForm>, stage: FormStage): Doma
       pending_id: w.pendingId,
     },
   };
+}
+
+/** A version's verdict against the voter register (migration 017; rules.ts registerCheck). */
+export async function insertRegisterCheck(
+  tx: Sql,
+  w: WriteContext<CountForm>,
+  verdict: RegisterVerdict,
+): Promise<void> {
+  await tx.query(
+    'INSERT INTO count_form_register_checks (subject, seq, within, verdict) VALUES ($1, $2, $3, $4::jsonb)',
+    [w.subject, w.seq, verdict.within, JSON.stringify(verdict)],
+  );
 }

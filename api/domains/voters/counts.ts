@@ -20,6 +20,7 @@ import {
   type Db,
   latestVersions,
   lockSubjects,
+  type Sql,
   systemActor,
   type VersionDraft,
 } from '../../../ledger/index.ts';
@@ -176,6 +177,25 @@ export async function latestCount(
 }
 
 /**
+ * A TPS's register figures for the election-day check (results write path,
+ * ledger/verifier/voters/turnout.ts): its latest published count entry's
+ * lists and the entry that states them, or null when none is published. Takes
+ * the write's transaction, so the figures read are the ones committed with it.
+ */
+export async function tpsRegisterCount(
+  sql: Sql,
+  tps: string,
+): Promise<{ subject: string; seq: number; entry: string; lists: Record<string, number> } | null> {
+  const [row] = await sql.query<{ seq: number; payload: string; entry_hash: Uint8Array }>(
+    'SELECT seq, payload, entry_hash FROM voter_counts WHERE area = $1 ORDER BY seq DESC LIMIT 1',
+    [tps],
+  );
+  if (!row) return null;
+  const { lists } = JSON.parse(row.payload) as { lists: Record<string, number> };
+  return { subject: countSubject(tps), seq: row.seq, entry: base64(row.entry_hash), lists };
+}
+
+/**
  * Republishes the counts when the register changed since the last publication
  * (the newest voter version's pending id moved), every `intervalMs`, on the
  * node that leads (api/server.ts, beside the results recap).
@@ -227,4 +247,44 @@ export class VoterCountPublisher {
     clearInterval(this.#timer);
     await this.#running;
   }
+}
+
+/** One version of an area's count (the latest when `seq` is undefined), or null. */
+export async function countVersion(
+  db: Db,
+  area: string,
+  seq: number | undefined,
+): Promise<{ seq: number; payload: string; pending_id: number | string } | null> {
+  if (seq === undefined) return latestCount(db, area);
+  const [row] = await db.query<{ seq: number; payload: string; pending_id: number | string }>(
+    'SELECT seq, payload, pending_id FROM voter_counts WHERE subject = $1 AND seq = $2',
+    [countSubject(area), seq],
+  );
+  return row ?? null;
+}
+
+/**
+ * The pending ids of the entries a count version lists: its children's count
+ * versions, or a TPS's voter versions (by leaf hash, among the versions naming
+ * that TPS). An id absent from the answer was not found.
+ */
+export async function listedPendingIds(
+  db: Db,
+  payload: { area: string; children?: { area: string; seq: number }[]; entries?: string[] },
+): Promise<(number | undefined)[]> {
+  if (payload.children) {
+    const subjects = payload.children.map((c) => countSubject(c.area));
+    const rows = await db.query<{ subject: string; seq: number; pending_id: number | string }>(
+      'SELECT subject, seq, pending_id FROM voter_counts WHERE subject = ANY($1::text[])',
+      [subjects],
+    );
+    const by = new Map(rows.map((r) => [`${r.subject} ${r.seq}`, Number(r.pending_id)]));
+    return payload.children.map((c) => by.get(`${countSubject(c.area)} ${c.seq}`));
+  }
+  const rows = await db.query<{ entry_hash: Uint8Array; pending_id: number | string }>(
+    'SELECT entry_hash, pending_id FROM voter_changes WHERE tps = $1',
+    [payload.area],
+  );
+  const by = new Map(rows.map((r) => [base64(r.entry_hash), Number(r.pending_id)]));
+  return (payload.entries ?? []).map((h) => by.get(h));
 }

@@ -3,7 +3,13 @@
  * public surface of this folder (CONVENTIONS.md §1); see README.md and
  * docs/voters.md.
  */
-export { COUNT_KIND, countSubject, publishVoterCounts, VoterCountPublisher } from './counts.ts';
+export {
+  COUNT_KIND,
+  countSubject,
+  publishVoterCounts,
+  tpsRegisterCount,
+  VoterCountPublisher,
+} from './counts.ts';
 export {
   CURRENT_KEK_LABEL,
   NIK_INDEX_LABEL,

@@ -27,6 +27,7 @@ import {
 import { RECEIPT_SCHEMA } from '../../write/routes.ts';
 import type { DomainRow } from '../../write/write-batch.ts';
 import type { Registry } from '../registry/index.ts';
+import { countProofRoute } from './count-proof.ts';
 import { countSubject, latestCount } from './counts.ts';
 import { openPersonal, sealPersonal, type VoterKeys } from './crypto.ts';
 import { VOTER_KINDS } from './kinds.ts';
@@ -343,6 +344,7 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
 
   selfCheckRoute(app, deps);
   privilegedRoutes(app, deps);
+  countProofRoute(app, deps);
 
   registerRoute({
     method: 'get',

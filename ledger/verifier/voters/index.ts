@@ -4,4 +4,6 @@
  * or the writer (../boundary.test.ts). docs/voters.md explains what it checks.
  */
 export * from './commitment.ts';
+export * from './counts.ts';
+export * from './turnout.ts';
 export * from './verify.ts';

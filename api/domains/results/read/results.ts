@@ -159,15 +159,17 @@ export async function tpsHistory(db: Db, log: LogReader, contest: ContestId, tps
     stage: string;
     status: string;
     failed_checks: unknown;
+    register_check: unknown;
     form: Record<string, unknown>;
     officer_id: string;
     reason: string | null;
     entry_hash: Uint8Array;
     pending_id: number;
   }>(
-    `SELECT f.seq, f.stage, f.status, f.failed_checks, f.form, f.officer_id, f.reason,
-            f.entry_hash, f.pending_id
+    `SELECT f.seq, f.stage, f.status, f.failed_checks, r.verdict AS register_check, f.form,
+            f.officer_id, f.reason, f.entry_hash, f.pending_id
        FROM count_forms f
+       LEFT JOIN count_form_register_checks r ON r.subject = f.subject AND r.seq = f.seq
       WHERE f.subject = $1
       ORDER BY f.seq`,
     [`chasil:${contest}:${tps}`],
@@ -197,6 +199,8 @@ export async function tpsHistory(db: Db, log: LogReader, contest: ContestId, tps
         stage: r.stage,
         status: r.status,
         failedChecks: r.failed_checks,
+        // Against the voter register's count of the TPS (rules.ts registerCheck); null: none published.
+        registerCheck: r.register_check ?? null,
         at: entry.at,
         actor: entry.actor,
         reason: r.reason,
