@@ -1,0 +1,57 @@
+/**
+ * The portal's one script (bundled by esbuild, api/portal/bundle.ts): wires the
+ * "Verifikasi" buttons, the log explorer's checks and the voter self-check to
+ * the browser-safe verifiers in ledger/verifier. The trusted inputs are read
+ * from the page's <meta> tags; everything fetched is untrusted.
+ */
+import type { Trust } from './checkpoint.ts';
+import { Steps } from './steps.ts';
+import { type Figures, verifyNumber } from './verify-number.ts';
+
+const meta = (name: string): string =>
+  document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
+
+/** The pinned trust: the log key (and witnesses) in the page, or typed by the reader offline. */
+export function pinnedTrust(): Trust {
+  return {
+    key: meta('saksi-log-key'),
+    witnesses: meta('saksi-witnesses').split(/\s+/).filter(Boolean),
+  };
+}
+
+function wireVerifyButtons(base: string, trust: () => Trust): void {
+  for (const section of document.querySelectorAll<HTMLElement>('section.verify')) {
+    const button = section.querySelector('button');
+    const list = section.querySelector<HTMLOListElement>('ol.steps');
+    if (!button || !list) continue;
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const d = section.dataset;
+        await verifyNumber(
+          base,
+          trust(),
+          {
+            contest: d.contest ?? '',
+            tps: d.tps ?? '',
+            area: d.area ?? '',
+            expect: JSON.parse(d.expect ?? '{}') as Figures,
+          },
+          new Steps(section, list),
+        );
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+}
+
+export function start(base = '', trust: () => Trust = pinnedTrust): void {
+  wireVerifyButtons(base, trust);
+}
+
+if (typeof document !== 'undefined' && !document.querySelector('meta[name="saksi-offline"]')) {
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => start());
+  else start();
+}
