@@ -17,6 +17,7 @@ import { VoterCountPublisher } from './domains/voters/index.ts';
 import { listenError } from './listen.ts';
 import { WitnessCollector } from './log/witnesses.ts';
 import { openPlatform } from './platform/open.ts';
+import { portalBundle } from './portal/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
@@ -156,6 +157,8 @@ export async function startServer(
     await runtime.close();
     throw listenError(e, config.host, config.port);
   }
+  // The portal's browser script, built now rather than on its first reader (api/portal/bundle.ts).
+  portalBundle().catch((e) => log(`portal: ${e instanceof Error ? e.message : String(e)}`));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const demo =

@@ -19,16 +19,22 @@ export interface Trust {
   witnesses: string[];
 }
 
+/** GET /log/checkpoint as text (not yet trusted). */
+export async function fetchCheckpoint(base: string): Promise<string> {
+  const r = await fetch(`${base}/log/checkpoint`, { cache: 'no-store' });
+  if (!r.ok) throw new Error(`HTTP ${r.status} for /log/checkpoint`);
+  return r.text();
+}
+
+/** Opens the fetched checkpoint `note` with the pinned key (and witnesses), saying each step. */
 export async function latestCheckpoint(
-  base: string,
+  note: Promise<string>,
   trust: Trust,
   steps: Steps,
 ): Promise<OpenedCheckpoint | null> {
   let text: string;
   try {
-    const r = await fetch(`${base}/log/checkpoint`, { cache: 'no-store' });
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    text = await r.text();
+    text = await note;
   } catch (e) {
     steps.add('fail', `checkpoint: ${why(e)}`);
     return null;

@@ -42,6 +42,7 @@ export function page(ctx: PageContext, title: string, body: Html): Html {
 <meta name="saksi-witnesses" content="${ctx.witnesses.join(' ')}">
 <meta name="saksi-lang" content="${lang}">
 <title>${title} · Saksi</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/portal/assets/portal.css">
 <script src="/portal/assets/verify.js" defer></script>
 </head>
