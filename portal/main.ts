@@ -5,6 +5,8 @@
  * from the page's <meta> tags; everything fetched is untrusted.
  */
 import type { Trust } from './checkpoint.ts';
+import { wireLogExplorer } from './log-entry.ts';
+import { wireSelfCheck } from './self-check.ts';
 import { Steps } from './steps.ts';
 import { type Figures, verifyNumber } from './verify-number.ts';
 
@@ -20,7 +22,7 @@ export function pinnedTrust(): Trust {
 }
 
 function wireVerifyButtons(base: string, trust: () => Trust): void {
-  for (const section of document.querySelectorAll<HTMLElement>('section.verify')) {
+  for (const section of document.querySelectorAll<HTMLElement>('section.verify[data-tps]')) {
     const button = section.querySelector('button');
     const list = section.querySelector<HTMLOListElement>('ol.steps');
     if (!button || !list) continue;
@@ -35,7 +37,7 @@ function wireVerifyButtons(base: string, trust: () => Trust): void {
             contest: d.contest ?? '',
             tps: d.tps ?? '',
             area: d.area ?? '',
-            expect: JSON.parse(d.expect ?? '{}') as Figures,
+            expect: JSON.parse(d.expect ?? 'null') as Figures | null,
           },
           new Steps(section, list),
         );
@@ -46,8 +48,29 @@ function wireVerifyButtons(base: string, trust: () => Trust): void {
   }
 }
 
+/** The offline verifier (api/portal/downloads.ts): the form gives the URL and the trust. */
+export function offline(): void {
+  const form = document.querySelector<HTMLFormElement>('form#offline');
+  const section = document.querySelector<HTMLElement>('section.verify');
+  const list = section?.querySelector<HTMLOListElement>('ol.steps');
+  if (!form || !section || !list) return;
+  const field = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value.trim();
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const tps = field('tps');
+    void verifyNumber(
+      field('base').replace(/\/+$/, ''),
+      { key: field('key'), witnesses: field('witnesses').split(/\s+/).filter(Boolean) },
+      { contest: field('contest'), tps, area: tps, expect: null },
+      new Steps(section, list),
+    );
+  });
+}
+
 export function start(base = '', trust: () => Trust = pinnedTrust): void {
   wireVerifyButtons(base, trust);
+  wireLogExplorer(base, trust);
+  wireSelfCheck(base, trust);
 }
 
 if (typeof document !== 'undefined' && !document.querySelector('meta[name="saksi-offline"]')) {

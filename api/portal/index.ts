@@ -13,14 +13,18 @@ import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { AppVariables } from '../auth/principal.ts';
+import { anomaliesPage } from './anomalies.ts';
 import { AREA, areaPage, TPS } from './area.ts';
 import { portalBundle } from './bundle.ts';
 import { type Fetch, PortalData } from './data.ts';
+import { downloadsPage, offlineVerifier } from './downloads.ts';
+import { financePage } from './finance.ts';
 import { homePage } from './home.ts';
 import { langOf, t } from './i18n.ts';
 import { type Html, type PageContext, page } from './layout.ts';
 import { logExplorerPage } from './log-explorer.ts';
 import { cacheable } from './respond.ts';
+import { selfCheckPage } from './self-check.ts';
 import { PORTAL_CSS } from './style.ts';
 import { tpsPage } from './tps.ts';
 
@@ -74,6 +78,22 @@ export function portalRoutes(app: Hono<{ Variables: AppVariables }>, deps: Porta
   inner.get('/portal/log', async (c) =>
     render(c, await logExplorerPage(ctxOf(c), data, c.req.query())),
   );
+  inner.get('/portal/anomali/:contest', async (c) => {
+    const contest = c.req.param('contest');
+    if (!CONTEST.test(contest)) return render(c, notFound(ctxOf(c), 400));
+    return render(c, await anomaliesPage(ctxOf(c), data, contest));
+  });
+  inner.get('/portal/dana-kampanye', async (c) => render(c, await financePage(ctxOf(c), data)));
+  inner.get('/portal/cek-dpt', (c) => render(c, selfCheckPage(ctxOf(c))));
+  const offlineOf = async (c: Context) =>
+    offlineVerifier(await portalBundle(), deps.verifierKey(), new URL(c.req.url).origin);
+  inner.get('/portal/unduh', async (c) =>
+    render(c, downloadsPage(ctxOf(c), await portalBundle(), await offlineOf(c))),
+  );
+  inner.get('/portal/unduh/verifier.html', async (c) => {
+    c.header('Content-Disposition', 'attachment; filename="saksi-verifier.html"');
+    return cacheable(c, await offlineOf(c), HTML, 200, ASSET_CACHE);
+  });
   inner.get('/portal/assets/portal.css', (c) =>
     cacheable(c, PORTAL_CSS, 'text/css; charset=utf-8', 200, ASSET_CACHE),
   );

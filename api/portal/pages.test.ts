@@ -108,3 +108,36 @@ describe('the portal pages', () => {
     expect(js.text.length).toBeLessThan(200 * 1024);
   });
 });
+
+describe('the other portal pages', () => {
+  it('lists anomalies with links to their evidence', async () => {
+    const { text } = await page('/portal/anomali/PPWP');
+    expect(text).toMatch(/\d+ TPS/);
+    expect(text).toContain('Pencilan terhadap TPS tetangga');
+    await page('/portal/anomali/NOPE', 400);
+  });
+
+  it('says campaign finance is not yet available while the route is absent', async () => {
+    const { text } = await page('/portal/dana-kampanye');
+    expect(text).toMatch(/data-finance="(missing|present)"/);
+  });
+
+  it('offers the self-check form, which posts no NIK in a URL', async () => {
+    const { text } = await page('/portal/cek-dpt');
+    expect(text).toContain('<form class="self-check"');
+    expect(text).not.toContain('method="get"');
+  });
+
+  it('offers CSV, the key and the verifier as one self-contained HTML file', async () => {
+    const { text } = await page('/portal/unduh');
+    expect(text).toContain('/v1/results/PPWP/export.csv?level=tps');
+    expect(text).toMatch(/SHA-256 <code>[0-9a-f]{64}<\/code>/);
+    const v = await page('/portal/unduh/verifier.html');
+    expect(v.r.headers.get('content-disposition')).toContain('saksi-verifier.html');
+    // No script or stylesheet from anywhere: everything inline.
+    expect(v.text).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet/);
+    expect(v.text).toContain('SaksiPortal.offline()');
+    const csv = await s.get('/v1/results/PPWP/export.csv?level=tps');
+    expect(csv.status).toBe(200);
+  });
+});
