@@ -24,6 +24,7 @@ import { langOf, t } from './i18n.ts';
 import { type Html, type PageContext, page } from './layout.ts';
 import { logExplorerPage } from './log-explorer.ts';
 import { cacheable } from './respond.ts';
+import { seatsPage } from './seats.ts';
 import { selfCheckPage } from './self-check.ts';
 import { PORTAL_CSS } from './style.ts';
 import { tpsPage } from './tps.ts';
@@ -82,6 +83,11 @@ export function portalRoutes(app: Hono<{ Variables: AppVariables }>, deps: Porta
     const contest = c.req.param('contest');
     if (!CONTEST.test(contest)) return render(c, notFound(ctxOf(c), 400));
     return render(c, await anomaliesPage(ctxOf(c), data, contest));
+  });
+  inner.get('/portal/kursi/:contest', async (c) => {
+    const contest = c.req.param('contest');
+    if (!CONTEST.test(contest)) return render(c, notFound(ctxOf(c), 400));
+    return render(c, await seatsPage(ctxOf(c), data, contest));
   });
   inner.get('/portal/dana-kampanye', async (c) => render(c, await financePage(ctxOf(c), data)));
   inner.get('/portal/cek-dpt', (c) => render(c, selfCheckPage(ctxOf(c))));

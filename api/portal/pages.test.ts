@@ -117,6 +117,15 @@ describe('the other portal pages', () => {
     await page('/portal/anomali/NOPE', 400);
   });
 
+  it('shows seats per dapil with the Sainte-Laguë trace, and the presidential rule', async () => {
+    const dpr = await page('/portal/kursi/DPR');
+    expect(dpr.text).toContain('DKI JAKARTA II');
+    expect(dpr.text).toMatch(/seat 1: \d+ with \d+ \/ 1 = /);
+    const ppwp = await page('/portal/kursi/PPWP');
+    expect(ppwp.text).toMatch(/elected: |runoff: /);
+    await page('/portal/kursi/NOPE', 400);
+  });
+
   it('says campaign finance is not yet available while the route is absent', async () => {
     const { text } = await page('/portal/dana-kampanye');
     expect(text).toMatch(/data-finance="(missing|present)"/);
