@@ -118,6 +118,8 @@ export async function startServer(
     platform: platform.deps,
     store,
     ...(witnesses ? { checkpoint: () => witnesses.current() } : {}),
+    // The portal pins the configured witnesses: its verifier requires their cosignatures.
+    witnessKeys: () => config.witnesses.map((w) => w.verifierKey),
     verifierKey: () => runtime.verifierKey,
     health: {
       database: async () => {
