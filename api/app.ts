@@ -13,6 +13,7 @@ import { ApiError, errorBody, respondError } from './errors.ts';
 import { type Health, healthRoutes } from './health.ts';
 import { ledgerErrorToApi, logRoutes } from './log/routes.ts';
 import { type PlatformDeps, platformRoutes } from './platform/routes.ts';
+import { portalRoutes } from './portal/index.ts';
 import { CommitFailedError, OverloadedError } from './write/group-commit.ts';
 
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   log?: (message: string) => void;
   /** Authentication, writes and domains; absent in a log-only (read) app. */
   platform?: PlatformDeps;
+  /** Witness cosignature keys the portal's browser verifier requires (api/portal). */
+  witnessKeys?: () => readonly string[];
 }
 
 export const MAX_BODY_BYTES = 1 << 20;
@@ -126,6 +129,13 @@ export function createApp(deps: AppDeps): Hono<{ Variables: AppVariables }> {
   if (deps.platform) platformRoutes(app, deps.platform);
   app.route('/', healthRoutes(deps.health, deps.log));
   app.route('/', logRoutes(deps));
+  // The public portal reads the routes above through the app itself (api/portal/data.ts).
+  portalRoutes(app, {
+    fetch: (path, init) => app.request(path, init),
+    verifierKey: () =>
+      typeof deps.verifierKey === 'string' ? deps.verifierKey : deps.verifierKey(),
+    ...(deps.witnessKeys ? { witnessKeys: deps.witnessKeys } : {}),
+  });
 
   app.notFound((c) =>
     c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404),

@@ -75,6 +75,8 @@ const FINANCE =
 const AUDIT =
   'audit evidence is public by design (issue #13): reports, findings, follow-ups and stage decisions are public log entries, with summaries redacted before they entered the log';
 const OPERATIONS = 'operational: answers nothing about any record';
+const PORTAL =
+  'the public portal (api/portal) renders public reads only, and reads each through its own route of this app, so a results page is decided by that route’s action (results.read) for the public principal; the page itself decides nothing';
 
 /**
  * Routes that ask no policy, each with the reason. Public reads here are public
@@ -125,6 +127,8 @@ export const UNDECIDED_ROUTES = {
   'GET /metrics': `${OPERATIONS} (counters and latencies, no record contents or personal data)`,
   'GET /openapi.json': `${OPERATIONS} (the description of the API)`,
   'OPTIONS /*': 'CORS pre-flight of public reads: answers headers only',
+  'GET /': PORTAL,
+  'GET /portal/*': PORTAL,
 } as const satisfies Record<string, string>;
 
 export type DecidedRoute = keyof typeof ROUTE_ACTIONS;

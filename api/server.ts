@@ -17,6 +17,7 @@ import { VoterCountPublisher } from './domains/voters/index.ts';
 import { listenError } from './listen.ts';
 import { WitnessCollector } from './log/witnesses.ts';
 import { openPlatform } from './platform/open.ts';
+import { portalBundle } from './portal/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
@@ -117,6 +118,8 @@ export async function startServer(
     platform: platform.deps,
     store,
     ...(witnesses ? { checkpoint: () => witnesses.current() } : {}),
+    // The portal pins the configured witnesses: its verifier requires their cosignatures.
+    witnessKeys: () => config.witnesses.map((w) => w.verifierKey),
     verifierKey: () => runtime.verifierKey,
     health: {
       database: async () => {
@@ -156,6 +159,8 @@ export async function startServer(
     await runtime.close();
     throw listenError(e, config.host, config.port);
   }
+  // The portal's browser script, built now rather than on its first reader (api/portal/bundle.ts).
+  portalBundle().catch((e) => log(`portal: ${e instanceof Error ? e.message : String(e)}`));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const demo =

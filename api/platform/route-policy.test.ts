@@ -467,6 +467,10 @@ const UNDECIDED: Record<keyof typeof UNDECIDED_ROUTES, UndecidedCase> = {
   'GET /metrics': { request: () => get('/metrics'), status: 200 },
   'GET /openapi.json': { request: () => get('/openapi.json'), status: 200 },
   'OPTIONS /*': { request: () => ({ method: 'OPTIONS', path: '/log/checkpoint' }), status: 204 },
+  // Pages that read only undecided routes (the home page reads the registry; the
+  // log explorer the log): a results page asks results.read through its read.
+  'GET /': { request: () => get('/'), status: 200 },
+  'GET /portal/*': { request: () => get('/portal/log'), status: 200 },
 };
 
 /** The real engine, every call recorded with its answer. */

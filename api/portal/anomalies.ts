@@ -1,0 +1,144 @@
+/**
+ * `/portal/anomali/{contest}` (DOMAIN.md application 12, in part): what an
+ * observer should look at first, each row linking to its evidence (the TPS
+ * page: photo, versions, log entries). Computed from the open-data CSV at TPS
+ * level (`/v1/results/{contest}/export.csv?level=tps`) and the published voter
+ * counts, exactly what any observer can recompute:
+ *   - forms that fail arithmetic (flagged by the checks of ledger/verifier/results);
+ *   - turnout over 100%: ballots cast (valid + invalid) above the voters the
+ *     register's published count (`/v1/voters/counts/{tps}`) holds there;
+ *   - outliers against neighbouring TPS: a choice's share at a TPS more than
+ *     OUTLIER_POINTS percentage points from the median of the other TPS of
+ *     the same kelurahan/desa (at least 3 of them).
+ * Not here yet: jumps in published totals over time (needs the recap history).
+ */
+import { html } from 'hono/html';
+import { dotStrip } from './charts.ts';
+import type { PortalData } from './data.ts';
+import { href, t } from './i18n.ts';
+import { type Html, type PageContext, page } from './layout.ts';
+
+export const OUTLIER_POINTS = 25;
+/** Register counts are read for at most this many TPS per page (one read each). */
+const MAX_TURNOUT_READS = 200;
+
+export interface TpsRow {
+  tps: string;
+  desa: string;
+  status: string;
+  valid: number;
+  invalid: number;
+  votes: Record<string, number>;
+}
+
+/** The TPS rows of the open-data CSV (area_code,tps,choice,votes,status,entry_index,entry_hash). */
+export function parseTpsCsv(csv: string): TpsRow[] {
+  const rows = new Map<string, TpsRow>();
+  for (const line of csv.split('\n').slice(1)) {
+    const [area, tps, choice, votes, status] = line.split(',');
+    if (!tps || !choice || votes === undefined || !/^[0-9]{13}$/.test(tps)) continue;
+    let r = rows.get(tps);
+    if (!r) {
+      r = {
+        tps,
+        desa: area ?? tps.slice(0, 10),
+        status: status ?? '',
+        valid: 0,
+        invalid: 0,
+        votes: {},
+      };
+      rows.set(tps, r);
+    }
+    const n = Number(votes);
+    if (choice === 'valid') r.valid = n;
+    else if (choice === 'invalid') r.invalid = n;
+    else r.votes[choice] = n;
+  }
+  return [...rows.values()];
+}
+
+export interface Outlier {
+  tps: string;
+  choice: string;
+  share: number;
+  median: number;
+  desaShares: { tps: string; share: number }[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Pure: the outliers among accepted TPS rows, by desa and choice. */
+export function outliers(rows: readonly TpsRow[]): Outlier[] {
+  const byDesa = new Map<string, TpsRow[]>();
+  for (const r of rows)
+    if (r.status === 'accepted' && r.valid > 0)
+      byDesa.set(r.desa, [...(byDesa.get(r.desa) ?? []), r]);
+  const out: Outlier[] = [];
+  for (const group of byDesa.values()) {
+    if (group.length < 4) continue; // the TPS and at least 3 neighbours
+    const choices = new Set(group.flatMap((r) => Object.keys(r.votes)));
+    for (const ch of choices) {
+      const shares = group.map((r) => ({
+        tps: r.tps,
+        share: (100 * (r.votes[ch] ?? 0)) / r.valid,
+      }));
+      for (const s of shares) {
+        const m = median(shares.filter((o) => o.tps !== s.tps).map((o) => o.share));
+        if (Math.abs(s.share - m) > OUTLIER_POINTS)
+          out.push({ tps: s.tps, choice: ch, share: s.share, median: m, desaShares: shares });
+      }
+    }
+  }
+  return out;
+}
+
+export async function anomaliesPage(
+  ctx: PageContext,
+  data: PortalData,
+  contest: string,
+): Promise<{ status: 200; body: Html }> {
+  const { lang } = ctx;
+  const csv = await data.text(`/v1/results/${contest}/export.csv?level=tps`);
+  const rows = csv.ok ? parseTpsCsv(csv.body) : [];
+  const flagged = rows.filter((r) => r.status === 'flagged');
+  const turnout: { row: TpsRow; registered: number }[] = [];
+  for (const r of rows.slice(0, MAX_TURNOUT_READS)) {
+    const c = await data.json<{ count: { total: number } }>(`/v1/voters/counts/${r.tps}`);
+    if (c.ok && typeof c.body.count?.total === 'number' && r.valid + r.invalid > c.body.count.total)
+      turnout.push({ row: r, registered: c.body.count.total });
+  }
+  const odd = outliers(rows);
+  const link = (tps: string) =>
+    html`<a href="${href(lang, `/portal/hasil/${contest}/${tps}`)}">TPS ${tps}</a>`;
+  const none = html`<p>${t(lang, 'nothingFound')}</p>`;
+  const body = html`<p><small>${rows.length} TPS · CSV <a href="/v1/results/${contest}/export.csv?level=tps">export.csv?level=tps</a></small></p>
+<h2>${t(lang, 'turnoverOver')}</h2>
+${turnout.length === 0 ? none : html`<ul class="anomalies turnout">${turnout.map((x) => html`<li>${link(x.row.tps)}: ${x.row.valid + x.row.invalid} / ${x.registered} (${t(lang, 'evidence')})</li>`)}</ul>`}
+<h2>${t(lang, 'arithmetic')}</h2>
+${flagged.length === 0 ? none : html`<ul class="anomalies arithmetic">${flagged.map((r) => html`<li>${link(r.tps)} — ${t(lang, 'flagged')}</li>`)}</ul>`}
+<h2>${t(lang, 'outliers')}</h2>
+${
+  odd.length === 0
+    ? none
+    : html`<ul class="anomalies outliers">${odd.map(
+        (o) =>
+          html`<li>${link(o.tps)}: ${o.choice} ${o.share.toFixed(1)}% (median ${o.median.toFixed(1)}%)${dotStrip(
+            `${o.choice} ${o.tps.slice(0, 10)}`,
+            o.desaShares.map((s) => ({
+              label: `${s.tps} ${s.share.toFixed(1)}%`,
+              value: s.share,
+              mark: s.tps === o.tps,
+            })),
+            0,
+            100,
+          )}</li>`,
+      )}</ul>`
+}
+<h2>${t(lang, 'jumps')}</h2>
+<p>${t(lang, 'notAvailable')}</p>`;
+  return { status: 200, body: page(ctx, `${t(lang, 'anomalies')} · ${contest}`, body) };
+}

@@ -1,0 +1,117 @@
+/**
+ * The portal's words in Indonesian (first: the people who vote read it) and
+ * English (`?lang=en`, for foreign observers). Domain terms stay Indonesian in
+ * both (TPS, DPT, C.Hasil, dapil), as KPU publishes them.
+ */
+export type Lang = 'id' | 'en';
+
+const WORDS = {
+  title: ['Saksi — hasil pemilu yang bisa Anda periksa', 'Saksi — election results you can check'],
+  home: ['Beranda', 'Home'],
+  results: ['Hasil', 'Results'],
+  seats: ['Kursi', 'Seats'],
+  log: ['Log publik', 'Public log'],
+  selfCheck: ['Cek DPT', 'Voter check'],
+  finance: ['Dana kampanye', 'Campaign finance'],
+  anomalies: ['Anomali', 'Anomalies'],
+  downloads: ['Unduh', 'Downloads'],
+  intro: [
+    'Setiap angka di sini tercatat di log publik yang hanya bisa bertambah. Tombol “Verifikasi” memeriksanya di peramban Anda sendiri: tanda tangan checkpoint, bukti inklusi, dan setiap penjumlahan sampai total nasional. Anda tidak perlu mempercayai server KPU.',
+    'Every number here is recorded in an append-only public log. The “Verify” button checks it in your own browser: the checkpoint signature, the inclusion proofs, and every sum up to the national total. You do not have to trust KPU’s server.',
+  ],
+  contest: ['Pemilihan', 'Contest'],
+  area: ['Wilayah', 'Area'],
+  valid: ['Suara sah', 'Valid votes'],
+  invalid: ['Suara tidak sah', 'Invalid votes'],
+  votes: ['Suara', 'Votes'],
+  choice: ['Pilihan', 'Choice'],
+  share: ['Persentase', 'Share'],
+  tpsCounted: ['TPS dihitung', 'TPS counted'],
+  tpsFlagged: ['TPS ditandai', 'TPS flagged'],
+  waiting: ['menunggu', 'waiting'],
+  waitingAreas: ['Wilayah yang belum masuk', 'Areas still waiting'],
+  children: ['Rincian', 'Breakdown'],
+  status: ['Status', 'Status'],
+  accepted: ['diterima', 'accepted'],
+  flagged: ['ditandai', 'flagged'],
+  logEntry: ['Entri log', 'Log entry'],
+  verify: ['Verifikasi', 'Verify'],
+  verifyHint: [
+    'Memeriksa di peramban Anda dengan kunci log yang disematkan di halaman ini.',
+    'Checks in your browser with the log key pinned in this page.',
+  ],
+  noResults: ['Belum ada hasil untuk wilayah ini.', 'No results for this area yet.'],
+  history: ['Riwayat formulir', 'Form history'],
+  version: ['Versi', 'Version'],
+  stage: ['Tahap', 'Stage'],
+  who: ['Oleh', 'By'],
+  why: ['Alasan', 'Reason'],
+  when: ['Waktu', 'Time'],
+  failedChecks: ['Pemeriksaan yang gagal', 'Failed checks'],
+  photo: ['Foto C.Hasil', 'C.Hasil photo'],
+  counted: ['Versi yang dihitung', 'Version counted'],
+  none: ['tidak ada', 'none'],
+  notAvailable: ['Belum tersedia', 'Not yet available'],
+  notFound: ['Halaman tidak ditemukan', 'Page not found'],
+  badRequest: ['Permintaan tidak valid', 'Bad request'],
+  unavailable: ['Sementara tidak tersedia', 'Temporarily unavailable'],
+  language: ['English', 'Bahasa Indonesia'],
+  checkpoint: ['Checkpoint terbaru', 'Latest checkpoint'],
+  size: ['Ukuran', 'Size'],
+  root: ['Akar', 'Root'],
+  key: ['Kunci log', 'Log key'],
+  entryByIndex: ['Entri menurut indeks', 'Entry by index'],
+  consistency: ['Konsistensi antara dua ukuran', 'Consistency between two sizes'],
+  show: ['Tampilkan', 'Show'],
+  from: ['Dari', 'From'],
+  to: ['Ke', 'To'],
+  nik: ['NIK', 'NIK'],
+  name: ['Nama lengkap', 'Full name'],
+  check: ['Periksa', 'Check'],
+  selfCheckIntro: [
+    'Masukkan NIK dan nama Anda. Jawabannya, beserta bukti bahwa catatan Anda ada di log, diperiksa di peramban Anda. NIK tidak pernah muncul di alamat halaman.',
+    'Enter your NIK and name. The answer, with the proof that your record is in the log, is checked in your browser. The NIK never appears in the page address.',
+  ],
+  participant: ['Peserta', 'Participant'],
+  contributions: ['Sumbangan', 'Contributions'],
+  expenditures: ['Pengeluaran', 'Expenditures'],
+  breaches: ['Pelanggaran batas', 'Limit breaches'],
+  surrendered: ['Kelebihan diserahkan', 'Excess surrendered'],
+  filings: ['Laporan', 'Filings'],
+  individual: ['perseorangan', 'individual'],
+  group: ['kelompok', 'group'],
+  company: ['badan usaha', 'company'],
+  financeMissing: [
+    'Data dana kampanye belum tersedia di server ini.',
+    'Campaign-finance data is not yet available on this server.',
+  ],
+  evidence: ['Bukti', 'Evidence'],
+  turnoverOver: ['Partisipasi di atas 100%', 'Turnout over 100%'],
+  arithmetic: ['Formulir yang gagal aritmetika', 'Forms failing arithmetic'],
+  outliers: ['Pencilan terhadap TPS tetangga', 'Outliers against neighbouring TPS'],
+  jumps: ['Lonjakan total yang dipublikasikan', 'Jumps in published totals'],
+  nothingFound: ['Tidak ditemukan.', 'None found.'],
+  dapil: ['Dapil', 'Electoral district'],
+  seatsWon: ['Kursi', 'Seats'],
+  trace: ['Jejak Sainte-Laguë', 'Sainte-Laguë trace'],
+  presidentRule: ['Syarat kemenangan presiden', 'The presidential winning rule'],
+  party: ['Partai', 'Party'],
+  round: ['Putaran', 'Round'],
+  quotient: ['Hasil bagi', 'Quotient'],
+  threshold: ['Ambang batas parlemen', 'Parliamentary threshold'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type Word = keyof typeof WORDS;
+
+export const t = (lang: Lang, w: Word): string => WORDS[w][lang === 'en' ? 1 : 0];
+
+/** `?lang=en` picks English; anything else (or nothing) is Indonesian. */
+export const langOf = (q: string | undefined): Lang => (q === 'en' ? 'en' : 'id');
+
+/** A portal link that keeps the reader's language. */
+export const href = (lang: Lang, path: string): string =>
+  lang === 'en' ? `${path}${path.includes('?') ? '&' : '?'}lang=en` : path;
+
+/** Numbers as Indonesians write them (1.234.567) or as English does (1,234,567). */
+export const fmt = (lang: Lang, n: number): string =>
+  n.toLocaleString(lang === 'en' ? 'en-GB' : 'id-ID');
