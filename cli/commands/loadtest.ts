@@ -29,8 +29,7 @@ export const LOADTEST: CommandSpec = {
       type: 'string',
       value: 'NAME',
       required: true,
-      description:
-        'smoke, election-night, observers or mixed (voter-check: once the register exists)',
+      description: 'smoke, election-night, observers, mixed or voter-check',
     },
     {
       name: 'out',
@@ -95,6 +94,13 @@ export const LOADTEST: CommandSpec = {
       value: 'S',
       description: 'with --server-pid: seconds of each operation alone (default 10)',
     },
+    {
+      name: 'voters',
+      type: 'int',
+      value: 'N',
+      description:
+        'voter-check: demo voters registered before the run and checked (default 200);\nthe server needs SAKSI_RATE_SELF_CHECK raised (one source sends them all)',
+    },
     { name: 'seed', type: 'int', value: 'S', description: 'seed of the request mix (default 1)' },
     {
       name: 'settle',
@@ -154,6 +160,7 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
       ...opt('rate', positive('rate')),
       ...opt('vus', positive('vus')),
       tps: positive('tps') ?? 20,
+      ...opt('voters', positive('voters')),
       from,
       seed: int(flags, 'seed') ?? 1,
       settleMs: (positive('settle') ?? 60) * 1000,

@@ -40,6 +40,8 @@ export interface RunOptions {
   seed: number;
   /** Longest wait after the run for the receipts to be integrated. */
   settleMs: number;
+  /** Demo voters to register before a scenario that sends self-checks (default 200). */
+  voters?: number;
   /** The server's processes; with it, each operation is calibrated for `calibrateS` seconds. */
   cpu?: CpuSampler;
   calibrateS?: number;
@@ -95,6 +97,13 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     run: randomBytes(8).toString('hex'),
     rnd,
   });
+  if ((s.mix['self-check'] ?? 0) > 0) {
+    const n = o.voters ?? 200;
+    progress(`registering ${n} demo voters (POST /v1/voters; already registered ones pass)…`);
+    const { DemoClient, seedVoters } = await import('../../api/demo/index.ts');
+    await seedVoters(new DemoClient(o.url), n);
+    work.voters = n;
+  }
   const log = await LogWatcher.open(work.base);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();

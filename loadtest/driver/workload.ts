@@ -5,7 +5,7 @@
  */
 import { DemoClient, DemoOfficers, demoToken } from '../../api/demo/index.ts';
 import { formatTilePath } from '../../ledger/verifier/index.ts';
-import type { RequestType } from '../scenarios/index.ts';
+import { type RequestType, selfCheckRequest } from '../scenarios/index.ts';
 import { type FormChain, prepareChains, type WriteStep } from './chains.ts';
 import { type Answer, timed } from './http.ts';
 
@@ -46,6 +46,8 @@ export class Workload {
   readonly #budget = new Map<string, { second: number; n: number }>();
   /** The log's size as last seen, for proofs and tiles. */
   size = 0;
+  /** Demo voters registered (seeded before a run that sends self-checks). */
+  voters = 0;
 
   private constructor(
     readonly base: string,
@@ -115,8 +117,7 @@ export class Workload {
           `/v1/results/${this.#anyChain().contest}/export.csv?level=kelurahan`,
         );
       case 'self-check':
-        // The voter register is not deployed: the scenario that sends it is disabled.
-        return null;
+        return this.#selfCheck();
       default: {
         const never: never = type;
         throw new Error(`unknown request type ${never}`);
@@ -259,6 +260,24 @@ export class Workload {
     const out = outcome('retry', a, [201]);
     if (out.ok && (JSON.parse(a.text) as Receipt).entryHash !== s.receipt.entryHash)
       return { ...out, ok: false, why: 'a retry answered a different receipt' };
+    return out;
+  }
+
+  /**
+   * A voter checking their record (POST /v1/voters/self-check, no token): a
+   * registered demo voter must be found, an unregistered NIK must not.
+   */
+  async #selfCheck(): Promise<Outcome> {
+    const { body, registered } = selfCheckRequest(this.rnd(), Math.max(1, this.voters));
+    const a = await timed(this.base, 'POST', '/v1/voters/self-check', { json: body });
+    // Registered a moment ago and not in a checkpoint yet: the documented answer.
+    if (a.status === 503 && a.text.includes('NOT_YET_INTEGRATED'))
+      return { type: 'self-check', ok: true, ms: a.ms, status: a.status };
+    const out = outcome('self-check', a, [200]);
+    if (!out.ok) return out;
+    const found = (JSON.parse(a.text) as { found: boolean }).found;
+    if (found !== (registered && this.voters > 0))
+      return { ...out, ok: false, why: `self-check of ${body.name} answered found: ${found}` };
     return out;
   }
 
