@@ -29,8 +29,7 @@ export const LOADTEST: CommandSpec = {
       type: 'string',
       value: 'NAME',
       required: true,
-      description:
-        'smoke, election-night, observers or mixed (voter-check: once the register exists)',
+      description: 'smoke, election-night, observers, mixed or voter-check',
     },
     {
       name: 'out',
@@ -95,6 +94,19 @@ export const LOADTEST: CommandSpec = {
       value: 'S',
       description: 'with --server-pid: seconds of each operation alone (default 10)',
     },
+    {
+      name: 'voters',
+      type: 'int',
+      value: 'N',
+      description:
+        'voter-check: demo voters registered before the run and checked (default 200);\nthe server needs SAKSI_RATE_SELF_CHECK raised (one source sends them all)',
+    },
+    {
+      name: 'chaos',
+      type: 'boolean',
+      description:
+        'with --server-pid of `saksi serve --workers N` (N ≥ 2): SIGKILL an API worker and\nthe sequencer at seeded times (one per 30 s, 2..20); requests with no answer are\nsent again with the same Idempotency-Key; give --database to find the sequencer',
+    },
     { name: 'seed', type: 'int', value: 'S', description: 'seed of the request mix (default 1)' },
     {
       name: 'settle',
@@ -143,6 +155,8 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
   const { runLoad, reportHtml, CpuSampler } = await import('../../loadtest/driver/index.ts');
   const serverPid = positive('server-pid');
   const database = str(flags, 'database');
+  if (flags.chaos === true && serverPid === undefined)
+    throw new UsageError('--chaos needs --server-pid (the `saksi serve --workers N` process)');
   const { SeedError } = await import('../../api/demo/index.ts');
   let results: Awaited<ReturnType<typeof runLoad>>;
   try {
@@ -154,6 +168,8 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
       ...opt('rate', positive('rate')),
       ...opt('vus', positive('vus')),
       tps: positive('tps') ?? 20,
+      ...opt('voters', positive('voters')),
+      ...(flags.chaos === true ? { chaos: { primary: serverPid!, databaseUrl: database } } : {}),
       from,
       seed: int(flags, 'seed') ?? 1,
       settleMs: (positive('settle') ?? 60) * 1000,
@@ -180,6 +196,10 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
   for (const t of results.thresholds.filter((t) => !t.passed))
     io.stdout(`  ✗ ${t.name} (measured ${Math.round(t.actual * 1000) / 1000})`);
   for (const f of results.log.failures) io.stdout(`  ✗ ${f}`);
+  if (results.chaos)
+    io.stdout(
+      `  chaos: ${results.chaos.kills.length} kills (${results.chaos.kills.map((k) => k.target).join(', ')}), ${results.chaos.resends} requests resent`,
+    );
   return m.thresholdsPassed ? 0 : 1;
 }
 

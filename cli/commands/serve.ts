@@ -6,7 +6,11 @@
  * cluster module: API nodes are stateless, and one process tops out at one core.
  * Every worker contends for the sequencer lock; one leads, the others take over.
  * One more process runs only the recap publisher (api/recap-node.ts), so that it
- * is not queued behind requests; it is restarted if it dies.
+ * is not queued behind requests; it is restarted if it dies. An API worker that
+ * dies after it listened (a crash, an OOM kill) is restarted too: its in-flight
+ * requests got no answer, and clients resend them with the same Idempotency-Key.
+ * With SAKSI_NODE_ROLE=api the primary starts no recap process (a deployment
+ * runs the publisher apart, infra/k8s/).
  *
  * `--demo` hands a bearer token for any role, ADMIN included, to anyone who can
  * reach the port (POST /v1/demo/token; SECURITY.md "Demo mode"): it listens on a
@@ -153,17 +157,28 @@ export function isLoopbackHost(host: string): boolean {
 /** Which part a cluster worker plays: `api` (HTTP and the sequencer) or `recap`. */
 const ROLE = NODE_ROLE_VARIABLE;
 
+/** More API-process crashes than this in a minute stop `serve --workers` (exit 1). */
+const MAX_RESTARTS_PER_MINUTE = 10;
+
 async function runPrimary(config: Config, workers: number, io: Io): Promise<number> {
-  // Create the keys once, before workers race to create them.
-  const { openLocalKeystore } = await import('../../keys/index.ts');
-  const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
-  await keys.signer('log', config.origin);
-  for (let i = 0; i < workers; i++) cluster.fork({ [ROLE]: 'api' });
-  let recap = cluster.fork({ [ROLE]: 'recap' });
-  let alive = workers + 1;
+  // Create the keys once, before workers race to create them. With Vault the
+  // keys live there (infra/vault/setup.sh creates them), not on this disk.
+  if (!config.vault) {
+    const { openLocalKeystore } = await import('../../keys/index.ts');
+    const keys = await openLocalKeystore({ dir: config.dataDir, kekFile: config.kekFile });
+    await keys.signer('log', config.origin);
+  }
+  // The first workers: one that cannot start stops the node (below).
+  const initial = new Set<number>();
+  for (let i = 0; i < workers; i++) initial.add(cluster.fork({ [ROLE]: 'api' }).id);
+  // SAKSI_NODE_ROLE=api given to the primary: API processes only.
+  const withRecap = config.nodeRole !== 'api';
+  let recap = withRecap ? cluster.fork({ [ROLE]: 'recap' }) : undefined;
+  let alive = workers + (withRecap ? 1 : 0);
   let stopping = false;
   let failed = false;
   const listening = new Set<number>();
+  const restarts: number[] = [];
   cluster.on('listening', (w) => listening.add(w.id));
   const stop = () => {
     stopping = true;
@@ -177,16 +192,34 @@ async function runPrimary(config: Config, workers: number, io: Io): Promise<numb
         recap = cluster.fork({ [ROLE]: 'recap' });
         return;
       }
-      alive--;
-      if (code !== 0 && !stopping) io.stderr(`saksi: a worker exited with code ${code}`);
       // An API process that never listened (the port in use, the database
       // unreachable) will fail again if restarted, and the others would fail
       // the same way: stop them all rather than serve with none or some.
-      if (w !== recap && code !== 0 && !listening.has(w.id) && !stopping) {
+      if (w !== recap && code !== 0 && !listening.has(w.id) && initial.has(w.id) && !stopping) {
         failed = true;
         io.stderr('saksi: an API process could not start; stopping');
         stop();
+      } else if (w !== recap && !stopping) {
+        // It served before (or replaced one that did), so it can again: keep N
+        // processes on the port. If
+        // it led the sequencer, its session ended with it and another process
+        // takes the lock (ledger/sequencer.ts acquire).
+        // A crash loop is not hidden: too many restarts in a minute stop the node.
+        const now = Date.now();
+        restarts.push(now);
+        while (restarts[0]! < now - 60_000) restarts.shift();
+        if (restarts.length <= MAX_RESTARTS_PER_MINUTE) {
+          io.stderr(
+            `saksi: an API process exited (${code ?? w.process.signalCode}); restarting it`,
+          );
+          cluster.fork({ [ROLE]: 'api' });
+          return;
+        }
+        failed = true;
+        io.stderr(`saksi: API processes crashed ${restarts.length} times in a minute; stopping`);
+        stop();
       }
+      alive--;
       if (alive === 0) resolve();
     });
     process.once('SIGINT', stop);

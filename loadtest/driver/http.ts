@@ -7,6 +7,30 @@ export interface Answer {
   status: number;
   text: string;
   ms: number;
+  /** Times sent again because no answer came (with `resend`). */
+  resent?: number;
+}
+
+/**
+ * `timed`, sent again (up to `tries` more times, 250 ms × attempt apart) while
+ * no answer comes: what a device does when its connection dies with the server
+ * process (`--chaos`). A write carries its Idempotency-Key, so if the first
+ * attempt was stored the resend gets the same receipt and stores nothing new.
+ * The latency is the whole wait, from the first send to the answer.
+ */
+export async function timedResending(
+  tries: number,
+  ...args: Parameters<typeof timed>
+): Promise<Answer> {
+  const t = performance.now();
+  let a = await timed(...args);
+  let resent = 0;
+  while (a.status === 0 && resent < tries) {
+    resent++;
+    await new Promise((r) => setTimeout(r, 250 * resent));
+    a = await timed(...args);
+  }
+  return { ...a, ms: performance.now() - t, resent };
 }
 
 const TIMEOUT_MS = 30_000;

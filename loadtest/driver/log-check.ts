@@ -17,7 +17,7 @@ import {
   verifyInclusion,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
-import { timed } from './http.ts';
+import { timed, timedResending } from './http.ts';
 import type { Receipt } from './workload.ts';
 
 export interface LogReport {
@@ -61,6 +61,8 @@ export class LogWatcher {
     failures: [],
   };
   #last: { size: number; root: Hash } | null = null;
+  /** `--chaos`: a poll that gets no answer (its worker killed) is sent again this often. */
+  resend = 0;
 
   private constructor(
     private readonly base: string,
@@ -83,7 +85,7 @@ export class LogWatcher {
   /** One checkpoint: signed, not smaller, consistent with the last one. */
   async poll(): Promise<void> {
     try {
-      const a = await timed(this.base, 'GET', '/log/checkpoint');
+      const a = await timedResending(this.resend, this.base, 'GET', '/log/checkpoint');
       if (a.status !== 200) return this.#fail(`GET /log/checkpoint answered ${a.status}`);
       const cp = openCheckpoint(a.text, this.key);
       this.report.checkpoints++;
@@ -91,7 +93,8 @@ export class LogWatcher {
       if (prev && cp.size < prev.size)
         return this.#fail(`the checkpoint shrank from ${prev.size} to ${cp.size}`);
       if (prev && prev.size > 0 && cp.size > prev.size) {
-        const p = await timed(
+        const p = await timedResending(
+          this.resend,
           this.base,
           'GET',
           `/v1/proofs/consistency?from=${prev.size}&to=${cp.size}`,
@@ -168,7 +171,12 @@ export class LogWatcher {
       const r = receipts[k]!;
       const i = index.get(r.entryHash);
       if (i === undefined) continue;
-      const a = await timed(this.base, 'GET', `/v1/proofs/inclusion?index=${i}&size=${size}`);
+      const a = await timedResending(
+        this.resend,
+        this.base,
+        'GET',
+        `/v1/proofs/inclusion?index=${i}&size=${size}`,
+      );
       try {
         if (a.status !== 200) throw new Error(`answered ${a.status}`);
         const path = (JSON.parse(a.text) as { path: string[] }).path.map(fromBase64);

@@ -78,6 +78,7 @@ ${lineChart(
 <h2>Per request type</h2><table><tr><th>type</th><th>count</th><th>errors</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>req/s</th></tr>${rows}</table>
 <h2>The log</h2><p>${r.log.checkpoints} checkpoints polled during the run, ${r.log.consistencyChecks} consistency proofs verified; size ${r.log.firstSize} → ${r.log.lastSize}; the whole log verified from its tiles ${r.log.verifications} time(s); ${r.log.inclusionChecks} receipts proven through <code>/v1/proofs/inclusion</code>.</p>
 ${r.log.failures.length ? `<ul>${r.log.failures.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : ''}
+${chaosHtml(r)}
 ${r.sampleErrors.length ? `<h2>First errors</h2><ul>${r.sampleErrors.map((e) => `<li><code>${esc(e)}</code></li>`).join('')}</ul>` : ''}
 ${capacitySection(r)}
 ${extra}
@@ -106,4 +107,17 @@ function capacitySection(r: Results): string {
 <table><tr><th>operation</th><th>requests</th><th>API</th><th>recap publisher</th><th>PostgreSQL</th></tr>${cal}</table>
 <p>Cores at 60 % utilisation for each stage's peak (API nodes of 4 cores, at least 2):</p>
 <table><tr><th>stage</th><th>API cores</th><th>API nodes</th><th>recap cores</th><th>PostgreSQL cores</th><th>peak</th></tr>${cap}</table>`;
+}
+
+/** With --chaos: each SIGKILL, whether its process was replaced, and the resends it caused. */
+function chaosHtml(r: Results): string {
+  if (!r.chaos) return '';
+  const rows = r.chaos.kills
+    .map(
+      (k) =>
+        `<tr><td>${k.atS} s</td><td>${esc(k.target)}</td><td>${k.pid || '—'}</td><td>${k.replaced ? '✓ replaced' : '✗ not replaced'}</td><td>${esc(k.note ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Chaos</h2><p>${r.chaos.kills.length} processes killed (SIGKILL) during the load; ${r.chaos.resends} requests sent again (same Idempotency-Key) because no answer came.</p>
+<table><tr><th>at</th><th>killed</th><th>pid</th><th></th><th></th></tr>${rows}</table>`;
 }

@@ -21,6 +21,7 @@ import {
   type Operation,
   type StageCapacity,
 } from './capacity.ts';
+import { type ChaosKill, chaosPlan, runChaos } from './chaos.ts';
 import type { CpuSampler, ProcessGroup } from './cpu.ts';
 import { type LogReport, LogWatcher } from './log-check.ts';
 import { Recorder, type SecondResult, type TypeResult } from './stats.ts';
@@ -40,6 +41,14 @@ export interface RunOptions {
   seed: number;
   /** Longest wait after the run for the receipts to be integrated. */
   settleMs: number;
+  /**
+   * `--chaos`: SIGKILL an API worker and the sequencer at seeded times during
+   * the load (./chaos.ts); `primary` is `saksi serve --workers N`'s pid, the
+   * database URL finds the sequencer. Requests with no answer are sent again.
+   */
+  chaos?: { primary: number; databaseUrl: string | undefined };
+  /** Demo voters to register before a scenario that sends self-checks (default 200). */
+  voters?: number;
   /** The server's processes; with it, each operation is calibrated for `calibrateS` seconds. */
   cpu?: CpuSampler;
   calibrateS?: number;
@@ -66,6 +75,8 @@ export interface Results {
   calibration: Calibration[];
   /** What the stage peaks need, from the calibration (docs/loadtest.md). */
   capacity: StageCapacity[];
+  /** With --chaos: what was killed, and the requests sent again for want of an answer. */
+  chaos?: { kills: ChaosKill[]; resends: number };
   thresholds: ThresholdResult[];
   summary: {
     requests: number;
@@ -95,7 +106,20 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     run: randomBytes(8).toString('hex'),
     rnd,
   });
+  if ((s.mix['self-check'] ?? 0) > 0) {
+    const n = o.voters ?? 200;
+    progress(`registering ${n} demo voters (POST /v1/voters; already registered ones pass)…`);
+    const { DemoClient, seedVoters } = await import('../../api/demo/index.ts');
+    await seedVoters(new DemoClient(o.url), n);
+    work.voters = n;
+  }
   const log = await LogWatcher.open(work.base);
+  if (o.chaos) {
+    // Up to 30 s of resending (250 ms × attempt): on a loaded machine a
+    // replacement worker takes seconds to start, and the survivors take its load.
+    work.resend = 15;
+    log.resend = 15;
+  }
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const rec = new Recorder(t0);
@@ -136,6 +160,21 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     );
   }, 2000);
   ticker.unref();
+  const chaosStop = new AbortController();
+  const chaos = o.chaos
+    ? runChaos({
+        plan: chaosPlan(durationS, seeded(o.seed + 1)),
+        primary: o.chaos.primary,
+        databaseUrl: o.chaos.databaseUrl,
+        t0,
+        rnd: seeded(o.seed + 2),
+        signal: chaosStop.signal,
+        onKill: (k) =>
+          progress(
+            `chaos: ${k.atS} s SIGKILL ${k.target} ${k.pid || '(none)'}${k.replaced ? ', replaced' : k.pid ? ', NOT replaced' : ''}${k.note ? ` (${k.note})` : ''}`,
+          ),
+      })
+    : undefined;
 
   try {
     if (model === 'closed') {
@@ -173,9 +212,11 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     }
   } finally {
     clearInterval(ticker);
+    chaosStop.abort();
     watching = false;
     await watcher;
   }
+  const kills = chaos ? await chaos : undefined;
   const elapsed = (performance.now() - t0) / 1000;
   const calibration: Calibration[] = [];
   if (o.cpu?.measuring && (o.calibrateS ?? 0) > 0) {
@@ -195,6 +236,17 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     lostWrites: logReport.lostWrites,
   };
   const thresholds = evaluate(s, figures);
+  if (kills) {
+    // A kill that was planned but found no process, or whose process was not
+    // replaced, means the run did not test what it says it tested.
+    const bad = kills.filter((k) => k.pid === 0 || !k.replaced).length;
+    thresholds.push({
+      name: 'chaos: every planned kill done and the process replaced',
+      limit: 0,
+      actual: bad,
+      passed: bad === 0 && kills.length > 0,
+    });
+  }
   thresholds.push({
     name: 'log verifies (checkpoints grow, consistent; whole log from tiles)',
     limit: 0,
@@ -217,6 +269,7 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     log: logReport,
     calibration,
     capacity: calibration.length ? capacityModel(calibration) : [],
+    ...(kills ? { chaos: { kills, resends: work.resends } } : {}),
     thresholds,
     summary: {
       requests: rec.requests,

@@ -5,9 +5,9 @@
  */
 import { DemoClient, DemoOfficers, demoToken } from '../../api/demo/index.ts';
 import { formatTilePath } from '../../ledger/verifier/index.ts';
-import type { RequestType } from '../scenarios/index.ts';
+import { type RequestType, selfCheckRequest } from '../scenarios/index.ts';
 import { type FormChain, prepareChains, type WriteStep } from './chains.ts';
-import { type Answer, timed } from './http.ts';
+import { type Answer, type timed, timedResending } from './http.ts';
 
 /** A 201's receipt (ARCHITECTURE.md: what a ledgered write answers). */
 export interface Receipt {
@@ -46,6 +46,12 @@ export class Workload {
   readonly #budget = new Map<string, { second: number; n: number }>();
   /** The log's size as last seen, for proofs and tiles. */
   size = 0;
+  /** Demo voters registered (seeded before a run that sends self-checks). */
+  voters = 0;
+  /** `--chaos`: how many times a request with no answer is sent again (0: never). */
+  resend = 0;
+  /** Requests sent again because no answer came. */
+  resends = 0;
 
   private constructor(
     readonly base: string,
@@ -102,7 +108,7 @@ export class Workload {
       }
       case 'results-proof': {
         const c = this.#anyChain();
-        const a = await timed(this.base, 'GET', `/v1/results/${c.contest}/proof/${c.tps}`);
+        const a = await this.#send(this.base, 'GET', `/v1/results/${c.contest}/proof/${c.tps}`);
         // A form written a moment ago has no signed proof yet: 503 NOT_YET_INTEGRATED
         // with Retry-After is the right answer then, not a failure.
         if (a.status === 503 && a.text.includes('NOT_YET_INTEGRATED'))
@@ -115,8 +121,7 @@ export class Workload {
           `/v1/results/${this.#anyChain().contest}/export.csv?level=kelurahan`,
         );
       case 'self-check':
-        // The voter register is not deployed: the scenario that sends it is disabled.
-        return null;
+        return this.#selfCheck();
       default: {
         const never: never = type;
         throw new Error(`unknown request type ${never}`);
@@ -124,8 +129,14 @@ export class Workload {
     }
   }
 
+  async #send(...args: Parameters<typeof timed>): Promise<Answer> {
+    const a = await timedResending(this.resend, ...args);
+    this.resends += a.resent ?? 0;
+    return a;
+  }
+
   async checkpoint(): Promise<Outcome> {
-    const a = await timed(this.base, 'GET', '/log/checkpoint');
+    const a = await this.#send(this.base, 'GET', '/log/checkpoint');
     const n = Number(a.text.split('\n')[1]);
     if (a.status === 200 && Number.isSafeInteger(n) && n > this.size) this.size = n;
     return outcome('checkpoint', a, [200]);
@@ -140,7 +151,7 @@ export class Workload {
   }
 
   async #get(type: RequestType, path: string, expect: number[] = [200]): Promise<Outcome> {
-    return outcome(type, await timed(this.base, 'GET', path), expect);
+    return outcome(type, await this.#send(this.base, 'GET', path), expect);
   }
 
   async #tile(type: 'tile' | 'entries'): Promise<Outcome> {
@@ -194,7 +205,7 @@ export class Workload {
 
   async #uploadPhoto(c: FormChain): Promise<Outcome> {
     const o = await this.officers.get('KPPS', c.tps);
-    const a = await timed(this.base, 'PUT', `/v1/photos/${c.photo.sha256}?tps=${c.tps}`, {
+    const a = await this.#send(this.base, 'PUT', `/v1/photos/${c.photo.sha256}?tps=${c.tps}`, {
       token: o.token,
       bytes: c.photo.bytes,
       type: c.photo.mediaType,
@@ -225,7 +236,7 @@ export class Workload {
       const o = await this.officers.get(c.roleFor(), c.areaFor());
       const step = c.step(o);
       const actual: RequestType = step.stage === 'corrected' ? 'correction' : 'form';
-      const a = await timed(this.base, 'POST', step.path, {
+      const a = await this.#send(this.base, 'POST', step.path, {
         token: o.token,
         json: step.body,
         idempotencyKey: step.idempotencyKey,
@@ -251,7 +262,7 @@ export class Workload {
     if (sent.length === 0) return null;
     const s = sent[Math.floor(this.rnd() * sent.length)]!;
     this.#spend(`${s.step.role}:${s.step.area}`);
-    const a = await timed(this.base, 'POST', s.step.path, {
+    const a = await this.#send(this.base, 'POST', s.step.path, {
       token: s.token,
       json: s.step.body,
       idempotencyKey: s.step.idempotencyKey,
@@ -262,13 +273,37 @@ export class Workload {
     return out;
   }
 
+  /**
+   * A voter checking their record (POST /v1/voters/self-check, no token): a
+   * registered demo voter must be found, an unregistered NIK must not.
+   */
+  async #selfCheck(): Promise<Outcome> {
+    const { body, registered } = selfCheckRequest(this.rnd(), Math.max(1, this.voters));
+    const a = await this.#send(this.base, 'POST', '/v1/voters/self-check', { json: body });
+    // Registered a moment ago and not in a checkpoint yet: the documented answer.
+    if (a.status === 503 && a.text.includes('NOT_YET_INTEGRATED'))
+      return { type: 'self-check', ok: true, ms: a.ms, status: a.status };
+    const out = outcome('self-check', a, [200]);
+    if (!out.ok) return out;
+    const found = (JSON.parse(a.text) as { found: boolean }).found;
+    if (found !== (registered && this.voters > 0))
+      return { ...out, ok: false, why: `self-check of ${body.name} answered found: ${found}` };
+    return out;
+  }
+
   async #login(): Promise<Outcome> {
     const c = this.#anyChain();
     const role = this.rnd() < 0.5 ? 'KPPS' : 'PPK';
     const area = role === 'KPPS' ? c.tps : c.tps.slice(0, 6);
     const t = performance.now();
     try {
-      const { token } = await demoToken(this.client, role, area);
+      const { token } = await demoToken(this.client, role, area).catch(async (e) => {
+        // --chaos: the worker that took the log-in may have been killed; once more.
+        if (this.resend === 0) throw e;
+        this.resends++;
+        await new Promise((r) => setTimeout(r, 500));
+        return demoToken(this.client, role, area);
+      });
       // The officer's next write uses the new token, as after a shift change.
       (await this.officers.get(role, area)).token = token;
       return { type: 'login', ok: true, ms: performance.now() - t, status: 200 };

@@ -15,12 +15,20 @@ import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { k6Thresholds, type RequestType, type Scenario, WRITE_TYPES } from '../scenarios/index.ts';
+import {
+  k6Thresholds,
+  type RequestType,
+  type Scenario,
+  selfCheckRequest,
+  WRITE_TYPES,
+} from '../scenarios/index.ts';
 import { chains, officers, type Step } from './fixtures.ts';
 
 export const BASE = (__ENV.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 const accepted = new Counter('writes_accepted');
 const inHistory = new Counter('writes_in_history');
+/** Self-checks answered 200 with the wrong `found` (a registered voter missing, or the reverse). */
+const selfCheckWrong = new Counter('self_check_wrong');
 
 type Res = RefinedResponse<ResponseType | undefined>;
 
@@ -196,10 +204,32 @@ export function readIteration(s: Scenario): void {
     case 'export':
       get(`/v1/results/${chain.contest}/export.csv?level=kelurahan`, 'export');
       break;
+    case 'self-check':
+      selfCheck();
+      break;
     default:
-      // self-check and any type this build does not send yet: not drawn (scenario disabled).
+      // Writes are sent by writeIteration, never drawn here.
       break;
   }
+}
+
+/** Demo voters registered before the run (`saksi demo seed --voters N`): VOTERS=N. */
+const VOTERS = Number(__ENV.VOTERS ?? 1000);
+
+/**
+ * A voter checking their record: no token, a POST (the NIK never in a URL). A
+ * registered demo voter must be found and an unregistered NIK must not; a
+ * wrong answer counts as a failed request.
+ */
+function selfCheck(): void {
+  const { body, registered } = selfCheckRequest(Math.random(), VOTERS);
+  const r = http.post(`${BASE}/v1/voters/self-check`, JSON.stringify(body), {
+    headers: { 'content-type': 'application/json' },
+    tags: { type: 'self-check' },
+    responseCallback: http.expectedStatuses(200),
+  });
+  if (r.status === 200 && (r.json() as { found: boolean }).found !== registered)
+    selfCheckWrong.add(1);
 }
 
 function checkpoint(): void {
@@ -235,16 +265,19 @@ export function summarise(name: string, data: SummaryData): Record<string, strin
   const m = data.metrics;
   const written = m.writes_accepted?.values.count ?? 0;
   const found = m.writes_in_history?.values.count ?? 0;
+  const wrongSelfChecks = m.self_check_wrong?.values.count ?? 0;
   const thresholdsPassed = Object.values(m).every((x) =>
     Object.values(x.thresholds ?? {}).every((t) => t.ok),
   );
   const summary = {
     scenario: name,
     requests: m.http_reqs?.values.count ?? 0,
-    errors: Math.round((m.http_req_failed?.values.rate ?? 0) * (m.http_reqs?.values.count ?? 0)),
+    errors:
+      Math.round((m.http_req_failed?.values.rate ?? 0) * (m.http_reqs?.values.count ?? 0)) +
+      wrongSelfChecks,
     lostWrites: Math.max(0, written - found),
     p99ms: m.http_req_duration?.values['p(99)'] ?? 0,
-    thresholdsPassed: thresholdsPassed && written <= found,
+    thresholdsPassed: thresholdsPassed && written <= found && wrongSelfChecks === 0,
   };
   const text = `${JSON.stringify({ summary, metrics: m }, null, 2)}\n`;
   return {

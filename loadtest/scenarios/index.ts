@@ -19,3 +19,4 @@ export {
   type Thresholds,
   WRITE_TYPES,
 } from './types.ts';
+export { demoVoterIdentity, selfCheckRequest, UNREGISTERED_SHARE } from './voters.ts';

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { demoVoter } from '../../api/demo/voters.ts';
 import {
+  demoVoterIdentity,
   evaluate,
   k6Thresholds,
   picker,
@@ -10,20 +12,42 @@ import {
   ScenarioError,
   scenario,
   seeded,
+  selfCheckRequest,
   typesOf,
+  UNREGISTERED_SHARE,
 } from './index.ts';
 
 describe('the scenario catalogue (issue #14)', () => {
-  it('has smoke, election-night, observers, mixed and a disabled voter-check', () => {
+  it('has smoke, election-night, observers, mixed and voter-check', () => {
     expect(SCENARIOS.map((s) => s.name).sort()).toEqual(
       ['election-night', 'mixed', 'observers', 'smoke', 'voter-check'].sort(),
     );
-    const vc = SCENARIOS.find((s) => s.name === 'voter-check')!;
-    expect(vc.enabled).toBe(false);
-    expect(vc.needs).toMatch(/voter register/);
-    expect(() => scenario('voter-check')).toThrow(ScenarioError);
-    expect(scenario('voter-check', { allowDisabled: true }).name).toBe('voter-check');
+    const vc = scenario('voter-check');
+    expect(vc.enabled).toBe(true);
+    expect(vc.needs).toMatch(/SAKSI_RATE_SELF_CHECK/);
+    expect(vc.mix['self-check']).toBeGreaterThan(0);
+    expect(vc.thresholds.latency['self-check']).toBeDefined();
+    expect(() => scenario('nope')).toThrow(ScenarioError);
     expect(() => scenario('nope')).toThrow(/known: smoke/);
+  });
+
+  it('voter-check asks for the demo voters `saksi demo seed --voters` registers, and a tenth who are not', () => {
+    for (let i = 0; i < 40_000; i += 97) {
+      const v = demoVoter(i);
+      expect(demoVoterIdentity(i)).toEqual({ nik: v.nik, name: v.name });
+    }
+    const rnd = seeded(7);
+    let unregistered = 0;
+    const n = 10_000;
+    for (let k = 0; k < n; k++) {
+      const { body, registered } = selfCheckRequest(rnd(), 500);
+      const i = Number(/Pemilih Demo (\d+)/.exec(body.name)![1]) - 1;
+      expect(i < 500).toBe(registered);
+      expect(body.nik).toMatch(/^317101[0-9]{10}$/);
+      if (!registered) unregistered++;
+    }
+    expect(unregistered / n).toBeCloseTo(UNREGISTERED_SHARE, 1);
+    expect(selfCheckRequest(0.999_999, 500).body).toEqual(demoVoterIdentity(499));
   });
 
   it('states for every scenario an error rate, a throughput, and p95/p99 for each type it sends', () => {
