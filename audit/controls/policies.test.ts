@@ -48,4 +48,20 @@ describe('control 4, policies', () => {
       'WRITE_WITHOUT_AREA_CONDITION',
     ]);
   });
+
+  it('fails for a log-wide write permit given to a role that is not national', async () => {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(DEFAULT_POLICY_DIR, dir, { recursive: true });
+    appendFileSync(
+      join(dir, 'audit.cedar'),
+      '\n@id("kpps-files-audits")\npermit (\n  principal is Saksi::Officer,\n  action == Saksi::Action::"audit.file",\n  resource is Saksi::Log\n)\nwhen { ["AUDITOR", "KPPS"].contains(principal.role) };\n',
+    );
+    const ctx = await s.context();
+    await logIntegrity.run(ctx);
+    const out = await checkPolicies(ctx, dir);
+    expect(out.findings.filter((f) => f.code === 'WRITE_WITHOUT_AREA_CONDITION')).toHaveLength(1);
+    expect(out.findings.find((f) => f.code === 'WRITE_WITHOUT_AREA_CONDITION')?.record).toMatch(
+      /^audit\.cedar permit/,
+    );
+  });
 });

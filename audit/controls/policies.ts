@@ -4,7 +4,8 @@
  * the hash of the deployed files (policies/policy-set.ts manifestOf) is the one
  * the log's latest `system.policy_set.activated` entry records; and no permit
  * of a write action lacks a condition on the principal's area or ownership
- * (`principal.area`, `context.self`) unless it is for a national role.
+ * (`principal.area`, `context.self`, `context.filer`, `context.assigned`) unless
+ * it is for a national role, or log-wide for national roles only.
  * Decision-table coverage of every role × action is checked where the tables
  * live (policies/decision-table.test.ts), not repeated here.
  */
@@ -23,8 +24,30 @@ export const policies: Control = {
 
 /** Roles whose area is the whole country: a permit for them alone needs no area condition. */
 const NATIONAL = /principal\.role == "(ADMIN|KPU_RI)"\s*}?\s*;?\s*$/;
-/** Area or ownership conditions (ARCHITECTURE.md "Identity, policy, keys"). */
-const SCOPED = /principal\.area|context\.self|resource\.owner/;
+/**
+ * Area or ownership conditions (ARCHITECTURE.md "Identity, policy, keys"). The
+ * finance policies' `context.filer` (the officer the campaign account names) and
+ * `context.assigned` (the KAP assigned to the participant) are ownership, set by
+ * the API from the log, never from the request.
+ */
+const SCOPED = /principal\.area|context\.self|context\.filer|context\.assigned|resource\.owner/;
+/**
+ * Log-wide actions (resource `Log`: keys, audit reports, findings, stages of the
+ * national calendar) have no area to condition on; they are scoped when every
+ * role the permit names is a national one (the internal audit is national too).
+ */
+const LOG_WIDE = /resource is Saksi::Log\b/;
+const NATIONAL_ROLES: ReadonlySet<string> = new Set(['ADMIN', 'KPU_RI', 'AUDITOR']);
+const rolesNamed = (permit: string): string[] => [
+  ...[...permit.matchAll(/principal\.role == "([A-Z_]+)"/g)].map((m) => m[1]!),
+  ...[...permit.matchAll(/\[([^\]]*)\]\.contains\(principal\.role\)/g)].flatMap((m) =>
+    [...m[1]!.matchAll(/"([A-Z_]+)"/g)].map((r) => r[1]!),
+  ),
+];
+const logWideNational = (permit: string): boolean => {
+  const roles = rolesNamed(permit);
+  return LOG_WIDE.test(permit) && roles.length > 0 && roles.every((r) => NATIONAL_ROLES.has(r));
+};
 
 export async function checkPolicies(ctx: AuditContext, dir: string): Promise<ControlOutcome> {
   const findings: Finding[] = [];
@@ -44,7 +67,13 @@ export async function checkPolicies(ctx: AuditContext, dir: string): Promise<Con
     ).entries()) {
       const actions = [...permit.matchAll(/Action::"([^"]+)"/g)].map((m) => m[1]!);
       const writes = actions.filter((a) => !/\.(read|list|get)$|^public\./.test(a));
-      if (writes.length === 0 || SCOPED.test(permit) || NATIONAL.test(permit.trim())) continue;
+      if (
+        writes.length === 0 ||
+        SCOPED.test(permit) ||
+        NATIONAL.test(permit.trim()) ||
+        logWideNational(permit)
+      )
+        continue;
       unscoped.push(`${name}#${i + 1}`);
       findings.push({
         code: 'WRITE_WITHOUT_AREA_CONDITION',
