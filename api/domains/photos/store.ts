@@ -115,6 +115,13 @@ export async function photosOfTps(db: Sql, tps: string): Promise<number> {
  * has checked that `sha256Hex` is the SHA-256 of `bytes` and that they are a
  * well-formed image of `mediaType` (the table checks the hash again). Returns true if this call stored them, false if they were
  * already there — a concurrent identical upload included (ON CONFLICT).
+ *
+ * The conflict has no target on purpose: the table has two unique indexes on the
+ * hash (the key, and photos_sha256_tps of migration 013 that the forms' foreign key
+ * needs), and PostgreSQL checks a concurrent insert against each. With the target
+ * `(sha256)` a racing twin that lost on photos_sha256_tps raised a unique violation
+ * (a 500) instead of doing nothing. Both indexes lead with the hash, so any conflict
+ * means these bytes are already stored.
  */
 export async function storePhoto(
   db: Sql,
@@ -122,7 +129,7 @@ export async function storePhoto(
 ): Promise<boolean> {
   const rows = await db.query(
     `INSERT INTO photos (sha256, media_type, size, bytes, first_uploader, first_tps)
-     VALUES ($1, $2, $3, decode($4, 'hex'), $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING 1`,
+     VALUES ($1, $2, $3, decode($4, 'hex'), $5, $6) ON CONFLICT DO NOTHING RETURNING 1`,
     [key(p.sha256), p.mediaType, p.size, hex(p.bytes), p.uploader, p.tps],
   );
   return rows.length > 0;
