@@ -7,7 +7,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DemoClient, seedDemo, seedVoters } from '../api/demo/index.ts';
+import { DemoClient, seedDemo, seedDonors, seedVoters } from '../api/demo/index.ts';
 import { loadConfig, type RunningServer, startServer } from '../api/index.ts';
 import { type FreshDb, freshDb, TEST_DB_KIND } from '../test/fresh-db.ts';
 import { type AuditTarget, openAuditContext } from './context.ts';
@@ -30,6 +30,8 @@ export async function auditedServer(
   options: {
     tps?: number;
     voters?: number;
+    /** Campaign-finance contributions (and the accounts, reports, an opening) by the demo seeder. */
+    donors?: number;
     origin?: string;
     /** Another audited server's data directory to copy first: the same log key (a fork). */
     keysFrom?: string;
@@ -54,6 +56,7 @@ export async function auditedServer(
   if ((options.tps ?? 1) > 0)
     await seedDemo({ url: server.url, tps: options.tps ?? 1, waitTimeoutMs: 120_000 });
   if ((options.voters ?? 0) > 0) await seedVoters(new DemoClient(server.url), options.voters ?? 0);
+  if ((options.donors ?? 0) > 0) await seedDonors(new DemoClient(server.url), options.donors ?? 0);
   const closers: (() => Promise<void>)[] = [];
   const settle = async () => {
     const { store } = server.runtime;

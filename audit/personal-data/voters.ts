@@ -4,8 +4,7 @@
  * key-encryption key from the key service (api/domains/voters/crypto.ts).
  */
 import { openPersonal, VoterKeys } from '../../api/domains/voters/crypto.ts';
-import type { PrivateDataSource } from './source.ts';
-import { dateSpellings, nameSpellings } from './source.ts';
+import type { Person, PrivateDataSource } from './source.ts';
 
 export const voters: PrivateDataSource = {
   name: 'voters',
@@ -20,17 +19,22 @@ export const voters: PrivateDataSource = {
       [n],
     );
     const vk = new VoterKeys(keys);
-    const people = [];
+    const people: Person[] = [];
     for (const r of rows) {
       const dek = await vk.openDek(r.subject, r.kek_label, r.dek);
       const p = JSON.parse(openPersonal(dek, r.subject, r.personal)) as {
         nik: string;
+        kk?: string;
         name: string;
         birthDate: string;
       };
+      dek.fill(0);
       people.push({
         record: `voters ${r.subject}`,
-        spellings: [p.nik, ...nameSpellings(p.name), ...dateSpellings(p.birthDate)],
+        nik: p.nik,
+        ...(p.kk ? { idNumber: p.kk } : {}),
+        name: p.name,
+        birthDate: p.birthDate,
       });
     }
     return people;
