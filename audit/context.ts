@@ -29,6 +29,8 @@ export interface AuditTarget {
   stage?: string;
   /** The server's environment dump, NAME=value per line (`env` output). */
   env?: Record<string, string>;
+  /** Maximum age in days of a signing key's current version (control 5). */
+  keyMaxAgeDays?: number;
   progress?(p: AuditProgress): void;
   /** Another fetch (a test's in-process app.request); default: the global fetch. */
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
@@ -86,6 +88,7 @@ export async function openAuditContext(
     ...(target.stage ? { stage: target.stage } : {}),
     ...(target.env ? { env: target.env } : {}),
     ...(target.keys ? { keys: target.keys } : {}),
+    ...(target.keyMaxAgeDays !== undefined ? { keyMaxAgeDays: target.keyMaxAgeDays } : {}),
     ...(target.progress ? { progress: target.progress } : {}),
     now: () => new Date(),
   };

@@ -112,6 +112,8 @@ export interface AuditContext {
   stage?: string;
   /** The server's environment dump (`env` output, parsed) to scan for secrets. */
   env?: Record<string, string | undefined>;
+  /** Maximum age of a signing key's current version (control 5); default 365. */
+  keyMaxAgeDays?: number;
   progress?(p: AuditProgress): void;
   now(): Date;
 }

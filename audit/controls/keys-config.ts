@@ -8,8 +8,12 @@
  *    table whose name begins with `ledger_`;
  *  - no secret in the server's environment dump (`env` output, --env FILE; names only are
  *    reported, never values; CONVENTIONS.md §8: secrets come from files or Vault);
- *  - the security headers the API promises are on its public answers.
+ *  - the security headers the API promises are on its public answers;
+ *  - key versions, ages, rotations and retirements as logged: the key service's
+ *    versions compared with the log's announcements and retirements
+ *    (../keys/key-log.ts), the signing versions no older than the maximum age.
  */
+import { compareKeys, DEFAULT_KEY_MAX_AGE_DAYS, readKeyLog } from '../keys/key-log.ts';
 import type { AuditContext, Control, ControlOutcome, Finding } from '../types.ts';
 
 export const keysConfig: Control = {
@@ -103,6 +107,17 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
           'none of the application roles exists: the grants of infra/db/roles.sql are not applied',
       });
   } else evidence.rolePrivileges = 'not checked: no PostgreSQL database given';
+  if (ctx.keys && ctx.db && ctx.reader)
+    evidence.keyVersions = await compareKeys({
+      keys: ctx.keys,
+      log: await readKeyLog(ctx.db, ctx.reader),
+      now: ctx.now(),
+      maxAgeDays: ctx.keyMaxAgeDays ?? DEFAULT_KEY_MAX_AGE_DAYS,
+      findings,
+    });
+  else
+    evidence.keyVersions =
+      'not compared: needs the key service (--keystore) and the database (--database)';
   evidence.timeouts = 'as configured (api/config.ts); not probed from outside by this control';
 
   return {
@@ -110,6 +125,7 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
     summary: findings.length
       ? `${findings.length} findings: ${[...new Set(findings.map((f) => f.code))].join(', ')}`
       : 'key service ready, security headers present, no secret in the environment' +
+        (ctx.keys && ctx.db ? ', key versions and retirements as logged and within age' : '') +
         (ctx.db?.kind === 'postgres' ? ', no application role can change a log table' : ''),
     findings,
     evidence,

@@ -11,7 +11,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CommandSpec, type Io, parseCommand, str, UsageError } from '../args.ts';
+import { type CommandSpec, type Io, int, parseCommand, str, UsageError } from '../args.ts';
 
 export const AUDIT: CommandSpec = {
   command: 'audit',
@@ -77,6 +77,12 @@ export const AUDIT: CommandSpec = {
       description: "the server's environment dump (`env` output), scanned for secrets in clear",
     },
     {
+      name: 'key-max-age',
+      type: 'int',
+      value: 'DAYS',
+      description: "oldest a signing key's current version may be (keys control; default 365)",
+    },
+    {
       name: 'stage',
       type: 'string',
       value: 'ID',
@@ -110,6 +116,9 @@ export async function auditCommand(args: string[], io: Io): Promise<number> {
     ...(state ? { previous: state.previous } : {}),
     ...opt('loadtestDir', str(flags, 'loadtest')),
     ...opt('stage', stage),
+    ...(int(flags, 'key-max-age') !== undefined
+      ? { keyMaxAgeDays: int(flags, 'key-max-age')! }
+      : {}),
     ...(str(flags, 'keystore')
       ? {
           keys: await (await import('../../keys/index.ts')).openLocalKeystore({
