@@ -25,7 +25,7 @@ export async function rowsToEntries(
   let rows = 0;
   for (;;) {
     const page: Record<string, unknown>[] = await sql.query(
-      `SELECT ${keys.map((k, i) => `t.${k.column} AS k${i}`).join(', ')}, t.entry_hash
+      `SELECT ${keys.map((k, i) => `t.${k.column} AS k${i}`).join(', ')}, ${table.citedSql ?? 't.entry_hash'} AS entry_hash${table.versionColumns ? `, ${table.versionColumns}` : ''}
          FROM ${table.table} t
         ${after ? `WHERE (${cols}) > (${keys.map((k, i) => `$${i + 1}::${k.type}`).join(', ')})` : ''}
         ORDER BY ${cols} LIMIT ${PAGE}`,
@@ -33,7 +33,12 @@ export async function rowsToEntries(
     );
     if (page.length === 0) return rows;
     rows += page.length;
-    const versions = page.map((r) => table.versionOf(keys.map((_, i) => r[`k${i}`])));
+    const versions = page.map((r) =>
+      table.versionOf(
+        keys.map((_, i) => r[`k${i}`]),
+        r,
+      ),
+    );
     const recorded = await sql.query<{ subject: string; seq: number; leaf_hash: Uint8Array }>(
       `SELECT v.subject, v.seq, v.leaf_hash
          FROM unnest($1::text[], $2::int4[]) AS u(subject, seq)
@@ -44,13 +49,15 @@ export async function rowsToEntries(
     page.forEach((r, i) => {
       const v = versions[i]!;
       const leaf = leafOf.get(`${v.seq}:${v.subject}`);
-      const cited = Buffer.from(r.entry_hash as Uint8Array);
+      const cited = Buffer.from((r.entry_hash as Uint8Array | null) ?? []);
       if (!leaf || !cited.equals(Buffer.from(leaf)))
         findings.push({
           code: 'ROW_WITHOUT_ENTRY',
           record: `${table.table} ${keyString(keys.map((_, j) => r[`k${j}`]))}`,
           message: leaf
-            ? `the row cites entry ${cited.toString('base64')}, but version ${v.seq} of ${v.subject} is ${Buffer.from(leaf).toString('base64')} in the log`
+            ? cited.length === 0
+              ? `the row does not cite version ${v.seq} of ${v.subject}, ${Buffer.from(leaf).toString('base64')} in the log`
+              : `the row cites entry ${cited.toString('base64')}, but version ${v.seq} of ${v.subject} is ${Buffer.from(leaf).toString('base64')} in the log`
             : `no log entry records version ${v.seq} of ${v.subject}`,
         });
     });

@@ -31,8 +31,28 @@ export interface TableReconciler {
   keys: readonly { column: string; type: 'text' | 'int4' }[];
   /** The key of the row an entry must have. */
   keyOf(e: LoggedEntry): (string | number)[];
-  /** The subject and version a row's key names. */
-  versionOf(key: readonly unknown[]): { subject: string; seq: number };
+  /**
+   * The subject and version a row holds, from its key and, for a table that
+   * names its version in another column, the `versionColumns` selected.
+   */
+  versionOf(
+    key: readonly unknown[],
+    row?: Record<string, unknown>,
+  ): { subject: string; seq: number };
+  /** Extra columns (alias `t`) rows → entries selects for `versionOf`, e.g. `t.seq`. */
+  versionColumns?: string;
+  /**
+   * The leaf hash the row cites (SQL, alias `t`), when it is not `t.entry_hash`:
+   * the audit tables cite their entry by pending row, resolved here through the
+   * subject version it must be (null when the row cites another entry).
+   */
+  citedSql?: string;
+  /**
+   * A table updated in place that holds a subject's latest version only
+   * (finance_participants): true when the row holds a later version than `e`,
+   * whose columns are then not compared — the later entry's are.
+   */
+  superseded?(e: LoggedEntry, row: Record<string, unknown>): boolean;
   /** The columns to select (alias `t`), each normalised by `actual`. */
   columnsSql: string;
   /** What the entry says the row holds. */
