@@ -158,7 +158,7 @@ interface Submission<P> {
   device?: { key: string; sig: string };
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
 
 export async function performWrite<P extends JsonObject>(
   svc: WriteServices,
@@ -166,7 +166,15 @@ export async function performWrite<P extends JsonObject>(
   schema: JsonSchema,
   principal: Principal,
   body: unknown,
-  opts: { idempotencyKey?: string | undefined } = {},
+  opts: {
+    idempotencyKey?: string | undefined;
+    /**
+     * The request's digest, when the submission is not the request itself (the
+     * voter register builds a fresh salt's commitment per request, so the
+     * client's body is what a retry repeats: api/domains/voters/idempotency.ts).
+     */
+    requestHash?: Uint8Array | undefined;
+  } = {},
 ): Promise<Receipt> {
   if (principal.kind !== 'officer')
     throw new ApiError(401, 'UNAUTHENTICATED', 'this write needs an officer token', {
@@ -199,6 +207,11 @@ export async function performWrite<P extends JsonObject>(
       'FORBIDDEN',
       `${principal.role} ${principal.id} may not ${def.action} here`,
     );
+  // Right after authorisation, before the rules: a domain whose rules answer a
+  // replay themselves (the voter register's 409s) still answers a bad key 400.
+  const idem = opts.idempotencyKey;
+  if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem))
+    throw badRequest('BAD_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–128 of A-Z a-z 0-9 _ -');
 
   let actor: EntryActor = { id: principal.id, role: principal.role };
   if (def.deviceSigned) {
@@ -231,18 +244,16 @@ export async function performWrite<P extends JsonObject>(
       violations.map((v) => `${v.rule}: ${v.message}`).join('; '),
     );
 
-  const idem = opts.idempotencyKey;
   // Only a request that may be retried needs its hash (validate() has already
   // refused strings that RFC 8785 could not encode).
   const requestHash =
     idem === undefined
       ? undefined
-      : createHash('sha256')
+      : (opts.requestHash ??
+        createHash('sha256')
           .update(canonicalBytes(body as JsonObject))
-          .digest();
+          .digest());
   if (idem !== undefined) {
-    if (!IDEMPOTENCY_KEY.test(idem))
-      throw badRequest('BAD_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–128 of A-Z a-z 0-9 _ -');
     const first = await previousReceipt(svc, principal.id, idem, requestHash!);
     if (first) return first;
   }
@@ -292,7 +303,8 @@ export function ledgerCommitter(db: Db, opts: GroupCommitOptions = {}): WriteCom
   return new GroupCommitter(db, writeBatch, opts);
 }
 
-async function previousReceipt(
+/** The receipt of the first request with this key; 422 if that request was another. */
+export async function previousReceipt(
   svc: WriteServices,
   principalId: string,
   key: string,

@@ -6,12 +6,21 @@
  * `FILE:LINE: problem` and nothing of its batch is stored. Progress is saved in
  * each batch's transaction (`voter_import_progress`), so re-running the same
  * command resumes after the last committed batch. The file is streamed line by
- * line: memory is one batch, whatever the file's size.
+ * line: memory is two batches (one being sealed, one being stored), whatever
+ * the file's size.
+ *
+ * Pipelined (docs/voters.md "Import: where the time went"): while batch N's
+ * transaction runs in PostgreSQL, this process parses and seals batch N+1, so
+ * the two processes work at once; the transactions themselves stay one after
+ * the other, in file order, so the progress row and the NIK index see every
+ * earlier batch. Random values come from one pool per import (batch-seal.ts),
+ * the private rows go in one statement per batch (import-store.ts).
  */
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  type AppendedVersion,
   appendVersions,
   canonicalize,
   type Db,
@@ -21,10 +30,11 @@ import {
 import { areaLevel, isAreaCode } from '../../../policies/areas.ts';
 import { ApiError } from '../../errors.ts';
 import { validate } from '../../schemas.ts';
-import { insertRows } from '../../write/write-batch.ts';
 import type { Registry } from '../registry/index.ts';
-import { sealPersonal, type VoterKeys } from './crypto.ts';
+import { RandomPool, sealPersonalWith } from './batch-seal.ts';
+import type { VoterKeys } from './crypto.ts';
 import { csvFields, VOTER_CSV_HEADER } from './csv.ts';
+import { type ImportRow, registeredMacs, storeImportBatch } from './import-store.ts';
 import { VOTER_KINDS } from './kinds.ts';
 import { newVoterSubject, sealVersion } from './record.ts';
 import { recordViolations } from './rules.ts';
@@ -34,11 +44,12 @@ import {
   type VoterPersonal,
   type VoterPublicPayload,
 } from './schemas.ts';
-import { changeRow, openingRow, voterRow } from './store.ts';
 
 /** Lists a register file may load (a DPTb record needs its form A: a transfer, not an import). */
 export const IMPORT_LISTS: readonly VoterList[] = ['DPS', 'DPSHP', 'DPT', 'DPK'];
 export const IMPORT_ACTOR = systemActor('voter-import');
+/** Records sealed between two yields to the event loop (so the other batch's transaction moves on). */
+const SEAL_SLICE = 250;
 
 export interface ImportOptions {
   db: Db;
@@ -63,6 +74,20 @@ interface Parsed {
   list: VoterList;
 }
 
+/** A batch sealed and ready for its transaction. */
+interface Sealed {
+  lines: number[];
+  /** The NIK indexes, hex, in batch order (to name a duplicate's line). */
+  macs: string[];
+  drafts: VersionDraft[];
+  rows: Omit<ImportRow, 'entryHash' | 'pendingId'>[];
+  /** The last line of the batch: the progress saved with it. */
+  done: number;
+}
+
+/** The unique NIK index refused a row of the batch (found again after the rollback). */
+class RegisteredAlready extends Error {}
+
 export async function importVoters(o: ImportOptions): Promise<ImportResult> {
   const source = resolve(o.file);
   const batchSize = o.batchSize ?? 2000;
@@ -75,54 +100,132 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
   const isKecamatan = (c: string) =>
     isAreaCode(c) && areaLevel(c) === 'kecamatan' && o.registry.area(c) !== undefined;
   const where = (line: number) => `${o.file}:${line}`;
+  const random = new RandomPool();
 
   let records = 0;
   let lastPendingId: number | null = null;
   let batch: Parsed[] = [];
   let lineNo = 0;
+
+  /** Seals one record (its own DEK, personal fields, first version). */
+  const seal = async (p: Parsed, nikMac: Buffer) => {
+    const subject = newVoterSubject(random);
+    const { dek, sealed, kekLabel } = await o.keys.newDek(subject);
+    const personal = sealPersonalWith(random, dek, subject, canonicalize(p.voter));
+    const v = sealVersion(
+      dek,
+      p.voter,
+      { subject, seq: 1, tps: p.tps, list: p.list, formA: null },
+      random,
+    );
+    dek.fill(0);
+    const payload: VoterPublicPayload = {
+      tps: p.tps,
+      list: p.list,
+      change: 'registered',
+      reason: null,
+      commitment: Buffer.from(v.commitment).toString('base64'),
+    };
+    const draft: VersionDraft = {
+      kind: VOTER_KINDS.registered,
+      subject,
+      seq: 1,
+      actor: IMPORT_ACTOR,
+      payload,
+    };
+    const row = {
+      subject,
+      nikMac,
+      tps: p.tps,
+      list: p.list,
+      kekLabel,
+      dek: sealed,
+      personal,
+      commitment: v.commitment,
+      opening: v.opening,
+    };
+    return { draft, row };
+  };
+
+  /** One NIK once in the batch, then every record sealed; or the line that repeats a NIK. */
+  const prepare = async (parsed: Parsed[], done: number): Promise<Sealed | string> => {
+    const macs = await Promise.all(parsed.map((p) => o.keys.nikMac(p.voter.nik)));
+    const seen = new Map<string, number>();
+    const hex: string[] = [];
+    for (const [i, m] of macs.entries()) {
+      const h = m.toString('hex');
+      const first = seen.get(h);
+      if (first !== undefined)
+        return `${where(parsed[i]!.line)}: DUPLICATE_NIK: the NIK of line ${first} again`;
+      seen.set(h, parsed[i]!.line);
+      hex.push(h);
+    }
+    const out: Sealed = { lines: [], macs: hex, drafts: [], rows: [], done };
+    for (let i = 0; i < parsed.length; i += SEAL_SLICE) {
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      const slice = parsed.slice(i, i + SEAL_SLICE);
+      const sealed = await Promise.all(slice.map((p, j) => seal(p, macs[i + j]!)));
+      for (const [j, s] of sealed.entries()) {
+        out.lines.push(slice[j]!.line);
+        out.drafts.push(s.draft);
+        out.rows.push(s.row);
+      }
+    }
+    return out;
+  };
+
+  /** The batch's transaction; null once committed, or the line of a NIK registered already. */
+  const commit = async (b: Sealed): Promise<string | null> => {
+    let appended: AppendedVersion[];
+    try {
+      appended = await o.db.transaction(async (tx) => {
+        const a = await appendVersions(tx, b.drafts);
+        const stored = await storeImportBatch(
+          tx,
+          b.rows.map((r, i) => ({ ...r, entryHash: a[i]!.leafHash, pendingId: a[i]!.pendingId })),
+          { source, linesDone: b.done },
+        );
+        if (stored !== b.rows.length) throw new RegisteredAlready();
+        return a;
+      });
+    } catch (e) {
+      if (!(e instanceof RegisteredAlready)) throw e;
+      const registered = await registeredMacs(o.db, b.macs);
+      const i = b.macs.findIndex((m) => registered.has(m));
+      return i >= 0
+        ? `${where(b.lines[i]!)}: DUPLICATE_NIK: this NIK is registered already`
+        : // Refused by a registration that has since been erased: the line is unknown.
+          `${where(b.lines[0]!)}: DUPLICATE_NIK: a NIK of lines ${b.lines[0]}–${b.done} was registered meanwhile; run again`;
+    }
+    records += b.rows.length;
+    lastPendingId = appended[appended.length - 1]!.pendingId;
+    o.onBatch?.({ lines: b.done, records, lastPendingId });
+    return null;
+  };
+
+  // The previous batch's transaction, running while the next batch is sealed.
+  let inflight: Promise<string | null> | null = null;
+  const settle = async (): Promise<string | null> => {
+    const running = inflight;
+    inflight = null;
+    return running ? await running : null;
+  };
+  /** Stops the import: the batch in flight settles first (its own error is the earlier line). */
+  const stop = async (problem: string): Promise<ImportResult> => ({
+    ok: false,
+    error: (await settle()) ?? problem,
+    records,
+  });
   const flush = async (): Promise<string | null> => {
     if (batch.length === 0) return null;
-    const problem = await checkBatch(o, batch, where);
-    if (problem) return problem;
-    const done = lineNo;
-    const built = await Promise.all(batch.map((p) => build(o.keys, p)));
-    const appended = await o.db.transaction(async (tx) => {
-      const a = await appendVersions(
-        tx,
-        built.map((b) => b.draft),
-      );
-      await insertRows(
-        tx,
-        'voters',
-        built.map((b) => b.voter),
-      );
-      await insertRows(
-        tx,
-        'voter_changes',
-        built.map(
-          (b, i) =>
-            changeRow(b.subject, 1, b.payload, b.commitment, {
-              entryHash: a[i]!.leafHash,
-              pendingId: a[i]!.pendingId,
-            }).values,
-        ),
-      );
-      await insertRows(
-        tx,
-        'voter_salts',
-        built.map((b) => b.opening),
-      );
-      await tx.query(
-        `INSERT INTO voter_import_progress (source, lines_done) VALUES ($1, $2)
-         ON CONFLICT (source) DO UPDATE SET lines_done = EXCLUDED.lines_done`,
-        [source, done],
-      );
-      return a;
-    });
-    records += batch.length;
-    lastPendingId = appended[appended.length - 1]!.pendingId;
-    o.onBatch?.({ lines: done, records, lastPendingId });
+    const prepared = await prepare(batch, lineNo);
     batch = [];
+    const earlier = await settle();
+    if (earlier) return earlier;
+    if (typeof prepared === 'string') return prepared;
+    inflight = commit(prepared);
+    // Awaited by the next settle(); a failure meanwhile is not an unhandled rejection.
+    inflight.catch(() => undefined);
     return null;
   };
 
@@ -130,32 +233,34 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
     input: createReadStream(o.file, { encoding: 'utf8' }),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
-  for await (const raw of lines) {
-    lineNo++;
-    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (lineNo === 1) {
-      if (line !== VOTER_CSV_HEADER.join(','))
-        return {
-          ok: false,
-          records,
-          error: `${where(1)}: the header must be ${VOTER_CSV_HEADER.join(',')}`,
-        };
-      continue;
+  try {
+    for await (const raw of lines) {
+      lineNo++;
+      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (lineNo === 1) {
+        if (line !== VOTER_CSV_HEADER.join(','))
+          return stop(`${where(1)}: the header must be ${VOTER_CSV_HEADER.join(',')}`);
+        continue;
+      }
+      if (lineNo <= skip) continue;
+      if (line === '') return stop(`${where(lineNo)}: empty line`);
+      const p = parseLine(line, lineNo, isKecamatan, o.registry);
+      if (typeof p === 'string') return stop(`${where(lineNo)}: ${p}`);
+      batch.push(p);
+      if (batch.length >= batchSize) {
+        const refused = await flush();
+        if (refused) return stop(refused);
+      }
     }
-    if (lineNo <= skip) continue;
-    if (line === '') return { ok: false, records, error: `${where(lineNo)}: empty line` };
-    const p = parseLine(line, lineNo, isKecamatan, o.registry);
-    if (typeof p === 'string') return { ok: false, records, error: `${where(lineNo)}: ${p}` };
-    batch.push(p);
-    if (batch.length >= batchSize) {
-      const refused = await flush();
-      if (refused) return { ok: false, records, error: refused };
-    }
+    if (lineNo === 0) return stop(`${where(1)}: the file is empty`);
+    const refused = (await flush()) ?? (await settle());
+    if (refused) return { ok: false, records, error: refused };
+    return { ok: true, records, skippedLines: Math.max(0, skip - 1), lastPendingId };
+  } finally {
+    lines.close();
+    // An exception above: let the transaction in flight finish before the caller closes the pool.
+    await (inflight as Promise<string | null> | null)?.catch(() => undefined);
   }
-  if (lineNo === 0) return { ok: false, records, error: `${where(1)}: the file is empty` };
-  const refused = await flush();
-  if (refused) return { ok: false, records, error: refused };
-  return { ok: true, records, skippedLines: Math.max(0, skip - 1), lastPendingId };
 }
 
 function parseLine(
@@ -210,62 +315,4 @@ function parseLine(
     violations.push({ rule: 'list', message: `list must be one of ${IMPORT_LISTS.join(', ')}` });
   if (violations.length > 0) return violations.map((v) => `${v.rule}: ${v.message}`).join('; ');
   return { line: lineNo, voter, tps, list: list as VoterList };
-}
-
-/** One NIK, one registration: within the batch, and against the register. */
-async function checkBatch(
-  o: ImportOptions,
-  batch: Parsed[],
-  where: (l: number) => string,
-): Promise<string | null> {
-  const macs = await Promise.all(batch.map((p) => o.keys.nikMac(p.voter.nik)));
-  const seen = new Map<string, number>();
-  for (const [i, m] of macs.entries()) {
-    const hex = m.toString('hex');
-    const first = seen.get(hex);
-    if (first !== undefined)
-      return `${where(batch[i]!.line)}: DUPLICATE_NIK: the NIK of line ${first} again`;
-    seen.set(hex, batch[i]!.line);
-  }
-  const found = await o.db.query<{ hex: string }>(
-    `SELECT encode(nik_mac, 'hex') AS hex FROM voters
-      WHERE nik_mac IN (SELECT decode(x, 'hex') FROM unnest($1::text[]) AS x)`,
-    [[...seen.keys()]],
-  );
-  if (found.length > 0)
-    return `${where(seen.get(found[0]!.hex)!)}: DUPLICATE_NIK: this NIK is registered already`;
-  for (const [i, m] of macs.entries()) (batch[i] as Parsed & { mac?: Buffer }).mac = m;
-  return null;
-}
-
-async function build(keys: VoterKeys, p: Parsed) {
-  const subject = newVoterSubject();
-  const { dek, sealed, kekLabel } = await keys.newDek(subject);
-  const personal = sealPersonal(dek, subject, canonicalize(p.voter));
-  const v = sealVersion(dek, p.voter, { subject, seq: 1, tps: p.tps, list: p.list, formA: null });
-  dek.fill(0);
-  const payload: VoterPublicPayload = {
-    tps: p.tps,
-    list: p.list,
-    change: 'registered',
-    reason: null,
-    commitment: Buffer.from(v.commitment).toString('base64'),
-  };
-  const nikMac = (p as Parsed & { mac?: Buffer }).mac!;
-  const draft: VersionDraft = {
-    kind: VOTER_KINDS.registered,
-    subject,
-    seq: 1,
-    actor: IMPORT_ACTOR,
-    payload,
-  };
-  return {
-    subject,
-    payload,
-    commitment: v.commitment,
-    draft,
-    voter: voterRow({ subject, nikMac, tps: p.tps, list: p.list, kekLabel, dek: sealed, personal })
-      .values,
-    opening: openingRow(subject, 1, v.opening).values,
-  };
 }

@@ -29,6 +29,7 @@ import {
 import { RECEIPT_SCHEMA } from '../../write/routes.ts';
 import { openPersonal } from './crypto.ts';
 import { VOTER_CSV_HEADER } from './csv.ts';
+import { IDEMPOTENCY_HEADER, idempotentWrite } from './idempotency.ts';
 import { EXPORT_KIND, VOTER_KINDS } from './kinds.ts';
 import type { VoterDeps } from './routes.ts';
 import {
@@ -63,6 +64,7 @@ export function privilegedRoutes(app: App, deps: VoterDeps): void {
     tags: ['voters'],
     security: 'bearer',
     requestBody: ERASE_SCHEMA,
+    parameters: [IDEMPOTENCY_HEADER],
     responses: {
       '201': { description: 'erased, with its log entry', schema: RECEIPT_SCHEMA },
       '400': { description: 'malformed request', schema: ERROR_SCHEMA },
@@ -71,63 +73,71 @@ export function privilegedRoutes(app: App, deps: VoterDeps): void {
       '404': { description: 'no voter with this NIK at this TPS', schema: ERROR_SCHEMA },
       '409': { description: 'a replay or a stale version', schema: ERROR_SCHEMA },
       '415': { description: 'body is not application/json', schema: ERROR_SCHEMA },
+      '422': {
+        description:
+          'the record is erased already, or an Idempotency-Key reused for another request',
+        schema: ERROR_SCHEMA,
+      },
     },
   });
   app.post('/v1/voters/erase', async (c) => {
     const req = validate<EraseRequest>(ERASE_SCHEMA, await readJsonBody(c));
-    const row = await voterByNik(db, await keys.nikMac(req.nik));
-    // An erased record keeps a tombstone index (the HMAC of "erased:" and the
-    // NIK): the NIK itself finds nothing and may register anew, and a replayed
-    // erasure is told apart from an unknown NIK.
-    const tombstone = await keys.nikMac(`erased:${req.nik}`);
-    const erased = row === null ? await voterByNik(db, tombstone) : null;
-    const here = row !== null && row.tps === req.tps && row.seq + 1 === req.seq;
-    const subject = here ? row.subject : 'voter:none';
-    const payload: VoterPublicPayload = {
-      tps: req.tps,
-      list: row?.list ?? 'DPS',
-      change: 'erased',
-      reason: req.reason,
-      commitment: NOTHING.toString('base64'),
-    };
-    const def: WriteDefinition<VoterPublicPayload> = {
-      kind: VOTER_KINDS.erased,
-      action: 'voter.erase',
-      payloadSchema: PUBLIC_PAYLOAD_SCHEMA,
-      resource: () => ({ type: 'Area', code: req.tps }),
-      deviceSigned: false,
-      subjectMatches: (s) => s === subject,
-      rules: () => {
-        if (erased) throw new ApiError(409, 'ALREADY_ERASED', 'this record was erased');
-        if (row && row.seq + 1 !== req.seq)
-          throw new ApiError(409, 'VERSION_CONFLICT', `this record is at version ${row.seq}`);
-        if (!here)
-          throw new ApiError(
-            404,
-            'NOT_REGISTERED',
-            `no voter with this NIK is registered at TPS ${req.tps}`,
-          );
-        return row.dek === null
-          ? [{ rule: 'erased', message: 'this record is erased already' }]
-          : [];
-      },
-      rows: (w) => [changeRow(subject, req.seq, payload, NOTHING, w)],
-      apply: async (tx) => {
-        await tx.query('DELETE FROM voter_salts WHERE subject = $1', [subject]);
-        // A NIK erased before (registered anew since) gives up its tombstone.
-        await tx.query('UPDATE voters SET nik_mac = $2 WHERE nik_mac = $1', [
-          tombstone,
-          randomBytes(32),
-        ]);
-        await tx.query(
-          `UPDATE voters SET seq = $2, removed = true, dek = NULL, personal = NULL, nik_mac = $3
+    const receipt = await idempotentWrite(c, deps, '/v1/voters/erase', req, async (opts) => {
+      const row = await voterByNik(db, await keys.nikMac(req.nik));
+      // An erased record keeps a tombstone index (the HMAC of "erased:" and the
+      // NIK): the NIK itself finds nothing and may register anew, and a replayed
+      // erasure is told apart from an unknown NIK.
+      const tombstone = await keys.nikMac(`erased:${req.nik}`);
+      const erased = row === null ? await voterByNik(db, tombstone) : null;
+      const here = row !== null && row.tps === req.tps && row.seq + 1 === req.seq;
+      const subject = here ? row.subject : 'voter:none';
+      const payload: VoterPublicPayload = {
+        tps: req.tps,
+        list: row?.list ?? 'DPS',
+        change: 'erased',
+        reason: req.reason,
+        commitment: NOTHING.toString('base64'),
+      };
+      const def: WriteDefinition<VoterPublicPayload> = {
+        kind: VOTER_KINDS.erased,
+        action: 'voter.erase',
+        payloadSchema: PUBLIC_PAYLOAD_SCHEMA,
+        resource: () => ({ type: 'Area', code: req.tps }),
+        deviceSigned: false,
+        subjectMatches: (s) => s === subject,
+        rules: () => {
+          if (erased) throw new ApiError(409, 'ALREADY_ERASED', 'this record was erased');
+          if (row && row.seq + 1 !== req.seq)
+            throw new ApiError(409, 'VERSION_CONFLICT', `this record is at version ${row.seq}`);
+          if (!here)
+            throw new ApiError(
+              404,
+              'NOT_REGISTERED',
+              `no voter with this NIK is registered at TPS ${req.tps}`,
+            );
+          return row.dek === null
+            ? [{ rule: 'erased', message: 'this record is erased already' }]
+            : [];
+        },
+        rows: (w) => [changeRow(subject, req.seq, payload, NOTHING, w)],
+        apply: async (tx) => {
+          await tx.query('DELETE FROM voter_salts WHERE subject = $1', [subject]);
+          // A NIK erased before (registered anew since) gives up its tombstone.
+          await tx.query('UPDATE voters SET nik_mac = $2 WHERE nik_mac = $1', [
+            tombstone,
+            randomBytes(32),
+          ]);
+          await tx.query(
+            `UPDATE voters SET seq = $2, removed = true, dek = NULL, personal = NULL, nik_mac = $3
             WHERE subject = $1 AND seq = $4`,
-          [subject, req.seq, tombstone, req.seq - 1],
-        );
-      },
-    };
-    const body = { subject, seq: req.seq, payload, reason: `erased: ${req.reason}` };
-    return c.json(await performWrite(writes, def, ERASE_SUBMISSION, c.get('principal'), body), 201);
+            [subject, req.seq, tombstone, req.seq - 1],
+          );
+        },
+      };
+      const body = { subject, seq: req.seq, payload, reason: `erased: ${req.reason}` };
+      return performWrite(writes, def, ERASE_SUBMISSION, c.get('principal'), body, opts);
+    });
+    return c.json(receipt, 201);
   });
 
   registerRoute({

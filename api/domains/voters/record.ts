@@ -3,9 +3,9 @@
  * carries (over ledger/verifier/voters/commitment.ts's canonical texts, so writer
  * and verifier hash the same bytes), and the sealed opening kept private.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { commitmentText, detailsText, SALT_BYTES } from '../../../ledger/verifier/voters/index.ts';
-import { sealOpening } from './crypto.ts';
+import { DIRECT_RANDOM, type Random, sealOpeningWith } from './batch-seal.ts';
 import type { VoterList, VoterPersonal } from './schemas.ts';
 
 export interface SealedVersion {
@@ -18,8 +18,9 @@ export function sealVersion(
   dek: Uint8Array,
   r: VoterPersonal,
   v: { subject: string; seq: number; tps: string; list: VoterList; formA: string | null },
+  random: Random = DIRECT_RANDOM,
 ): SealedVersion {
-  const salt = randomBytes(SALT_BYTES);
+  const salt = random.take(SALT_BYTES);
   const { nik, name, ...rest } = r;
   // The verifier's canonical texts, hashed with node:crypto's HMAC (several times
   // faster than the verifier's pure-JS one, which matters at import rates);
@@ -35,7 +36,8 @@ export function sealVersion(
       ),
     )
     .digest();
-  const opening = sealOpening(
+  const opening = sealOpeningWith(
+    random,
     dek,
     v.subject,
     v.seq,
@@ -49,4 +51,5 @@ export function sealVersion(
 }
 
 /** A new opaque subject: random, so nothing about the person can be read from it. */
-export const newVoterSubject = () => `voter:${randomBytes(16).toString('hex')}`;
+export const newVoterSubject = (random: Random = DIRECT_RANDOM) =>
+  `voter:${random.take(16).toString('hex')}`;

@@ -30,6 +30,7 @@ import type { Registry } from '../registry/index.ts';
 import { countProofRoute } from './count-proof.ts';
 import { countSubject, latestCount } from './counts.ts';
 import { openPersonal, sealPersonal, type VoterKeys } from './crypto.ts';
+import { IDEMPOTENCY_HEADER, type IdempotencyOptions, idempotentWrite } from './idempotency.ts';
 import { VOTER_KINDS } from './kinds.ts';
 import { privilegedRoutes } from './privileged.ts';
 import { newVoterSubject, sealVersion } from './record.ts';
@@ -109,6 +110,7 @@ function doc(path: string, operationId: string, summary: string, body: unknown) 
     tags: ['voters'],
     security: 'bearer',
     requestBody: body as never,
+    parameters: [IDEMPOTENCY_HEADER],
     responses: {
       '201': { description: 'stored with its log entry', schema: RECEIPT_SCHEMA },
       '400': { description: 'malformed request', schema: ERROR_SCHEMA },
@@ -121,7 +123,10 @@ function doc(path: string, operationId: string, summary: string, body: unknown) 
         description: 'the NIK is registered already, or a concurrent change',
         schema: ERROR_SCHEMA,
       },
-      '422': { description: 'register rules failed', schema: ERROR_SCHEMA },
+      '422': {
+        description: 'register rules failed, or an Idempotency-Key reused for another request',
+        schema: ERROR_SCHEMA,
+      },
     },
   });
 }
@@ -131,18 +136,28 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
   const isKecamatan = (code: string) =>
     isAreaCode(code) && areaLevel(code) === 'kecamatan' && registry.area(code) !== undefined;
   const hasTps = (tps: string) => registry.hasTps(tps);
-  // No Idempotency-Key: each write's body holds a fresh salt's commitment, so a
-  // retry is never byte-identical; a retried registration is refused as a
-  // duplicate NIK (409) and a retried change as a stale version (409) instead.
+  // Idempotency-Key: the client's request is what a retry repeats (each attempt
+  // seals a fresh salt), so idempotency.ts keys it on the request, not on this body.
   const submit = (
     def: WriteDefinition<VoterPublicPayload>,
     body: unknown,
     principal: AppVariables['principal'],
-  ) => performWrite(writes, def, SUBMISSION, principal, body);
+    opts: IdempotencyOptions,
+  ) => performWrite(writes, def, SUBMISSION, principal, body, opts);
 
   doc('/v1/voters', 'registerVoter', 'Register a voter (DPS or DPK) at a TPS', REGISTER_SCHEMA);
   app.post('/v1/voters', async (c) => {
     const req = validate<RegisterRequest>(REGISTER_SCHEMA, await readJsonBody(c));
+    const receipt = await idempotentWrite(c, deps, '/v1/voters', req, (opts) =>
+      registerVoter(req, c.get('principal'), opts),
+    );
+    return c.json(receipt, 201);
+  });
+  const registerVoter = async (
+    req: RegisterRequest,
+    principal: AppVariables['principal'],
+    opts: IdempotencyOptions,
+  ) => {
     const nikMac = await keys.nikMac(req.voter.nik);
     const existing = await voterByNik(db, nikMac);
     const subject = newVoterSubject();
@@ -191,9 +206,8 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
       // A concurrent registration of the same NIK loses on the unique index.
       { constraints: { voters_one_nik: { status: 409, ...DUPLICATE } } },
     );
-    const receipt = await submit(def, { subject, seq: 1, payload }, c.get('principal'));
-    return c.json(receipt, 201);
-  });
+    return submit(def, { subject, seq: 1, payload }, principal, opts);
+  };
 
   /** The shared shape of every change to an existing record. */
   const changeRoute = <R extends { nik: string; tps: string; seq: number }>(
@@ -217,6 +231,16 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
     doc(path, operationId, summary, schema);
     app.post(path, async (c) => {
       const req = validate<R>(schema, await readJsonBody(c));
+      const receipt = await idempotentWrite(c, deps, path, req, (opts) =>
+        change(req, c.get('principal'), opts),
+      );
+      return c.json(receipt, 201);
+    });
+    const change = async (
+      req: R,
+      principal: AppVariables['principal'],
+      opts: IdempotencyOptions,
+    ) => {
       const row = await voterByNik(db, await keys.nikMac(req.nik));
       const here =
         row !== null &&
@@ -277,8 +301,8 @@ export function voterRoutes(app: App, deps: VoterDeps): void {
         },
       );
       const body = { subject, seq, payload: payload(), reason: p.why };
-      return c.json(await submit(def, body, c.get('principal')), 201);
-    });
+      return submit(def, body, principal, opts);
+    };
   };
 
   changeRoute<PromoteRequest>(

@@ -566,3 +566,124 @@ describe('no personal data in clear at rest', () => {
     }
   });
 });
+
+describe('Idempotency-Key on the register’s writes', () => {
+  const send = (path: string, body: unknown, token: string, key?: string) =>
+    p.app.request(path, {
+      method: 'POST',
+      headers: {
+        ...json,
+        Authorization: `Bearer ${token}`,
+        ...(key === undefined ? {} : { 'Idempotency-Key': key }),
+      },
+      body: JSON.stringify(body),
+    });
+  /** The first answer, then the same request again: the same receipt, nothing stored. */
+  async function replayed(path: string, body: unknown, token: string, key: string) {
+    const first = await send(path, body, token, key);
+    expect(first.status, await first.clone().text()).toBe(201);
+    const receipt = await first.json();
+    const before = await counts();
+    const again = await send(path, body, token, key);
+    expect(again.status, await again.clone().text()).toBe(201);
+    expect(await again.json()).toEqual(receipt);
+    expect(await counts()).toEqual(before);
+    return receipt as { subject: string; seq: number; kind: string };
+  }
+
+  it('answers a retried registration and change with the first receipt, storing nothing twice', async () => {
+    const v = voter();
+    const reg = { voter: v, tps: TPS, list: 'DPS' };
+    const r = await replayed('/v1/voters', reg, pps, 'reg-1');
+    expect(r).toMatchObject({ kind: 'voters.voter.registered', seq: 1 });
+    // Without the key, the retry is what it always was: a duplicate NIK.
+    await refused(() => send('/v1/voters', reg, pps), 409, 'DUPLICATE_NIK');
+    // The same key for another request: 422, nothing stored.
+    await refused(
+      () => send('/v1/voters', { ...reg, voter: voter() }, pps, 'reg-1'),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    await refused(() => send('/v1/voters', reg, pps, 'bad key!'), 400, 'BAD_IDEMPOTENCY_KEY');
+    // Keys are per officer: another officer's same key is not this receipt.
+    await refused(() => send('/v1/voters', reg, ppk, 'reg-1'), 409, 'DUPLICATE_NIK');
+
+    const promote = { nik: v.nik, tps: TPS, seq: 2, to: 'DPSHP' };
+    expect(await replayed('/v1/voters/promote', promote, pps, 'promote-1')).toMatchObject({
+      kind: 'voters.voter.promoted',
+      seq: 2,
+    });
+    // The same change under a new key is a stale version, as before.
+    await refused(
+      () => send('/v1/voters/promote', promote, pps, 'promote-2'),
+      409,
+      'VERSION_CONFLICT',
+    );
+    await replayed('/v1/voters/promote', { ...promote, seq: 3, to: 'DPT' }, pps, 'promote-3');
+    await replayed(
+      '/v1/voters/transfer',
+      { nik: v.nik, tps: TPS, seq: 4, to: OTHER_DESA_TPS, formA: 'A-317101-99' },
+      ppk,
+      'transfer-1',
+    );
+    // A key names one route's request: the same key on another route is another request.
+    await refused(
+      () =>
+        send(
+          '/v1/voters/remove',
+          { nik: v.nik, tps: OTHER_DESA_TPS, seq: 5, reason: 'moved' },
+          ppk,
+          'transfer-1',
+        ),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    const removed = await replayed(
+      '/v1/voters/remove',
+      { nik: v.nik, tps: OTHER_DESA_TPS, seq: 5, reason: 'moved' },
+      ppk,
+      'remove-1',
+    );
+    expect(removed).toMatchObject({ kind: 'voters.voter.removed', seq: 5 });
+    const [row] = await p.fresh.db.query<{ seq: number; removed: boolean }>(
+      'SELECT seq, removed FROM voters WHERE subject = $1',
+      [r.subject],
+    );
+    expect(row).toEqual({ seq: 5, removed: true });
+  });
+
+  it('answers a retried erasure with its receipt, and concurrent twins with one receipt', async () => {
+    const kab = await p.token('KPU_KABKOTA', '3171');
+    const v = voter();
+    const reg = { voter: v, tps: TPS2, list: 'DPS' };
+    const answers = await Promise.all([1, 2, 3].map(() => send('/v1/voters', reg, pps, 'twin-1')));
+    const receipts = await Promise.all(
+      answers.map(async (a) => {
+        expect(a.status, await a.clone().text()).toBe(201);
+        return a.json();
+      }),
+    );
+    expect(receipts[1]).toEqual(receipts[0]);
+    expect(receipts[2]).toEqual(receipts[0]);
+    const [voters] = await p.fresh.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'twin-1'",
+    );
+    expect(voters!.n).toBe(1);
+    const [n] = await p.fresh.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM voter_changes WHERE subject = $1',
+      [(receipts[0] as { subject: string }).subject],
+    );
+    expect(n!.n).toBe(1);
+    const erase = { nik: v.nik, tps: TPS2, seq: 2, reason: 'data-subject-request' };
+    expect(await replayed('/v1/voters/erase', erase, kab, 'erase-1')).toMatchObject({
+      kind: 'voters.voter.erased',
+      seq: 2,
+    });
+    await refused(() => send('/v1/voters/erase', erase, kab, 'erase-2'), 409, 'ALREADY_ERASED');
+    // The request digest is keyed (no plain hash of a NIK and a name at rest).
+    const stored = await p.fresh.db.query<{ request_hash: Uint8Array }>(
+      "SELECT request_hash FROM idempotency_keys WHERE key IN ('twin-1', 'erase-1')",
+    );
+    expect(stored).toHaveLength(2);
+  });
+});
