@@ -14,7 +14,7 @@
  * record, the field and its format, and a fingerprint keyed for this run —
  * never the value.
  */
-import { type CrawlLimits, crawlPublic } from '../personal-data/endpoints.ts';
+import { crawlPublic } from '../personal-data/endpoints.ts';
 import { type Hit, Matcher, needlesOf, SOURCES } from '../personal-data/index.ts';
 import type { Person } from '../personal-data/source.ts';
 import type { AuditContext, Control, ControlOutcome, Finding } from '../types.ts';
@@ -31,9 +31,6 @@ export const SAMPLE = 50;
 const BATCH = 2048;
 /** Findings listed per place and in all: one leak repeated everywhere is still read. */
 const MAX_FINDINGS = 200;
-
-/** Overrides for tests: the crawl's budget. */
-export const crawlLimits: { value?: CrawlLimits } = {};
 
 async function run(ctx: AuditContext): Promise<ControlOutcome> {
   if (!ctx.db || !ctx.reader || !ctx.keys)
@@ -86,7 +83,6 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
     http: ctx.http,
     db: ctx.db,
     logSize: size,
-    ...(crawlLimits.value ? { limits: crawlLimits.value } : {}),
     scan: (path, text) => {
       const found = matcher.find(text);
       if (found.length) report('PERSONAL_DATA_IN_PUBLIC_ENDPOINT', `GET ${path}`, found);

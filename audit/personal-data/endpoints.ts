@@ -173,8 +173,11 @@ export async function crawlPublic(opts: {
 /** Local GET links a response names: `/v1/…` and `/portal/…` after a quote, `(` or `=`. */
 function linksIn(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/["'(=](\/(?:v1|portal)\/[A-Za-z0-9._~%/?=&:-]*)/g)) {
-    const link = m[1]!.replace(/&amp;/g, '&');
+  // HTML writes `&` in attributes as `&amp;`.
+  for (const m of text
+    .replaceAll('&amp;', '&')
+    .matchAll(/["'(=](\/(?:v1|portal)\/[A-Za-z0-9._~%/?=&:-]*)/g)) {
+    const link = m[1]!;
     if (link.includes('{') || link.startsWith('/v1/demo/')) continue;
     out.push(link);
   }

@@ -68,7 +68,7 @@ export const AUDIT: CommandSpec = {
       type: 'string',
       value: 'DIR',
       description:
-        "the server's local keystore directory, to unseal sampled private records\n(personal-data control)",
+        "the server's local keystore directory: to unseal sampled private records\n(personal-data control) and compare key versions with the log (keys control)",
     },
     {
       name: 'env',
