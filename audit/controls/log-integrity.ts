@@ -21,7 +21,7 @@ import {
 } from '../../ledger/verifier/index.ts';
 import { kindOf } from '../reconcile/entries-to-rows.ts';
 import { ResultsInLog } from '../recount/in-log.ts';
-import { inThreadTree, type LeafSink, threadedTree } from '../tree/threaded-tree.ts';
+import { independentTree, inThreadTree, type LeafSink } from '../tree/threaded-tree.ts';
 import type { AuditContext, Control, ControlOutcome, Finding, PublishedLog } from '../types.ts';
 
 export const logIntegrity: Control = {
@@ -62,7 +62,7 @@ async function check(
         const body = await ctx.tiles(path);
         if (path === 'checkpoint' && body) {
           await tree.close();
-          tree = threadedTree(uncheckedSize(body));
+          tree = independentTree(uncheckedSize(body));
           started(tree);
         }
         return body;

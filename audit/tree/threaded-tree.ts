@@ -8,10 +8,11 @@
  *
  * Memory stays bounded: entries are copied into batches of BATCH_BYTES; the
  * auditor's tile fetcher waits (`drained`) while more than MAX_IN_FLIGHT
- * batches are queued for the worker. Where a worker cannot start (no tsx
- * loader to resolve), the same tree runs on the main thread.
+ * batches are queued for the worker. Small logs (below WORKER_FROM), a single
+ * core, or a worker that cannot be created: the same tree on the main thread.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -34,7 +35,22 @@ export interface LeafSink {
   close(): Promise<void>;
 }
 
-/** The tree on the main thread: the fallback, and the reference the tests compare with. */
+/**
+ * Logs from this size on get the worker: starting it (a second isolate, the TS
+ * loader, merkletreejs) costs about a second of CPU, and measured on the shared
+ * 2-core bench machine it only pays for itself when the tree's own work is
+ * several times that (bench:audit, docs/audit.md "Performance").
+ */
+export const WORKER_FROM = 1 << 18;
+
+/** The tree for a log of `size` entries: on a worker thread when it is large and a second core exists. */
+export function independentTree(size: number): LeafSink {
+  return size >= WORKER_FROM && availableParallelism() > 1
+    ? threadedTree(size)
+    : inThreadTree(size);
+}
+
+/** The tree on the main thread: for small logs, and the reference the tests compare with. */
 export function inThreadTree(size: number): LeafSink {
   const tree = new IndependentTree(size);
   const leaves = new Uint8Array(size * 32);

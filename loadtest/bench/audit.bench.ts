@@ -105,9 +105,15 @@ async function main(): Promise<void> {
     const tiles: TileFetcher = (path) => store.readPublished(path);
     const pgClient = new pg.Client({ connectionString: url });
     await pgClient.connect();
+    /** CPU seconds of this database's PostgreSQL backends, per pid (a backend that exits meanwhile is not counted). */
     const pgCpu = async () => {
+      const out = new Map<number, number>();
+      for (const pid of await pgPids(pgClient, name)) out.set(pid, cpuOf(pid));
+      return out;
+    };
+    const pgSince = async (before: Map<number, number>) => {
       let sum = 0;
-      for (const pid of await pgPids(pgClient, name)) sum += cpuOf(pid);
+      for (const [pid, cpu] of await pgCpu()) sum += cpu - (before.get(pid) ?? 0);
       return sum;
     };
     /** Wall time, this process's CPU and PostgreSQL's CPU (its backends for this database). */
@@ -116,7 +122,7 @@ async function main(): Promise<void> {
       const out = await fn();
       const s = (now() - t0) / 1000;
       const c = process.cpuUsage(c0);
-      return { out, s, nodeCpu: (c.user + c.system) / 1e6, pgCpu: (await pgCpu()) - p0 };
+      return { out, s, nodeCpu: (c.user + c.system) / 1e6, pgCpu: await pgSince(p0) };
     };
 
     // Warm-up, not timed: a running server keeps full tiles and bundles in its
@@ -144,7 +150,20 @@ async function main(): Promise<void> {
         reader: store,
         now: () => new Date(),
       };
-      const a = await timed(() => runControls([logIntegrity, reconciliation], ctx));
+      // The runner's order (control 2 reads what control 1 published), one
+      // control at a time so each has its own CPU figures.
+      const one = await timed(() => runControls([logIntegrity], ctx));
+      const two = await timed(() => runControls([reconciliation], ctx));
+      const a = {
+        out: [...one.out, ...two.out],
+        s: one.s + two.s,
+        nodeCpu: one.nodeCpu + two.nodeCpu,
+        pgCpu: one.pgCpu + two.pgCpu,
+      };
+      const cpuOfControl = { 'log-integrity': one, reconciliation: two } as Record<
+        string,
+        typeof one
+      >;
       clearInterval(sampler);
       rssGrowth = Math.max(rssGrowth, (rssMax - rss0) / 2 ** 20);
       const r = `round ${round}: `;
@@ -157,7 +176,14 @@ async function main(): Promise<void> {
       });
       for (const c of a.out) {
         if (c.status !== 'pass') throw new Error(`${c.id}: ${c.status} ${c.summary}`);
-        record({ step: 'audit', what: `${r}  control ${c.id}`, value: c.ms / 1000, unit: 's' });
+        const t = cpuOfControl[c.id]!;
+        record({
+          step: 'audit',
+          what: `${r}  control ${c.id}`,
+          value: c.ms / 1000,
+          unit: 's',
+          note: `CPU node ${t.nodeCpu.toFixed(2)} s (all its threads), PostgreSQL ${t.pgCpu.toFixed(2)} s`,
+        });
       }
       record({
         step: 'audit',
