@@ -8,6 +8,7 @@
 import type { KeyService } from '../keys/index.ts';
 import type { Db, LogReader } from '../ledger/index.ts';
 import type { TileFetcher } from '../ledger/verifier/index.ts';
+import type { ResultsInLog } from './recount/in-log.ts';
 
 export type ControlStatus = 'pass' | 'fail' | 'skip';
 
@@ -74,10 +75,11 @@ export interface PublishedLog {
   /** The last `system.policy_set.activated` entry's payload seen in the log, and its index. */
   policyActivation?: { index: number; payload: Record<string, unknown> };
   /**
-   * Every count-form (C.Hasil) version seen in the log, by subject
-   * `chasil:<contest>:<tps>`: kind, seq, index and reason, oldest first.
+   * What the results control recomputes from, noted in the same pass: every
+   * count-form (C.Hasil) version by subject `chasil:<contest>:<tps>`, each TPS's
+   * latest counted form and each area's latest published recap.
    */
-  forms?: Map<string, { kind: string; seq: number; index: number; reason: string | null }[]>;
+  results?: ResultsInLog;
   /** The leaf hash the published tiles hold at `index` (RFC 9162 §2.1.1). */
   leafAt(index: number): Uint8Array;
 }

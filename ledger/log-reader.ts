@@ -61,6 +61,13 @@ export interface LogReader {
   integratedSize(sql?: Sql): Promise<number>;
   /** The integrated entries with index in [from, to), in index order. */
   integratedBetween(from: number, to: number, sql?: Sql): Promise<IntegratedPosition[]>;
+  /**
+   * The integrated entries with index in [from, to), in index order, each with
+   * the leaf hash recorded when it was sequenced and its stored bytes (the
+   * auditor's reconciliation: one round trip per batch). An index whose pending
+   * row is gone is absent.
+   */
+  integratedEntries(from: number, to: number, sql?: Sql): Promise<LogEntry[]>;
   /** Log indexes of pending rows that have been integrated (absent = still pending). */
   indexesOf(pendingIds: readonly number[], sql?: Sql): Promise<Map<number, number>>;
   /** Index and leaf hash of each pending row that has been integrated (absent = still pending). */

@@ -19,7 +19,9 @@ import {
   VerifyError,
   verifyLog,
 } from '../../ledger/verifier/index.ts';
-import { IndependentTree, leafHashOf } from '../tree/independent-root.ts';
+import { kindOf } from '../reconcile/entries-to-rows.ts';
+import { ResultsInLog } from '../recount/in-log.ts';
+import { independentTree, inThreadTree, type LeafSink } from '../tree/threaded-tree.ts';
 import type { AuditContext, Control, ControlOutcome, Finding, PublishedLog } from '../types.ts';
 
 export const logIntegrity: Control = {
@@ -31,21 +33,37 @@ export const logIntegrity: Control = {
 
 async function run(ctx: AuditContext): Promise<ControlOutcome> {
   const trusted = ctx.verifierKey ? { key: ctx.verifierKey, tofu: false } : await servedKey(ctx);
-  let tree = new IndependentTree(0);
-  let leaves = new Uint8Array(0);
+  let tree: LeafSink = inThreadTree(0);
+  try {
+    return await check(ctx, trusted, (t) => {
+      tree = t;
+    });
+  } finally {
+    await tree.close();
+  }
+}
+
+async function check(
+  ctx: AuditContext,
+  trusted: { key: string; tofu: boolean },
+  started: (tree: LeafSink) => void,
+): Promise<ControlOutcome> {
+  let tree: LeafSink = inThreadTree(0);
   let activation: PublishedLog['policyActivation'];
-  const forms: NonNullable<PublishedLog['forms']> = new Map();
+  const results = new ResultsInLog();
   let result: Awaited<ReturnType<typeof verifyLog>>;
   try {
     result = await verifyLog({
       // verifyLog reads the checkpoint before any tile: its size (not yet
       // trusted; verifyLog checks it) sizes the independent tree.
       fetch: async (path) => {
+        // Backpressure: no more bundles while the tree's worker is behind.
+        if (path !== 'checkpoint') await tree.drained();
         const body = await ctx.tiles(path);
         if (path === 'checkpoint' && body) {
-          const size = uncheckedSize(body);
-          tree = new IndependentTree(size);
-          leaves = new Uint8Array(size * 32);
+          await tree.close();
+          tree = independentTree(uncheckedSize(body));
+          started(tree);
         }
         return body;
       },
@@ -59,12 +77,16 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
         }),
       onEntry: (index, entry) => {
         const bytes = Buffer.from(entry.buffer, entry.byteOffset, entry.byteLength);
-        if (bytes.includes(FORM_KIND)) noteForm(forms, index, bytes);
-        if (bytes.includes(POLICY_KIND) && (!activation || activation.index < index))
+        // One look at the envelope's kind (canonical JSON); a search of the
+        // whole entry only where it cannot be read that way.
+        const kind = kindOf(entry);
+        if (kind === null ? bytes.includes(RESULTS_KIND) : kind.startsWith('results.'))
+          noteResults(results, index, bytes);
+        const policy =
+          kind === null ? bytes.includes(POLICY_KIND) : kind === 'system.policy_set.activated';
+        if (policy && (!activation || activation.index < index))
           activation = policyActivation(index, entry) ?? activation;
-        const leaf = leafHashOf(entry);
-        tree.add(index, leaf);
-        leaves.set(leaf, index * 32);
+        tree.add(index, entry);
       },
     });
   } catch (e) {
@@ -92,7 +114,7 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
       findings: [],
       evidence: { ...evidence, stale: true },
     };
-  const independent = tree.root();
+  const independent = await tree.root();
   evidence.independentRoot = independent.toString('base64');
   if (!independent.equals(Buffer.from(result.rootHash)))
     return {
@@ -113,8 +135,8 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
     rootHash: result.rootHash,
     checkpoint: result.checkpoint,
     ...(activation ? { policyActivation: activation } : {}),
-    forms,
-    leafAt: (i) => leaves.subarray(i * 32, i * 32 + 32),
+    results,
+    leafAt: tree.leafAt,
   };
   return {
     status: 'pass',
@@ -127,25 +149,20 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
 /** Policy-set activations are noted in the same pass for the policies control. */
 const POLICY_KIND = Buffer.from('"kind":"system.policy_set.activated"');
 
-/** Count-form versions are noted in the same pass for the results control. */
-const FORM_KIND = Buffer.from('"kind":"results.chasil.');
+/**
+ * Count forms and recaps are noted in the same pass for the results control
+ * (../recount/in-log.ts): parsed once, here, and only these kinds.
+ */
+const RESULTS_KIND = Buffer.from('"kind":"results.');
 
-function noteForm(forms: NonNullable<PublishedLog['forms']>, index: number, bytes: Buffer): void {
+function noteResults(results: ResultsInLog, index: number, bytes: Buffer): void {
+  let e: Record<string, unknown>;
   try {
-    const e = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-    if (typeof e.subject !== 'string' || typeof e.seq !== 'number' || typeof e.kind !== 'string')
-      return;
-    const versions = forms.get(e.subject) ?? [];
-    versions.push({
-      kind: e.kind,
-      seq: e.seq,
-      index,
-      reason: typeof e.reason === 'string' ? e.reason : null,
-    });
-    forms.set(e.subject, versions);
+    e = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   } catch {
-    // not JSON: the reconciliation reports the entry
+    return; // not JSON: the reconciliation reports the entry
   }
+  if (e && typeof e === 'object') results.note(index, e);
 }
 
 function policyActivation(index: number, entry: Uint8Array): PublishedLog['policyActivation'] {

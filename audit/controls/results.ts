@@ -1,16 +1,22 @@
 /**
- * Control 3, results recomputed (issue #13). From the log alone: control 1's
- * pass notes every count-form version (`results.chasil.*`) in the verified log.
- * For every TPS and contest with a counted version (verified or corrected), the
- * published results proof (`GET /v1/results/<C>/proof/<TPS>`) is checked with
- * the observer's verifier (ledger/verifier/results: the form's checks
- * recomputed, every recap level's totals re-added from what it lists, each
- * level listed by the one above, up to the nation, all included in the signed
- * tree), and the form it proves must be the latest counted version in the log —
- * a recap that still counts an older version, or a proof that does not verify,
- * is a finding. Flagged forms are listed with the versions that corrected them.
+ * Control 3, results recomputed (issue #13): "every recap recomputed from the
+ * forms in the log alone, independently of the database's recap tables, and
+ * compared with what was published; flagged forms listed with their
+ * corrections".
+ *
+ * Control 1's pass over the verified log notes every count-form version and
+ * every published recap (../recount/in-log.ts), so nothing is read twice and
+ * the database is not read at all. Here every area's totals are rebuilt, per
+ * contest, from each TPS's latest counted form (verified or corrected; machine
+ * readings never count) — TPS → desa/kelurahan → kecamatan → kab/kota →
+ * provinsi → nation, with the observer's arithmetic (../recount/rebuild.ts) —
+ * and compared with the latest recap the log publishes for that area. The
+ * first differing areas are named, deepest first (where a difference starts);
+ * a recap that lists an older version of a TPS's form than the log's latest is
+ * named too. Flagged forms (the arithmetic checks recomputed) are listed with
+ * the versions that corrected them.
  */
-import { verifyResultsProof } from '../../ledger/verifier/results/index.ts';
+import { recount } from '../recount/rebuild.ts';
 import type { AuditContext, Control, ControlOutcome, Finding } from '../types.ts';
 
 export const results: Control = {
@@ -20,14 +26,12 @@ export const results: Control = {
   run,
 };
 
-const COUNTED = new Set(['results.chasil.verified', 'results.chasil.corrected']);
-/** Proofs fetched at once. */
-const PARALLEL = 8;
+/** Flagged forms listed in the evidence at most (the count is always given). */
+const MAX_FLAGGED_LISTED = 200;
 
 async function run(ctx: AuditContext): Promise<ControlOutcome> {
-  const forms = ctx.published?.forms;
-  const key = ctx.verifierKey ?? (await (await ctx.http('/log/key')).text()).trim();
-  if (!forms)
+  const log = ctx.published?.results;
+  if (!log)
     return {
       status: 'skip',
       summary: 'the log was not verified: there is no log to recompute from',
@@ -35,77 +39,50 @@ async function run(ctx: AuditContext): Promise<ControlOutcome> {
       evidence: {},
     };
   const findings: Finding[] = [];
+  const stats = recount(log, findings);
   const flagged: {
     form: string;
     seq: number;
-    corrections: { seq: number; reason: string | null }[];
+    corrections: { seq: number; kind: string; reason: string | null; status?: string }[];
   }[] = [];
-  const targets: { subject: string; contest: string; tps: string; latest: number }[] = [];
-  for (const [subject, versions] of forms) {
-    const [, contest, tps] = subject.split(':');
-    const counted = versions.filter((v) => COUNTED.has(v.kind));
-    if (!contest || !tps || counted.length === 0) continue;
-    targets.push({ subject, contest, tps, latest: Math.max(...counted.map((v) => v.seq)) });
+  let flaggedTotal = 0;
+  for (const [subject, versions] of [...log.forms].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const sorted = [...versions].sort((a, b) => a.seq - b.seq);
+    for (const v of sorted) {
+      if (v.status !== 'flagged') continue;
+      flaggedTotal++;
+      if (flagged.length < MAX_FLAGGED_LISTED)
+        flagged.push({
+          form: subject,
+          seq: v.seq,
+          corrections: sorted
+            .filter((c) => c.seq > v.seq)
+            .map((c) => ({
+              seq: c.seq,
+              kind: c.kind,
+              reason: c.reason,
+              ...(c.status ? { status: c.status } : {}),
+            })),
+        });
+    }
   }
-  let verified = 0;
-  const nations = new Map<string, unknown>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      while (next < targets.length) {
-        const t = targets[next++]!;
-        const record = `${t.subject}`;
-        const res = await ctx.http(`/v1/results/${t.contest}/proof/${t.tps}`);
-        if (res.status !== 200) {
-          await res.body?.cancel();
-          findings.push({
-            code: 'RESULT_NOT_PUBLISHED',
-            record,
-            message: `GET /v1/results/${t.contest}/proof/${t.tps} answered ${res.status}`,
-          });
-          continue;
-        }
-        const verdict = verifyResultsProof(await res.json(), key);
-        if (!verdict.ok) {
-          for (const e of verdict.errors)
-            findings.push({
-              code: 'RESULT_PROOF_FAILED',
-              record,
-              message: `[${e.code}] ${e.message}`,
-            });
-          continue;
-        }
-        verified++;
-        if (verdict.nation) nations.set(t.contest, verdict.nation);
-        if (verdict.form && verdict.form.seq !== t.latest)
-          findings.push({
-            code: 'RECAP_COUNTS_OLD_VERSION',
-            record,
-            message: `the published recap counts version ${verdict.form.seq}, the log's latest counted version is ${t.latest}`,
-          });
-        if (verdict.form?.status === 'flagged') {
-          const later = forms.get(t.subject)!.filter((v) => v.seq > verdict.form!.seq);
-          flagged.push({
-            form: t.subject,
-            seq: verdict.form.seq,
-            corrections: later.map((v) => ({ seq: v.seq, reason: v.reason })),
-          });
-        }
-      }
-    }),
-  );
+  const nation: Record<string, unknown> = {};
+  for (const [contest, areas] of log.recaps) {
+    const n = areas.get('ID');
+    if (n) nation[contest] = { valid: n.valid, invalid: n.invalid, votes: n.votes, tps: n.tps };
+  }
   const evidence = {
-    formsInLog: forms.size,
-    chainsVerified: verified,
-    chainsChecked: targets.length,
+    formsInLog: log.forms.size,
+    ...stats,
+    flaggedForms: flaggedTotal,
     flagged,
-    nation: Object.fromEntries(nations),
+    nation,
   };
   return {
     status: findings.length ? 'fail' : 'pass',
     summary: findings.length
-      ? `${findings.length} findings: ${[...new Set(findings.map((f) => f.code))].join(', ')}`
-      : `${verified} TPS results recomputed from the log up to the nation; each counts the latest version; ${flagged.length} flagged`,
+      ? `${findings.length} findings (${[...new Set(findings.map((f) => f.code))].join(', ')}); the first: ${findings[0]!.record}`
+      : `${stats.areasCompared} area recaps in ${stats.contests} contests rebuilt from ${stats.tpsCounted} TPS forms in the log, up to the nation: each equals what was published; ${flaggedTotal} flagged form versions`,
     findings,
     evidence,
   };

@@ -16,36 +16,69 @@
  * chunks then form the top of the tree the same way (their count is n / CHUNK).
  * At most the chunks with leaves still in flight are held.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { MerkleTree } from 'merkletreejs';
 
 /** Leaves per chunk: 2^16 (2 MiB of hashes); a power of two, so chunks are perfect subtrees. */
 export const CHUNK = 1 << 16;
 
-const NODE_PREFIX = Buffer.from([1]);
-const LEAF_PREFIX = Buffer.from([0]);
-const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
+const HASH_BYTES = 32;
+const sha256 = (data: Uint8Array): Buffer => hash('sha256', data, 'buffer') as unknown as Buffer;
+
+/**
+ * One-shot hashing (crypto.hash) over a reused scratch buffer holding the
+ * domain-separation prefix and the input: no hash object and no concatenation
+ * allocated per leaf or node — at a million entries that allocation, not the
+ * hashing, was the independent tree's cost.
+ */
+let scratch = Buffer.alloc(4096);
+function prefixed(prefix: number, ...parts: Uint8Array[]): Buffer {
+  let n = 1;
+  for (const p of parts) n += p.byteLength;
+  if (n > scratch.length) scratch = Buffer.alloc(Math.max(n, scratch.length * 2));
+  scratch[0] = prefix;
+  let at = 1;
+  for (const p of parts) {
+    scratch.set(p, at);
+    at += p.byteLength;
+  }
+  return scratch.subarray(0, n);
+}
 
 /** RFC 9162 §2.1.1 leaf hash, SHA-256(0x00 ‖ entry), computed here (not ledger/'s). */
 export function leafHashOf(entry: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
+  return sha256(prefixed(0, entry));
 }
+
+/**
+ * merkletreejs hands the concatenator's result straight to the hash function
+ * (MerkleTree.createHashes: `hashFn(concatenator(combined))`), so the node's
+ * 0x01 ‖ left ‖ right may live in the scratch buffer.
+ */
+const MERKLE_OPTIONS = {
+  hashLeaves: false,
+  sortPairs: false,
+  duplicateOdd: false,
+  concatenator: (parts: Buffer[]) => prefixed(1, ...parts),
+};
 
 /** The RFC 9162 root of these leaf hashes (at least one), by merkletreejs. */
 export function merkleRoot(leaves: Buffer[]): Buffer {
   if (leaves.length === 1) return leaves[0]!;
-  const tree = new MerkleTree(leaves, sha256, {
-    hashLeaves: false,
-    sortPairs: false,
-    duplicateOdd: false,
-    concatenator: (parts: Buffer[]) => Buffer.concat([NODE_PREFIX, ...parts]),
-  });
-  return tree.getRoot();
+  // A copy: getRoot returns the tree's own buffer, and the scratch must not leak.
+  return Buffer.from(new MerkleTree(leaves, sha256, MERKLE_OPTIONS).getRoot());
+}
+
+interface OpenChunk {
+  /** The chunk's leaf hashes, contiguous; `leaves[i]` views slot i once filled. */
+  hashes: Buffer;
+  leaves: Buffer[];
+  filled: number;
 }
 
 export class IndependentTree {
   readonly #size: number;
-  readonly #open = new Map<number, { leaves: Buffer[]; filled: number }>();
+  readonly #open = new Map<number, OpenChunk>();
   readonly #roots: Buffer[];
   #added = 0;
 
@@ -57,20 +90,42 @@ export class IndependentTree {
 
   /** Records the leaf hash at `index` (each index once). */
   add(index: number, leafHash: Uint8Array): void {
+    if (leafHash.byteLength !== HASH_BYTES) throw new RangeError('a leaf hash has 32 bytes');
+    const { chunk, at } = this.#slot(index);
+    chunk.hashes.set(leafHash, at * HASH_BYTES);
+    this.#filled(index, chunk, at);
+  }
+
+  /** Hashes the entry at `index` (RFC 9162 leaf hash, here) straight into its chunk; returns the leaf hash. */
+  addEntry(index: number, entry: Uint8Array): Buffer {
+    const { chunk, at } = this.#slot(index);
+    const leaf = chunk.hashes.subarray(at * HASH_BYTES, at * HASH_BYTES + HASH_BYTES);
+    leaf.set(leafHashOf(entry));
+    this.#filled(index, chunk, at);
+    return leaf;
+  }
+
+  #slot(index: number): { chunk: OpenChunk; at: number } {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.#size)
       throw new RangeError(`leaf ${index} is outside a tree of ${this.#size}`);
     const c = Math.floor(index / CHUNK);
-    const width = Math.min(CHUNK, this.#size - c * CHUNK);
     let chunk = this.#open.get(c);
     if (!chunk) {
-      chunk = { leaves: new Array(width), filled: 0 };
+      if (this.#roots[c]) throw new RangeError(`leaf ${index} given twice`);
+      const width = Math.min(CHUNK, this.#size - c * CHUNK);
+      chunk = { hashes: Buffer.alloc(width * HASH_BYTES), leaves: new Array(width), filled: 0 };
       this.#open.set(c, chunk);
     }
     const at = index - c * CHUNK;
     if (chunk.leaves[at]) throw new RangeError(`leaf ${index} given twice`);
-    chunk.leaves[at] = Buffer.from(leafHash.buffer, leafHash.byteOffset, leafHash.byteLength);
+    return { chunk, at };
+  }
+
+  #filled(index: number, chunk: OpenChunk, at: number): void {
+    chunk.leaves[at] = chunk.hashes.subarray(at * HASH_BYTES, at * HASH_BYTES + HASH_BYTES);
     this.#added++;
-    if (++chunk.filled === width) {
+    if (++chunk.filled === chunk.leaves.length) {
+      const c = Math.floor(index / CHUNK);
       this.#roots[c] = merkleRoot(chunk.leaves);
       this.#open.delete(c);
     }
