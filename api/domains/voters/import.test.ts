@@ -131,6 +131,28 @@ describe('importing a register', () => {
       ok: false,
       error: `${twice}:3: DUPLICATE_NIK: the NIK of line 2 again`,
     });
+    // Across batches (batch N+1 is sealed while batch N is stored): the earlier
+    // batch is committed, the later one refused by the NIK index, nothing of it kept.
+    const before = await count('voters');
+    const across = file('across.csv', [line(40), line(41), line(42), line(40)]);
+    expect(
+      await importVoters({ db: fresh.db, keys, registry, file: across, batchSize: 2 }),
+    ).toEqual({
+      ok: false,
+      records: 2,
+      error: `${across}:5: DUPLICATE_NIK: this NIK is registered already`,
+    });
+    expect(await count('voters')).toBe(before + 2);
+    // The earlier line's problem is the one reported, though a later batch was read meanwhile.
+    const order = file('order.csv', [line(50), line(41), line(51), line(52, { ektp: 'x' })]);
+    expect(await importVoters({ db: fresh.db, keys, registry, file: order, batchSize: 2 })).toEqual(
+      {
+        ok: false,
+        records: 0,
+        error: `${order}:3: DUPLICATE_NIK: this NIK is registered already`,
+      },
+    );
+    expect(await count('voters')).toBe(before + 2);
     const header = join(dir, 'header.csv');
     writeFileSync(header, 'nik,name\n');
     expect((await importVoters({ db: fresh.db, keys, registry, file: header })).ok).toBe(false);
