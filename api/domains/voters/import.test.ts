@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalKeystore } from '../../../keys/index.ts';
+import { detailsDigest, voterCommitment } from '../../../ledger/verifier/voters/index.ts';
 import { type FreshDb, freshDb } from '../../../test/fresh-db.ts';
 import {
   generateElection,
@@ -13,7 +14,7 @@ import {
   type Registry,
   refreshRegistry,
 } from '../registry/index.ts';
-import { VoterKeys } from './crypto.ts';
+import { openOpening, openPersonal, VoterKeys } from './crypto.ts';
 import { csvFields, VOTER_CSV_HEADER } from './csv.ts';
 import { importVoters } from './import.ts';
 
@@ -86,6 +87,49 @@ describe('importing a register', () => {
         "subject_versions WHERE kind = 'voters.voter.registered' AND subject LIKE 'voter:%'",
       ),
     ).toBe(5);
+  });
+
+  it('seals each record so it opens, and its commitment recomputes with the verifier', async () => {
+    const rows = await fresh.db.query<{
+      subject: string;
+      kek_label: string;
+      dek: Uint8Array;
+      personal: Uint8Array;
+      tps: string;
+      list: string;
+      opening: Uint8Array;
+      commitment: Uint8Array;
+      entry: Uint8Array;
+    }>(
+      `SELECT v.subject, v.kek_label, v.dek, v.personal, v.tps, v.list, s.sealed AS opening,
+              c.commitment, p.entry
+         FROM voters v JOIN voter_salts s USING (subject) JOIN voter_changes c USING (subject)
+         JOIN ledger_pending p ON p.id = c.pending_id`,
+    );
+    expect(rows).toHaveLength(5);
+    const subjects = new Set<string>();
+    for (const r of rows) {
+      subjects.add(r.subject);
+      const dek = await keys.openDek(r.subject, r.kek_label, r.dek);
+      const person = JSON.parse(openPersonal(dek, r.subject, r.personal));
+      expect(person.nik).toMatch(/^317101050385000[1-5]$/);
+      const opening = JSON.parse(openOpening(dek, r.subject, 1, r.opening));
+      const salt = Buffer.from(opening.salt, 'base64');
+      const { nik, name, ...rest } = person;
+      const details = detailsDigest(salt, { ...rest, formA: null });
+      expect(Buffer.from(details).toString('base64')).toBe(opening.details);
+      const c = voterCommitment(
+        salt,
+        { subject: r.subject, seq: 1, tps: r.tps, list: r.list, nik, name },
+        details,
+      );
+      expect(Buffer.from(c).equals(Buffer.from(r.commitment))).toBe(true);
+      const logged = JSON.parse(Buffer.from(r.entry).toString('utf8'));
+      expect(logged.payload.commitment).toBe(Buffer.from(c).toString('base64'));
+    }
+    // Subjects from the pool: distinct, and in the opaque form.
+    expect(subjects.size).toBe(5);
+    for (const s of subjects) expect(s).toMatch(/^voter:[0-9a-f]{32}$/);
   });
 
   it('stops at a bad line with FILE:LINE, storing nothing of its batch; a re-run resumes', async () => {
