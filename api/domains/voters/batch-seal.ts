@@ -1,5 +1,5 @@
 /**
- * Sealing at import rates (docs/voters.md "Import: where the time went").
+ * Sealing at import rates (docs/voters.md "How a batch is written").
  *
  * On this machine's OpenSSL 3 each `randomBytes` call costs about 5 µs whatever
  * its size (a job object and a DRBG lock per call), and a record needs six

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalKeystore } from '../../../keys/index.ts';
+import { detailsDigest, voterCommitment } from '../../../ledger/verifier/voters/index.ts';
 import { type FreshDb, freshDb } from '../../../test/fresh-db.ts';
 import {
   generateElection,
@@ -13,7 +14,7 @@ import {
   type Registry,
   refreshRegistry,
 } from '../registry/index.ts';
-import { VoterKeys } from './crypto.ts';
+import { openOpening, openPersonal, VoterKeys } from './crypto.ts';
 import { csvFields, VOTER_CSV_HEADER } from './csv.ts';
 import { importVoters } from './import.ts';
 
@@ -88,6 +89,49 @@ describe('importing a register', () => {
     ).toBe(5);
   });
 
+  it('seals each record so it opens, and its commitment recomputes with the verifier', async () => {
+    const rows = await fresh.db.query<{
+      subject: string;
+      kek_label: string;
+      dek: Uint8Array;
+      personal: Uint8Array;
+      tps: string;
+      list: string;
+      opening: Uint8Array;
+      commitment: Uint8Array;
+      entry: Uint8Array;
+    }>(
+      `SELECT v.subject, v.kek_label, v.dek, v.personal, v.tps, v.list, s.sealed AS opening,
+              c.commitment, p.entry
+         FROM voters v JOIN voter_salts s USING (subject) JOIN voter_changes c USING (subject)
+         JOIN ledger_pending p ON p.id = c.pending_id`,
+    );
+    expect(rows).toHaveLength(5);
+    const subjects = new Set<string>();
+    for (const r of rows) {
+      subjects.add(r.subject);
+      const dek = await keys.openDek(r.subject, r.kek_label, r.dek);
+      const person = JSON.parse(openPersonal(dek, r.subject, r.personal));
+      expect(person.nik).toMatch(/^317101050385000[1-5]$/);
+      const opening = JSON.parse(openOpening(dek, r.subject, 1, r.opening));
+      const salt = Buffer.from(opening.salt, 'base64');
+      const { nik, name, ...rest } = person;
+      const details = detailsDigest(salt, { ...rest, formA: null });
+      expect(Buffer.from(details).toString('base64')).toBe(opening.details);
+      const c = voterCommitment(
+        salt,
+        { subject: r.subject, seq: 1, tps: r.tps, list: r.list, nik, name },
+        details,
+      );
+      expect(Buffer.from(c).equals(Buffer.from(r.commitment))).toBe(true);
+      const logged = JSON.parse(Buffer.from(r.entry).toString('utf8'));
+      expect(logged.payload.commitment).toBe(Buffer.from(c).toString('base64'));
+    }
+    // Subjects from the pool: distinct, and in the opaque form.
+    expect(subjects.size).toBe(5);
+    for (const s of subjects) expect(s).toMatch(/^voter:[0-9a-f]{32}$/);
+  });
+
   it('stops at a bad line with FILE:LINE, storing nothing of its batch; a re-run resumes', async () => {
     const before = await count('voters');
     const lines = [10, 11, 12, 13, 14].map((n) => line(n));
@@ -131,6 +175,28 @@ describe('importing a register', () => {
       ok: false,
       error: `${twice}:3: DUPLICATE_NIK: the NIK of line 2 again`,
     });
+    // Across batches (batch N+1 is sealed while batch N is stored): the earlier
+    // batch is committed, the later one refused by the NIK index, nothing of it kept.
+    const before = await count('voters');
+    const across = file('across.csv', [line(40), line(41), line(42), line(40)]);
+    expect(
+      await importVoters({ db: fresh.db, keys, registry, file: across, batchSize: 2 }),
+    ).toEqual({
+      ok: false,
+      records: 2,
+      error: `${across}:5: DUPLICATE_NIK: this NIK is registered already`,
+    });
+    expect(await count('voters')).toBe(before + 2);
+    // The earlier line's problem is the one reported, though a later batch was read meanwhile.
+    const order = file('order.csv', [line(50), line(41), line(51), line(52, { ektp: 'x' })]);
+    expect(await importVoters({ db: fresh.db, keys, registry, file: order, batchSize: 2 })).toEqual(
+      {
+        ok: false,
+        records: 0,
+        error: `${order}:3: DUPLICATE_NIK: this NIK is registered already`,
+      },
+    );
+    expect(await count('voters')).toBe(before + 2);
     const header = join(dir, 'header.csv');
     writeFileSync(header, 'nik,name\n');
     expect((await importVoters({ db: fresh.db, keys, registry, file: header })).ok).toBe(false);

@@ -9,7 +9,7 @@
  * line: memory is two batches (one being sealed, one being stored), whatever
  * the file's size.
  *
- * Pipelined (docs/voters.md "Import: where the time went"): while batch N's
+ * Pipelined (docs/voters.md "How a batch is written"): while batch N's
  * transaction runs in PostgreSQL, this process parses and seals batch N+1, so
  * the two processes work at once; the transactions themselves stay one after
  * the other, in file order, so the progress row and the NIK index see every
