@@ -21,12 +21,14 @@ export interface Baseline {
 }
 
 /**
- * `databaseUrl` with its database name replaced by `name`, which is created
- * if missing (the PostgreSQL role must be allowed to create databases).
+ * The baseline's database beside Saksi's: `databaseUrl` with `_baseline`
+ * added to its database name, created if missing (the PostgreSQL role must be
+ * allowed to create databases).
  */
-export async function baselineDatabase(databaseUrl: string, name: string): Promise<string> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad database name ${name}`);
+export async function baselineDatabase(databaseUrl: string): Promise<string> {
   const u = new URL(databaseUrl);
+  const name = `${decodeURIComponent(u.pathname.slice(1)) || 'postgres'}_baseline`;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`cannot name a database ${name}`);
   u.pathname = `/${name}`;
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();

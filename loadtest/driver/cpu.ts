@@ -50,7 +50,12 @@ function roleOf(pid: number): ProcessGroup {
   }
 }
 
+/** CPU seconds of each process seen, with the group it counts for. */
+export type CpuSnapshot = Map<number, { group: ProcessGroup; cpu: number }>;
+
 export class CpuSampler {
+  #pg: pg.Client | undefined;
+
   private constructor(
     private readonly serverPid: number | undefined,
     private readonly pgUrl: string | undefined,
@@ -64,31 +69,63 @@ export class CpuSampler {
     return this.serverPid !== undefined;
   }
 
-  /** CPU seconds so far, per process group (the server's processes only if given). */
-  async sample(): Promise<Record<ProcessGroup, number>> {
-    const out: Record<ProcessGroup, number> = { api: 0, recap: 0, postgres: 0 };
+  /** CPU seconds so far of each of the server's processes (none if no server was given). */
+  async sample(): Promise<CpuSnapshot> {
+    const out: CpuSnapshot = new Map();
     if (this.serverPid === undefined) return out;
     for (const pid of [this.serverPid, ...children(this.serverPid)])
-      out[pid === this.serverPid && children(pid).length > 0 ? 'api' : roleOf(pid)] +=
-        cpuSeconds(pid);
-    if (this.pgUrl) for (const pid of await this.#pgPids()) out.postgres += cpuSeconds(pid);
+      out.set(pid, {
+        group: pid === this.serverPid && children(pid).length > 0 ? 'api' : roleOf(pid),
+        cpu: cpuSeconds(pid),
+      });
+    if (this.pgUrl)
+      for (const pid of await this.#pgPids())
+        out.set(pid, { group: 'postgres', cpu: cpuSeconds(pid) });
     return out;
   }
 
+  /**
+   * CPU seconds spent between two snapshots, per group, process by process: a
+   * process that appeared since `before` counts whole (a restarted worker, a
+   * new backend), one that is gone by `after` counts 0 — the CPU it spent
+   * after `before` is lost with it, rather than its total being subtracted
+   * (which made figures negative when a pool closed an idle backend).
+   */
+  static spent(before: CpuSnapshot, after: CpuSnapshot): Record<ProcessGroup, number> {
+    const out: Record<ProcessGroup, number> = { api: 0, recap: 0, postgres: 0 };
+    for (const [pid, a] of after) out[a.group] += Math.max(0, a.cpu - (before.get(pid)?.cpu ?? 0));
+    return out;
+  }
+
+  /** Closes the connection that lists PostgreSQL's backends. */
+  async close(): Promise<void> {
+    const c = this.#pg;
+    this.#pg = undefined;
+    await c?.end().catch(() => undefined);
+  }
+
   async #pgPids(): Promise<number[]> {
-    const c = new pg.Client({ connectionString: this.pgUrl });
+    // One connection kept for the sampler's life: a connection per sample
+    // would add a backend's start-up to the CPU being measured.
     try {
-      await c.connect();
-      const { rows } = await c.query<{ pid: number }>(
+      if (!this.#pg) {
+        const c = new pg.Client({
+          connectionString: this.pgUrl,
+          application_name: 'saksi-loadtest-cpu',
+        });
+        c.on('error', () => undefined);
+        await c.connect();
+        this.#pg = c;
+      }
+      const { rows } = await this.#pg.query<{ pid: number }>(
         `SELECT pid FROM pg_stat_activity
           WHERE (datname = current_database() AND pid <> pg_backend_pid())
              OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
       );
       return rows.map((r) => r.pid);
     } catch {
+      await this.close();
       return [];
-    } finally {
-      await c.end().catch(() => undefined);
     }
   }
 }

@@ -15,4 +15,5 @@ export { buildFixtures, type FixtureFile, type FixtureOptions } from './fixtures
 export { type LogReport, LogWatcher } from './log-check.ts';
 export { lineChart, reportHtml } from './report.ts';
 export { type Results, type RunOptions, runLoad } from './run.ts';
+export { type SideBySide, type SideFigures, sideBySide } from './side-by-side.ts';
 export { quantile, Recorder } from './stats.ts';

@@ -75,6 +75,20 @@ export class Workload {
     return w;
   }
 
+  /**
+   * The version each chain would send next, signed by its officer's device but
+   * not sent, with that officer: the plain side of the side-by-side stores the
+   * same bodies (./side-by-side.ts).
+   */
+  async nextWrites(): Promise<{ officer: string; body: object }[]> {
+    const out: { officer: string; body: object }[] = [];
+    for (const c of this.chains) {
+      const officer = `${c.roleFor()}:${c.areaFor()}`;
+      out.push({ officer, body: c.step(await this.officers.get(c.roleFor(), c.areaFor())).body });
+    }
+    return out;
+  }
+
   /** One request of `type`; null if none could be sent now (every chain busy). */
   async send(type: RequestType): Promise<Outcome | null> {
     switch (type) {
