@@ -9,7 +9,7 @@ export {
   STAGE_PEAKS,
   type StageCapacity,
 } from './capacity.ts';
-export { type ChaosKill, chaosPlan } from './chaos.ts';
+export { apiWorkers, type ChaosKill, chaosPlan, sequencerPid } from './chaos.ts';
 export { CpuSampler, type ProcessGroup } from './cpu.ts';
 export { buildFixtures, type FixtureFile, type FixtureOptions } from './fixtures.ts';
 export { type LogReport, LogWatcher } from './log-check.ts';

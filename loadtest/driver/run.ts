@@ -273,8 +273,9 @@ export async function runLoad(o: RunOptions): Promise<Results> {
 
 /**
  * One operation alone, closed model, `users` at once for `seconds`: the CPU
- * each process group spent, per request answered. (The recap publisher works
- * behind the writes: some of a write's recap CPU may fall into the next phase.)
+ * each process group spent, per request answered. The log is let settle
+ * before the first sample (the previous phase's sequencing and recaps are not
+ * this one's) and before the last (a write's sequencing and recap are).
  */
 async function calibrate(
   work: Workload,
@@ -284,6 +285,7 @@ async function calibrate(
   seconds: number,
   users: number,
 ): Promise<Calibration> {
+  await work.quiesce();
   const before = await cpu.sample();
   const t = performance.now();
   const stop = t + seconds * 1000;
@@ -297,13 +299,15 @@ async function calibrate(
       }
     }),
   );
+  const elapsed = (performance.now() - t) / 1000;
+  await work.quiesce();
   const after = await cpu.sample();
   const spent = CpuSampler.spent(before, after);
   const per = (g: ProcessGroup) => Math.round((spent[g] / Math.max(1, n)) * 1e6) / 1e6;
   return {
     operation,
     requests: n,
-    seconds: Math.round((performance.now() - t) / 100) / 10,
+    seconds: Math.round(elapsed * 10) / 10,
     cpuPerRequest: { api: per('api'), recap: per('recap'), postgres: per('postgres') },
   };
 }

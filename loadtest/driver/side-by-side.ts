@@ -104,8 +104,8 @@ class Phase {
   }
 }
 
-/** Seconds given to the sequencer and recap publisher to finish the ledgered phase's writes. */
-const SETTLE_S = 3;
+/** The plain side has nothing behind its answers; a moment for the last commits' WAL. */
+const PLAIN_SETTLE_S = 2;
 
 export async function sideBySide(o: {
   work: Workload;
@@ -121,6 +121,7 @@ export async function sideBySide(o: {
   // Ledgered: Saksi's writes alone.
   o.progress(`side by side: ledgered writes, ${describe(shape)}…`);
   const led = new Phase();
+  await work.quiesce();
   const ledBefore = measuring ? await o.cpu!.sample() : null;
   let t = performance.now();
   led.missed = await drive(shape, async () => {
@@ -136,8 +137,8 @@ export async function sideBySide(o: {
   });
   const ledSeconds = (performance.now() - t) / 1000;
   // The sequencer and the recap publisher work behind the answers: their CPU
-  // for these writes is counted once they have caught up.
-  await sleep(SETTLE_S * 1000);
+  // for these writes is counted once the log has stopped growing.
+  await work.quiesce();
   const ledCpu = ledBefore ? CpuSampler.spent(ledBefore, await o.cpu!.sample()) : null;
 
   // Plain: the same signed bodies, one INSERT each.
@@ -164,7 +165,7 @@ export async function sideBySide(o: {
     plain.record(a.ms, a.status === 201, `${a.status} ${a.text.slice(0, 200)}`);
   });
   const plainSeconds = (performance.now() - t) / 1000;
-  await sleep(SETTLE_S * 1000);
+  await sleep(PLAIN_SETTLE_S * 1000);
   const plainCpu = CpuSampler.spent(baseBefore, await baseCpu.sample());
   await baseCpu.close();
 
