@@ -169,6 +169,10 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
   const { baselineDatabase, startBaseline } = await import('../../loadtest/baseline/index.ts');
   const baseline =
     flags.baseline === true ? await startBaseline(await baselineDatabase(database!)) : undefined;
+  const cpu =
+    serverPid === undefined
+      ? undefined
+      : CpuSampler.create({ serverPid, ...(database ? { databaseUrl: database } : {}) });
   let results: Awaited<ReturnType<typeof runLoad>>;
   try {
     results = await runLoad({
@@ -188,7 +192,7 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
       ...(serverPid === undefined
         ? {}
         : {
-            cpu: CpuSampler.create({ serverPid, ...(database ? { databaseUrl: database } : {}) }),
+            cpu,
             calibrateS: positive('calibrate') ?? 10,
           }),
       onProgress: (line) => io.stderr(`saksi loadtest: ${line}`),
@@ -199,6 +203,7 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
     return 1;
   } finally {
     await baseline?.stop();
+    await cpu?.close();
   }
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
