@@ -50,8 +50,17 @@ function roleOf(pid: number): ProcessGroup {
   }
 }
 
-/** CPU seconds of each process seen, with the group it counts for. */
-export type CpuSnapshot = Map<number, { group: ProcessGroup; cpu: number }>;
+/** CPU seconds of each process seen, with the group it counts for, at `at` (performance.now()). */
+export interface CpuSnapshot {
+  at: number;
+  procs: Map<number, { group: ProcessGroup; cpu: number }>;
+}
+
+/** Seconds of no load in which a server's idle CPU rate is measured (`idleRate`). */
+export const IDLE_S = 3;
+
+/** CPU seconds per second of wall time that the processes spend with no request: timers, polls. */
+export type IdleRate = Record<ProcessGroup, number>;
 
 export class CpuSampler {
   #pg: pg.Client | undefined;
@@ -71,8 +80,9 @@ export class CpuSampler {
 
   /** CPU seconds so far of each of the server's processes (none if no server was given). */
   async sample(): Promise<CpuSnapshot> {
-    const out: CpuSnapshot = new Map();
-    if (this.serverPid === undefined) return out;
+    const out: CpuSnapshot['procs'] = new Map();
+    const snap = { at: performance.now(), procs: out };
+    if (this.serverPid === undefined) return snap;
     for (const pid of [this.serverPid, ...children(this.serverPid)])
       out.set(pid, {
         group: pid === this.serverPid && children(pid).length > 0 ? 'api' : roleOf(pid),
@@ -81,7 +91,7 @@ export class CpuSampler {
     if (this.pgUrl)
       for (const pid of await this.#pgPids())
         out.set(pid, { group: 'postgres', cpu: cpuSeconds(pid) });
-    return out;
+    return snap;
   }
 
   /**
@@ -89,12 +99,35 @@ export class CpuSampler {
    * process that appeared since `before` counts whole (a restarted worker, a
    * new backend), one that is gone by `after` counts 0 — the CPU it spent
    * after `before` is lost with it, rather than its total being subtracted
-   * (which made figures negative when a pool closed an idle backend).
+   * (which made figures negative when a pool closed an idle backend). With
+   * `idle`, what the processes spend doing nothing over the same wall time
+   * is taken off: on a loaded machine a phase answers few requests, and the
+   * idle processes' timers and polls would otherwise be charged to them.
    */
-  static spent(before: CpuSnapshot, after: CpuSnapshot): Record<ProcessGroup, number> {
+  static spent(
+    before: CpuSnapshot,
+    after: CpuSnapshot,
+    idle?: IdleRate,
+  ): Record<ProcessGroup, number> {
     const out: Record<ProcessGroup, number> = { api: 0, recap: 0, postgres: 0 };
-    for (const [pid, a] of after) out[a.group] += Math.max(0, a.cpu - (before.get(pid)?.cpu ?? 0));
+    for (const [pid, a] of after.procs)
+      out[a.group] += Math.max(0, a.cpu - (before.procs.get(pid)?.cpu ?? 0));
+    if (idle) {
+      const s = (after.at - before.at) / 1000;
+      for (const g of Object.keys(out) as ProcessGroup[])
+        out[g] = Math.max(0, out[g] - idle[g] * s);
+    }
     return out;
+  }
+
+  /** The idle rate: `seconds` with no request sent (call it once the log is quiet). */
+  async idleRate(seconds: number): Promise<IdleRate> {
+    const before = await this.sample();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const after = await this.sample();
+    const spent = CpuSampler.spent(before, after);
+    const s = (after.at - before.at) / 1000;
+    return { api: spent.api / s, recap: spent.recap / s, postgres: spent.postgres / s };
   }
 
   /** Closes the connection that lists PostgreSQL's backends. */

@@ -23,7 +23,7 @@ import {
   type StageCapacity,
 } from './capacity.ts';
 import { type ChaosKill, chaosPlan, runChaos } from './chaos.ts';
-import { CpuSampler, type ProcessGroup } from './cpu.ts';
+import { CpuSampler, IDLE_S, type IdleRate, type ProcessGroup } from './cpu.ts';
 import { drive } from './drive.ts';
 import { type LogReport, LogWatcher } from './log-check.ts';
 import { type SideBySide, sideBySide } from './side-by-side.ts';
@@ -82,6 +82,11 @@ export interface Results {
   log: LogReport;
   /** CPU per request of each operation alone, per process group (with --server-pid). */
   calibration: Calibration[];
+  /**
+   * CPU seconds per second the server's processes spent with no request, measured
+   * before calibrating and taken off each operation's figure.
+   */
+  calibrationIdle?: IdleRate;
   /** What the stage peaks need, from the calibration (docs/loadtest.md). */
   capacity: StageCapacity[];
   /** With --baseline: Saksi's ledgered write beside the plain write, driven the same way. */
@@ -199,10 +204,15 @@ export async function runLoad(o: RunOptions): Promise<Results> {
   const kills = chaos ? await chaos : undefined;
   const elapsed = (performance.now() - t0) / 1000;
   const calibration: Calibration[] = [];
+  let idle: IdleRate | undefined;
   if (o.cpu?.measuring && (o.calibrateS ?? 0) > 0) {
+    await work.quiesce();
+    idle = await o.cpu.idleRate(IDLE_S);
     for (const [op, type] of Object.entries(OPERATIONS) as [Operation, RequestType][]) {
       progress(`calibrating ${op} (${type} alone, ${o.calibrateS} s)…`);
-      calibration.push(await calibrate(work, o.cpu, op, type, o.calibrateS!, Math.min(vus, 8)));
+      calibration.push(
+        await calibrate(work, o.cpu, idle, op, type, o.calibrateS!, Math.min(vus, 8)),
+      );
     }
   }
   const side = o.baseline
@@ -257,6 +267,7 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     sampleErrors,
     log: logReport,
     calibration,
+    ...(idle ? { calibrationIdle: idle } : {}),
     capacity: calibration.length ? capacityModel(calibration) : [],
     ...(side ? { sideBySide: side } : {}),
     ...(kills ? { chaos: { kills, resends: work.resends } } : {}),
@@ -280,6 +291,7 @@ export async function runLoad(o: RunOptions): Promise<Results> {
 async function calibrate(
   work: Workload,
   cpu: CpuSampler,
+  idle: IdleRate,
   operation: Operation,
   type: RequestType,
   seconds: number,
@@ -302,7 +314,7 @@ async function calibrate(
   const elapsed = (performance.now() - t) / 1000;
   await work.quiesce();
   const after = await cpu.sample();
-  const spent = CpuSampler.spent(before, after);
+  const spent = CpuSampler.spent(before, after, idle);
   const per = (g: ProcessGroup) => Math.round((spent[g] / Math.max(1, n)) * 1e6) / 1e6;
   return {
     operation,

@@ -15,7 +15,7 @@
  */
 import type { Baseline } from '../baseline/index.ts';
 import { signToken } from '../baseline/index.ts';
-import { CpuSampler, type ProcessGroup } from './cpu.ts';
+import { CpuSampler, IDLE_S, type IdleRate, type ProcessGroup } from './cpu.ts';
 import { type DriveShape, drive } from './drive.ts';
 import { timed } from './http.ts';
 import { quantile } from './stats.ts';
@@ -42,6 +42,12 @@ export interface SideFigures {
    * `--server-pid` (Saksi's processes are not known then).
    */
   cpuMsPerWrite: (Record<ProcessGroup, number> & { total: number }) | null;
+  /**
+   * CPU ms per second the same processes spent with no request just before the
+   * phase (timers, polls; PostgreSQL's shared writers also serve every other
+   * database of the server), taken off `cpuMsPerWrite` over the phase's time.
+   */
+  idleCpuMsPerS?: Record<ProcessGroup, number>;
   sampleErrors: string[];
 }
 
@@ -78,7 +84,12 @@ class Phase {
     }
   }
 
-  figures(what: string, seconds: number, cpu: Record<ProcessGroup, number> | null): SideFigures {
+  figures(
+    what: string,
+    seconds: number,
+    cpu: Record<ProcessGroup, number> | null,
+    idle: IdleRate | undefined,
+  ): SideFigures {
     const sorted = [...this.ms].sort((a, b) => a - b);
     const perWrite = (x: number) => r4((x * 1000) / Math.max(1, this.ok));
     return {
@@ -99,6 +110,15 @@ class Phase {
             total: perWrite(cpu.api + cpu.recap + cpu.postgres),
           }
         : null,
+      ...(idle
+        ? {
+            idleCpuMsPerS: {
+              api: r2(idle.api * 1000),
+              recap: r2(idle.recap * 1000),
+              postgres: r2(idle.postgres * 1000),
+            },
+          }
+        : {}),
       sampleErrors: this.sampleErrors,
     };
   }
@@ -122,6 +142,7 @@ export async function sideBySide(o: {
   o.progress(`side by side: ledgered writes, ${describe(shape)}…`);
   const led = new Phase();
   await work.quiesce();
+  const ledIdle = measuring ? await o.cpu!.idleRate(IDLE_S) : undefined;
   const ledBefore = measuring ? await o.cpu!.sample() : null;
   let t = performance.now();
   led.missed = await drive(shape, async () => {
@@ -139,7 +160,7 @@ export async function sideBySide(o: {
   // The sequencer and the recap publisher work behind the answers: their CPU
   // for these writes is counted once the log has stopped growing.
   await work.quiesce();
-  const ledCpu = ledBefore ? CpuSampler.spent(ledBefore, await o.cpu!.sample()) : null;
+  const ledCpu = ledBefore ? CpuSampler.spent(ledBefore, await o.cpu!.sample(), ledIdle) : null;
 
   // Plain: the same signed bodies, one INSERT each.
   o.progress(`side by side: plain writes to the baseline (${o.baseline.url}), ${describe(shape)}…`);
@@ -153,6 +174,7 @@ export async function sideBySide(o: {
     serverPid: o.baseline.pid,
     databaseUrl: o.baseline.databaseUrl,
   });
+  const baseIdle = await baseCpu.idleRate(IDLE_S);
   const baseBefore = await baseCpu.sample();
   let i = 0;
   t = performance.now();
@@ -166,18 +188,20 @@ export async function sideBySide(o: {
   });
   const plainSeconds = (performance.now() - t) / 1000;
   await sleep(PLAIN_SETTLE_S * 1000);
-  const plainCpu = CpuSampler.spent(baseBefore, await baseCpu.sample());
+  const plainCpu = CpuSampler.spent(baseBefore, await baseCpu.sample(), baseIdle);
   await baseCpu.close();
 
   const ledgered = led.figures(
     'device-signed C.Hasil version: JWT, device signature, Cedar policy, idempotency, ledgered (receipt, sequenced into the log, recap)',
     ledSeconds,
     ledCpu,
+    ledIdle,
   );
   const plainF = plain.figures(
     'the same body: EdDSA JWT check, one INSERT into a plain table (loadtest/baseline/)',
     plainSeconds,
     plainCpu,
+    baseIdle,
   );
   const lt = ledgered.cpuMsPerWrite?.total ?? 0;
   const pt = plainF.cpuMsPerWrite?.total ?? 0;
