@@ -111,7 +111,7 @@ export const LOADTEST: CommandSpec = {
       name: 'baseline',
       type: 'boolean',
       description:
-        "with --database: start the plain Hono + pg write (loadtest/baseline/) on a free port\nagainst database <that database>_baseline of the same PostgreSQL; after the load drive\nSaksi's writes and its writes the same way, each alone, and put them side by side",
+        "with --database: start the plain Hono + pg write (loadtest/baseline/) on a free port\nagainst its database name + _baseline on the same PostgreSQL; after the load drive\nSaksi's writes and its writes the same way, each alone, and put them side by side",
     },
     { name: 'seed', type: 'int', value: 'S', description: 'seed of the request mix (default 1)' },
     {
