@@ -46,3 +46,9 @@ const stop = () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// Started by `saksi loadtest --baseline`: if that process dies without
+// stopping it (killed), this one is re-parented; it then stops too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop();
+}, 1000).unref();
