@@ -50,7 +50,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (served) await stopProcess(served.proc);
-  if (fresh) await fresh.drop().catch(() => undefined);
+  if (fresh) {
+    await fresh.drop().catch(() => undefined);
+    // The baseline's database beside it (--baseline).
+    const { default: pg } = await import('pg');
+    const { PG_ADMIN_URL } = await import('../../test/fresh-db.ts');
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await c.connect();
+    await c.query(
+      `DROP DATABASE IF EXISTS ${new URL(fresh.url!).pathname.slice(1)}_baseline WITH (FORCE)`,
+    );
+    await c.end();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -91,7 +102,7 @@ describe('saksi loadtest', () => {
       thresholdsPassed: true,
     });
     // Writes were sent, answered 201, and every receipt proven in the log.
-    expect(r.types.correction!.count + r.types.form!.count).toBeGreaterThan(0);
+    expect((r.types.correction?.count ?? 0) + (r.types.form?.count ?? 0)).toBeGreaterThan(0);
     expect(r.log.inclusionChecks).toBeGreaterThan(0);
     expect(r.log.lastSize).toBeGreaterThan(r.log.firstSize);
     for (const f of Object.values(r.types)) {
@@ -162,6 +173,92 @@ describe('saksi loadtest', () => {
     const failed = r.thresholds.filter((t) => !t.passed).map((t) => t.name);
     expect(failed.filter((n) => !/^http_reqs rate|^http_req_duration/.test(n))).toEqual([]);
     expect(r.summary.lostWrites).toBe(0);
+  });
+
+  it.skipIf(TEST_DB_KIND !== 'postgres')(
+    '--baseline: puts the plain Hono + pg write beside the ledgered one, driven the same way',
+    async () => {
+      const out = join(dir, 'baseline');
+      const io = capture();
+      const code = await main(
+        [
+          'loadtest',
+          '--url',
+          served.url,
+          '--scenario',
+          'smoke',
+          '--out',
+          out,
+          '--tps',
+          '2',
+          '--duration',
+          '3',
+          '--server-pid',
+          String(served.proc.pid),
+          '--calibrate',
+          '1',
+          '--database',
+          fresh!.url!,
+          '--baseline',
+        ],
+        io,
+      );
+      const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+      // Latency and throughput floors are not this test's business on a shared machine.
+      expect(code).toBe(r.summary.thresholdsPassed ? 0 : 1);
+      expect(r.summary.lostWrites).toBe(0);
+      expect(r.log.failures).toEqual([]);
+      const sb = r.sideBySide!;
+      expect(sb.shape).toEqual({
+        model: 'closed',
+        durationS: 3,
+        rate: expect.any(Number),
+        rampS: 0,
+        vus: 4,
+      });
+      for (const side of [sb.ledgered, sb.plain]) {
+        expect(side.sampleErrors).toEqual([]);
+        expect(side.errors).toBe(0);
+        expect(side.requests).toBeGreaterThan(0);
+        expect(side.rate).toBeGreaterThan(0);
+        expect(side.p50).toBeLessThanOrEqual(side.p95);
+        expect(side.p95).toBeLessThanOrEqual(side.p99);
+        // The serving process and PostgreSQL's backends both did work, measured apart.
+        expect(side.cpuMsPerWrite!.api).toBeGreaterThan(0);
+        expect(side.cpuMsPerWrite!.postgres).toBeGreaterThan(0);
+        expect(side.cpuMsPerWrite!.total).toBeCloseTo(
+          side.cpuMsPerWrite!.api + side.cpuMsPerWrite!.recap + side.cpuMsPerWrite!.postgres,
+          2,
+        );
+      }
+      expect(sb.plain.cpuMsPerWrite!.recap).toBe(0);
+      expect(sb.ratio.rate).toBeCloseTo(sb.ledgered.rate / sb.plain.rate, 1);
+      expect(sb.ratio.writesPerCore).toBeGreaterThan(0);
+      // The plain side stored one row per 201, in its own database; the
+      // ledgered side's receipts were all found in the verified log (above).
+      const { default: pg } = await import('pg');
+      const base = new URL(fresh!.url!);
+      base.pathname = `${base.pathname}_baseline`;
+      const c = new pg.Client({ connectionString: base.href });
+      await c.connect();
+      const { rows } = await c.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM baseline_submissions',
+      );
+      await c.end();
+      expect(rows[0]!.n).toBe(sb.plain.requests - sb.plain.errors);
+      expect(io.out).toMatch(/side by side: ledgered [\d.]+ writes\/s .* plain [\d.]+ writes\/s/);
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(html).toContain('Side by side: ledgered write vs a plain write');
+      expect(html).toContain('plain (Hono + pg)');
+    },
+  );
+
+  it('refuses --baseline without --database (usage error)', async () => {
+    const io = capture();
+    expect(
+      await main(['loadtest', '--url', served.url, '--scenario', 'smoke', '--baseline'], io),
+    ).toBe(2);
+    expect(io.err).toMatch(/--baseline needs --database/);
   });
 
   it('refuses an unknown scenario and a bad model with a usage error', async () => {

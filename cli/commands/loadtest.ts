@@ -107,6 +107,12 @@ export const LOADTEST: CommandSpec = {
       description:
         'with --server-pid of `saksi serve --workers N` (N ≥ 2): SIGKILL an API worker and\nthe sequencer at seeded times (one per 30 s, 2..20); requests with no answer are\nsent again with the same Idempotency-Key; give --database to find the sequencer',
     },
+    {
+      name: 'baseline',
+      type: 'boolean',
+      description:
+        "with --database: start the plain Hono + pg write (loadtest/baseline/) on a free port\nagainst its database name + _baseline on the same PostgreSQL; after the load drive\nSaksi's writes and its writes the same way, each alone, and put them side by side",
+    },
     { name: 'seed', type: 'int', value: 'S', description: 'seed of the request mix (default 1)' },
     {
       name: 'settle',
@@ -157,7 +163,16 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
   const database = str(flags, 'database');
   if (flags.chaos === true && serverPid === undefined)
     throw new UsageError('--chaos needs --server-pid (the `saksi serve --workers N` process)');
+  if (flags.baseline === true && database === undefined)
+    throw new UsageError('--baseline needs --database (the PostgreSQL the baseline writes to)');
   const { SeedError } = await import('../../api/demo/index.ts');
+  const { baselineDatabase, startBaseline } = await import('../../loadtest/baseline/index.ts');
+  const baseline =
+    flags.baseline === true ? await startBaseline(await baselineDatabase(database!)) : undefined;
+  const cpu =
+    serverPid === undefined
+      ? undefined
+      : CpuSampler.create({ serverPid, ...(database ? { databaseUrl: database } : {}) });
   let results: Awaited<ReturnType<typeof runLoad>>;
   try {
     results = await runLoad({
@@ -169,6 +184,7 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
       ...opt('vus', positive('vus')),
       tps: positive('tps') ?? 20,
       ...opt('voters', positive('voters')),
+      ...(baseline ? { baseline } : {}),
       ...(flags.chaos === true ? { chaos: { primary: serverPid!, databaseUrl: database } } : {}),
       from,
       seed: int(flags, 'seed') ?? 1,
@@ -176,7 +192,7 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
       ...(serverPid === undefined
         ? {}
         : {
-            cpu: CpuSampler.create({ serverPid, ...(database ? { databaseUrl: database } : {}) }),
+            cpu,
             calibrateS: positive('calibrate') ?? 10,
           }),
       onProgress: (line) => io.stderr(`saksi loadtest: ${line}`),
@@ -185,6 +201,9 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
     if (!(e instanceof SeedError)) throw e;
     io.stderr(`saksi loadtest: ${e.message}`);
     return 1;
+  } finally {
+    await baseline?.stop();
+    await cpu?.close();
   }
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -193,6 +212,11 @@ export async function loadtestCommand(args: string[], io: Io): Promise<number> {
   io.stdout(
     `${s.name}: ${m.requests} requests, ${m.errors} errors, ${m.lostWrites} lost writes, p99 ${m.p99ms} ms; thresholds ${m.thresholdsPassed ? 'passed' : 'FAILED'} → ${join(out, 'report.html')}`,
   );
+  const sb = results.sideBySide;
+  if (sb)
+    io.stdout(
+      `  side by side: ledgered ${sb.ledgered.rate} writes/s (p99 ${sb.ledgered.p99} ms, ${sb.ledgered.cpuMsPerWrite?.total ?? '?'} ms CPU), plain ${sb.plain.rate} writes/s (p99 ${sb.plain.p99} ms, ${sb.plain.cpuMsPerWrite?.total ?? '?'} ms CPU); ledgered/plain rate ${sb.ratio.rate}, writes per core ${sb.ratio.writesPerCore ?? '?'}`,
+    );
   for (const t of results.thresholds.filter((t) => !t.passed))
     io.stdout(`  ✗ ${t.name} (measured ${Math.round(t.actual * 1000) / 1000})`);
   for (const f of results.log.failures) io.stdout(`  ✗ ${f}`);

@@ -191,6 +191,34 @@ describe('infra/k8s rendered manifests', () => {
     expect(api.resources.limits.cpu).toBe('4');
   });
 
+  it("the CPU figures are one PostgreSQL run's calibration: the results.json values.yaml names", () => {
+    const v = validateValues(parse(valuesText));
+    const run = JSON.parse(readFileSync(v.capacity.measuredIn, 'utf8')) as {
+      calibration: {
+        operation: string;
+        requests: number;
+        cpuPerRequest: { api: number; recap: number; postgres: number };
+      }[];
+    };
+    expect(run.calibration.map((c) => c.operation)).toEqual([
+      'write',
+      'proof',
+      'tile',
+      'results-proof',
+    ]);
+    // PostgreSQL's backends were measured (a PGlite run has them inside the API process).
+    expect(run.calibration[0]!.cpuPerRequest.postgres).toBeGreaterThan(0);
+    for (const c of run.calibration) {
+      const ms =
+        v.capacity.cpuMs[
+          c.operation === 'results-proof' ? 'resultsProof' : (c.operation as 'write')
+        ];
+      expect(c.requests).toBeGreaterThan(0);
+      for (const g of ['api', 'recap', 'postgres'] as const)
+        expect(ms[g], `${c.operation}.${g}`).toBeCloseTo(c.cpuPerRequest[g] * 1000, 2);
+    }
+  });
+
   it('the public reads are routed on their own host; health and metrics are not exposed', () => {
     const [main, pub] = ['saksi-api', 'saksi-public'].map(
       (n) => ofKind('Ingress').find((i) => i.metadata.name === n)!,

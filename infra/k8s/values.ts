@@ -24,6 +24,8 @@ export interface Values {
   };
   capacity: {
     targetUtilisation: number;
+    /** The results.json (repository path) whose calibration `cpuMs` copies; a test keeps them equal. */
+    measuredIn: string;
     cpuMs: Record<Operation, Record<ProcessGroup, number>>;
     peaks: { stage: string; rates: Partial<Record<Operation, number>> }[];
   };
@@ -164,6 +166,13 @@ export function validateValues(raw: unknown): Values {
 
   const cap = obj(root.capacity, 'capacity');
   const targetUtilisation = num(cap, 'targetUtilisation', 'capacity', 0.1, 0.95, false);
+  const measuredIn = str(
+    cap,
+    'measuredIn',
+    'capacity',
+    /^bench-results\/[A-Za-z0-9._/-]+\/results\.json$/,
+    'a bench-results/…/results.json path',
+  );
   const cpuRaw = obj(cap.cpuMs, 'capacity.cpuMs');
   const cpuMs = {} as Record<Operation, Record<ProcessGroup, number>>;
   for (const op of OPERATIONS) {
@@ -268,7 +277,7 @@ export function validateValues(raw: unknown): Values {
     image,
     origin,
     ingress,
-    capacity: { targetUtilisation, cpuMs, peaks },
+    capacity: { targetUtilisation, measuredIn, cpuMs, peaks },
     api,
     recap,
     postgres,

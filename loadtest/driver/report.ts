@@ -80,6 +80,7 @@ ${lineChart(
 ${r.log.failures.length ? `<ul>${r.log.failures.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : ''}
 ${chaosHtml(r)}
 ${r.sampleErrors.length ? `<h2>First errors</h2><ul>${r.sampleErrors.map((e) => `<li><code>${esc(e)}</code></li>`).join('')}</ul>` : ''}
+${sideBySideHtml(r)}
 ${capacitySection(r)}
 ${extra}
 </body></html>
@@ -120,4 +121,23 @@ function chaosHtml(r: Results): string {
     .join('');
   return `<h2>Chaos</h2><p>${r.chaos.kills.length} processes killed (SIGKILL) during the load; ${r.chaos.resends} requests sent again (same Idempotency-Key) because no answer came.</p>
 <table><tr><th>at</th><th>killed</th><th>pid</th><th></th><th></th></tr>${rows}</table>`;
+}
+
+/** With --baseline: Saksi's ledgered write beside the plain Hono + pg write, driven the same way. */
+function sideBySideHtml(r: Results): string {
+  const sb = r.sideBySide;
+  if (!sb) return '';
+  const cpu = (f: typeof sb.plain, g: 'api' | 'recap' | 'postgres' | 'total') =>
+    f.cpuMsPerWrite ? f.cpuMsPerWrite[g].toFixed(3) : '—';
+  const row = (name: string, f: typeof sb.plain) =>
+    `<tr><td>${esc(name)}</td><td>${f.requests}</td><td>${f.errors}</td><td>${f.rate}</td><td>${f.p50}</td><td>${f.p95}</td><td>${f.p99}</td><td>${cpu(f, 'api')}</td><td>${cpu(f, 'recap')}</td><td>${cpu(f, 'postgres')}</td><td>${cpu(f, 'total')}</td></tr>`;
+  const shape =
+    sb.shape.model === 'open'
+      ? `open model, ${sb.shape.rate}/s after a ${sb.shape.rampS} s ramp, at most ${sb.shape.vus} in flight`
+      : `closed model, ${sb.shape.vus} users`;
+  return `<h2>Side by side: ledgered write vs a plain write</h2>
+<p>After the load, each alone for ${sb.shape.durationS} s, ${esc(shape)}. <b>Ledgered</b>: ${esc(sb.ledgered.what)}. <b>Plain</b>: ${esc(sb.plain.what)}. CPU in ms per accepted write; “API” is the baseline process on the plain row.</p>
+<table><tr><th></th><th>writes sent</th><th>errors</th><th>writes/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>API</th><th>recap</th><th>PostgreSQL</th><th>total</th></tr>
+${row('ledgered (Saksi)', sb.ledgered)}${row('plain (Hono + pg)', sb.plain)}</table>
+<p>Ledgered ÷ plain: rate <b>${sb.ratio.rate}</b>, writes per core <b>${sb.ratio.writesPerCore ?? '— (give --server-pid)'}</b>, p99 ${sb.ratio.p99}. The aim (issue #14): 2.</p>`;
 }

@@ -6,6 +6,7 @@
  * integrated and judges the run against the scenario's thresholds.
  */
 import { randomBytes } from 'node:crypto';
+import type { Baseline } from '../baseline/index.ts';
 import {
   evaluate,
   picker,
@@ -22,8 +23,10 @@ import {
   type StageCapacity,
 } from './capacity.ts';
 import { type ChaosKill, chaosPlan, runChaos } from './chaos.ts';
-import type { CpuSampler, ProcessGroup } from './cpu.ts';
+import { CpuSampler, IDLE_S, type IdleRate, type ProcessGroup } from './cpu.ts';
+import { drive } from './drive.ts';
 import { type LogReport, LogWatcher } from './log-check.ts';
+import { type SideBySide, sideBySide } from './side-by-side.ts';
 import { Recorder, type SecondResult, type TypeResult } from './stats.ts';
 import { type Outcome, Workload } from './workload.ts';
 
@@ -49,6 +52,12 @@ export interface RunOptions {
   chaos?: { primary: number; databaseUrl: string | undefined };
   /** Demo voters to register before a scenario that sends self-checks (default 200). */
   voters?: number;
+  /**
+   * `--baseline`: the plain Hono + pg server (loadtest/baseline/), started;
+   * after the load, Saksi's writes and the baseline's are driven the same way
+   * one after the other (./side-by-side.ts).
+   */
+  baseline?: Baseline;
   /** The server's processes; with it, each operation is calibrated for `calibrateS` seconds. */
   cpu?: CpuSampler;
   calibrateS?: number;
@@ -73,8 +82,15 @@ export interface Results {
   log: LogReport;
   /** CPU per request of each operation alone, per process group (with --server-pid). */
   calibration: Calibration[];
+  /**
+   * CPU seconds per second the server's processes spent with no request, measured
+   * before calibrating and taken off each operation's figure.
+   */
+  calibrationIdle?: IdleRate;
   /** What the stage peaks need, from the calibration (docs/loadtest.md). */
   capacity: StageCapacity[];
+  /** With --baseline: Saksi's ledgered write beside the plain write, driven the same way. */
+  sideBySide?: SideBySide;
   /** With --chaos: what was killed, and the requests sent again for want of an answer. */
   chaos?: { kills: ChaosKill[]; resends: number };
   thresholds: ThresholdResult[];
@@ -123,8 +139,6 @@ export async function runLoad(o: RunOptions): Promise<Results> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const rec = new Recorder(t0);
-  const end = t0 + durationS * 1000;
-  const ramp = (model === 'open' ? s.load.rampS : 0) * 1000;
   let skipped = 0;
   const sampleErrors: string[] = [];
 
@@ -177,39 +191,10 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     : undefined;
 
   try {
-    if (model === 'closed') {
-      await Promise.all(
-        Array.from({ length: vus }, async () => {
-          while (performance.now() < end) await one();
-        }),
-      );
-    } else {
-      // Open model: arrivals by the clock; a request that finds `vus` in flight is missed.
-      let launched = 0;
-      let inFlight = 0;
-      const pending = new Set<Promise<void>>();
-      while (performance.now() < end) {
-        const el = performance.now() - t0;
-        const due = Math.floor(
-          el < ramp ? (rate * el * el) / (2 * ramp) / 1000 : (rate * (el - ramp / 2)) / 1000,
-        );
-        while (launched < due) {
-          launched++;
-          if (inFlight >= vus) {
-            skipped++;
-            continue;
-          }
-          inFlight++;
-          const p = one().finally(() => {
-            inFlight--;
-            pending.delete(p);
-          });
-          pending.add(p);
-        }
-        await sleep(5);
-      }
-      await Promise.all(pending);
-    }
+    skipped += await drive(
+      { model, durationS, rate, rampS: model === 'open' ? s.load.rampS : 0, vus },
+      one,
+    );
   } finally {
     clearInterval(ticker);
     chaosStop.abort();
@@ -219,12 +204,26 @@ export async function runLoad(o: RunOptions): Promise<Results> {
   const kills = chaos ? await chaos : undefined;
   const elapsed = (performance.now() - t0) / 1000;
   const calibration: Calibration[] = [];
+  let idle: IdleRate | undefined;
   if (o.cpu?.measuring && (o.calibrateS ?? 0) > 0) {
+    await work.quiesce();
+    idle = await o.cpu.idleRate(IDLE_S);
     for (const [op, type] of Object.entries(OPERATIONS) as [Operation, RequestType][]) {
       progress(`calibrating ${op} (${type} alone, ${o.calibrateS} s)…`);
-      calibration.push(await calibrate(work, o.cpu, op, type, o.calibrateS!, Math.min(vus, 8)));
+      calibration.push(
+        await calibrate(work, o.cpu, idle, op, type, o.calibrateS!, Math.min(vus, 8)),
+      );
     }
   }
+  const side = o.baseline
+    ? await sideBySide({
+        work,
+        baseline: o.baseline,
+        shape: { model, durationS, rate, rampS: model === 'open' ? s.load.rampS : 0, vus },
+        cpu: o.cpu,
+        progress,
+      })
+    : undefined;
   progress(`load done; waiting for ${work.receipts.length} receipts to be integrated…`);
   const logReport = await log.settle(work.receipts, o.settleMs);
   const types = rec.byType();
@@ -268,7 +267,9 @@ export async function runLoad(o: RunOptions): Promise<Results> {
     sampleErrors,
     log: logReport,
     calibration,
+    ...(idle ? { calibrationIdle: idle } : {}),
     capacity: calibration.length ? capacityModel(calibration) : [],
+    ...(side ? { sideBySide: side } : {}),
     ...(kills ? { chaos: { kills, resends: work.resends } } : {}),
     thresholds,
     summary: {
@@ -283,17 +284,20 @@ export async function runLoad(o: RunOptions): Promise<Results> {
 
 /**
  * One operation alone, closed model, `users` at once for `seconds`: the CPU
- * each process group spent, per request answered. (The recap publisher works
- * behind the writes: some of a write's recap CPU may fall into the next phase.)
+ * each process group spent, per request answered. The log is let settle
+ * before the first sample (the previous phase's sequencing and recaps are not
+ * this one's) and before the last (a write's sequencing and recap are).
  */
 async function calibrate(
   work: Workload,
   cpu: CpuSampler,
+  idle: IdleRate,
   operation: Operation,
   type: RequestType,
   seconds: number,
   users: number,
 ): Promise<Calibration> {
+  await work.quiesce();
   const before = await cpu.sample();
   const t = performance.now();
   const stop = t + seconds * 1000;
@@ -307,13 +311,15 @@ async function calibrate(
       }
     }),
   );
+  const elapsed = (performance.now() - t) / 1000;
+  await work.quiesce();
   const after = await cpu.sample();
-  const per = (g: ProcessGroup) =>
-    Math.round(((after[g] - before[g]) / Math.max(1, n)) * 1e6) / 1e6;
+  const spent = CpuSampler.spent(before, after, idle);
+  const per = (g: ProcessGroup) => Math.round((spent[g] / Math.max(1, n)) * 1e6) / 1e6;
   return {
     operation,
     requests: n,
-    seconds: Math.round((performance.now() - t) / 100) / 10,
+    seconds: Math.round(elapsed * 10) / 10,
     cpuPerRequest: { api: per('api'), recap: per('recap'), postgres: per('postgres') },
   };
 }

@@ -7,7 +7,7 @@ import { DemoClient, DemoOfficers, demoToken } from '../../api/demo/index.ts';
 import { formatTilePath } from '../../ledger/verifier/index.ts';
 import { type RequestType, selfCheckRequest } from '../scenarios/index.ts';
 import { type FormChain, prepareChains, type WriteStep } from './chains.ts';
-import { type Answer, type timed, timedResending } from './http.ts';
+import { type Answer, timed, timedResending } from './http.ts';
 
 /** A 201's receipt (ARCHITECTURE.md: what a ledgered write answers). */
 export interface Receipt {
@@ -75,6 +75,20 @@ export class Workload {
     return w;
   }
 
+  /**
+   * The version each chain would send next, signed by its officer's device but
+   * not sent, with that officer: the plain side of the side-by-side stores the
+   * same bodies (./side-by-side.ts).
+   */
+  async nextWrites(): Promise<{ officer: string; body: object }[]> {
+    const out: { officer: string; body: object }[] = [];
+    for (const c of this.chains) {
+      const officer = `${c.roleFor()}:${c.areaFor()}`;
+      out.push({ officer, body: c.step(await this.officers.get(c.roleFor(), c.areaFor())).body });
+    }
+    return out;
+  }
+
   /** One request of `type`; null if none could be sent now (every chain busy). */
   async send(type: RequestType): Promise<Outcome | null> {
     switch (type) {
@@ -133,6 +147,23 @@ export class Workload {
     const a = await timedResending(this.resend, ...args);
     this.resends += a.resent ?? 0;
     return a;
+  }
+
+  /**
+   * Waits until the log stops growing (the same size in two checkpoints a
+   * second apart; at most `maxS` seconds): the sequencer and the recap
+   * publisher work behind the answers, and a CPU measurement must neither
+   * start inside the previous phase's tail nor end before its own.
+   */
+  async quiesce(maxS = 30): Promise<void> {
+    let last = -1;
+    for (let i = 0; i < maxS; i++) {
+      const a = await timed(this.base, 'GET', '/log/checkpoint');
+      const n = Number(a.text.split('\n')[1]);
+      if (a.status === 200 && n === last) return;
+      last = a.status === 200 ? n : -1;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 
   async checkpoint(): Promise<Outcome> {
