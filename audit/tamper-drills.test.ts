@@ -147,7 +147,15 @@ describe.skipIf(TEST_DB_KIND !== 'postgres')('tamper drills on PostgreSQL', () =
     beforeAll(async () => {
       // The same keystore (copied) and origin, another database and more entries:
       // the insider signs another history with the real log key.
-      fork = await auditedServer({ tps: 2, keysFrom: s.dir });
+      // Both drills need the fork strictly longer than the honest log: a forked
+      // checkpoint no shorter than the saved one is INCONSISTENT_LOG, a shorter one
+      // LOG_SHRANK. Two TPS more than the honest log's one (with its 2 voters)
+      // keeps a wide margin, and both logs are settled so neither is still growing
+      // when its size is taken (under load the sizes crossed once, and each drill
+      // got the other's finding).
+      fork = await auditedServer({ tps: 3, keysFrom: s.dir });
+      await s.settle();
+      await fork.settle();
     }, 240_000);
     afterAll(async () => fork?.close());
 
@@ -161,12 +169,18 @@ describe.skipIf(TEST_DB_KIND !== 'postgres')('tamper drills on PostgreSQL', () =
         },
       });
       expect(c.verifierKey).toBe(fork.server.runtime.verifierKey);
+      expect((await fork.server.runtime.store.checkpoint())?.size).toBeGreaterThan(
+        saved.evidence.size as number,
+      );
       const out = await logIntegrity.run(c);
       expect(out.findings.map((f) => f.code)).toEqual(['INCONSISTENT_LOG']);
     });
 
     it('the log rolled back to a shorter history: LOG_SHRANK', async () => {
       const saved = await logIntegrity.run(await fork.context());
+      expect((await s.server.runtime.store.checkpoint())?.size).toBeLessThan(
+        saved.evidence.size as number,
+      );
       const c = await s.context({
         previous: {
           size: saved.evidence.size as number,
