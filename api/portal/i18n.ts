@@ -90,6 +90,20 @@ const WORDS = {
   arithmetic: ['Formulir yang gagal aritmetika', 'Forms failing arithmetic'],
   outliers: ['Pencilan terhadap TPS tetangga', 'Outliers against neighbouring TPS'],
   jumps: ['Lonjakan total yang dipublikasikan', 'Jumps in published totals'],
+  jumpsRule: [
+    'Antara dua versi berturut-turut dari total sebuah wilayah: suara yang bertambah melebihi 3 × median suara sah per TPS untuk setiap TPS baru (dan ≥ 100), persentase sebuah pilihan yang bergeser lebih dari yang mungkin oleh TPS baru, atau total yang turun tanpa koreksi yang menjelaskannya',
+    'Between two consecutive versions of an area’s total: votes added beyond 3 × the median valid votes per TPS for each new TPS (and ≥ 100), a choice’s share moving more than the new TPS could move it, or a total that falls with no correction explaining it',
+  ],
+  jumpVotesLimit: ['3 × median TPS', '3 × median TPS'],
+  jumpShareLimit: ['batas, poin:', 'bound, points:'],
+  jumpUnexplained: [
+    'turun tanpa koreksi yang menjelaskan',
+    'falls with no correction explaining it',
+  ],
+  jumpVerifyHint: [
+    'Memeriksa kedua entri log di peramban Anda: inklusi, subjek, versi berturut-turut, angka, dan penjumlahan rinciannya.',
+    'Checks both log entries in your browser: inclusion, subject, consecutive versions, figures, and the sum of their listing.',
+  ],
   nothingFound: ['Tidak ditemukan.', 'None found.'],
   dapil: ['Dapil', 'Electoral district'],
   seatsWon: ['Kursi', 'Seats'],

@@ -3,27 +3,23 @@
 // with that code from fixed keys) still open, and the donor index is the same
 // value, so contributions already stored stay readable and their caps found.
 import { describe, expect, it } from 'vitest';
-import type { KeyService } from '../../../keys/index.ts';
+import { expectStoredDek, fixedKeyService, hex } from '../../../test/fixed-keys.ts';
 import { FinanceKeys, openDonor, sealDonor } from './crypto.ts';
-
-const fixed = (label: string) => new Uint8Array(32).map((_, i) => (i * 7 + label.length) & 255);
-const keyService = { dataKey: async (label: string) => fixed(label) } as unknown as KeyService;
-const hex = (s: string) => Buffer.from(s, 'hex');
 
 describe('finance keys', () => {
   it('open what the earlier code sealed, and index a donor as it did', async () => {
-    const keys = new FinanceKeys(keyService);
+    const keys = new FinanceKeys(fixedKeyService);
     expect((await keys.donorMac('WNI', '3171015203900001')).toString('hex')).toBe(
       'efc38d171391477078cd9acf53a48f601f08d26bf87599952cd33322fa30937c',
     );
-    const dek = await keys.openDek(
-      'contribution:1',
-      'finance.kek.1',
-      hex(
+    const dek = await expectStoredDek(keys, {
+      indexed: 'WNI\n3171015203900001',
+      macHex: 'efc38d171391477078cd9acf53a48f601f08d26bf87599952cd33322fa30937c',
+      subject: 'contribution:1',
+      kekLabel: 'finance.kek.1',
+      sealedHex:
         'be00f50f6eaf6527e87b3142baea3584b714a4c25aa832d7b233172632ec59a0aa809e7ddf922c466843994b6bd1bc7df54d2a5ef695cadbd230f4a0',
-      ),
-    );
-    expect(dek).toEqual(Buffer.alloc(32, 9));
+    });
     expect(
       openDonor(
         dek,
@@ -34,7 +30,7 @@ describe('finance keys', () => {
   });
 
   it('seal under finance.kek.1, bound to the row; another row or domain does not open it', async () => {
-    const keys = new FinanceKeys(keyService);
+    const keys = new FinanceKeys(fixedKeyService);
     const { dek, sealed, kekLabel } = await keys.newDek('contribution:2');
     expect(kekLabel).toBe('finance.kek.1');
     expect(await keys.openDek('contribution:2', kekLabel, sealed)).toEqual(dek);

@@ -7,13 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  logCapture,
-  needleScanner,
-  randomName,
-  scanColumns,
-  scanEntryBundles,
-} from '../../../test/leak-scan.ts';
+import * as leak from '../../../test/leak-scan.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
 import { DemoClient, demoDonor, seedDonors } from '../../demo/index.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -32,7 +26,7 @@ const SEALED = new Set([
 ]);
 
 let p: PlatformApp;
-const { lines: logged, sink } = logCapture();
+const { lines: logged, sink } = leak.logCapture();
 const donors: { idNumber: string; name: string }[] = [];
 const answers: string[] = [];
 
@@ -81,7 +75,7 @@ beforeAll(async () => {
   for (let i = 0; i < VIA_API; i++) {
     const d = {
       idNumber: `3171016${String(400000000 + i * 7919).slice(0, 9)}`,
-      name: randomName(),
+      name: leak.randomName(),
     };
     donors.push(d);
     const r = await post(
@@ -138,7 +132,7 @@ afterAll(async () => {
 });
 
 /** Every spelling of a donor that must appear nowhere public (and its hex, as bytea prints). */
-const findIn = needleScanner(() =>
+const findIn = leak.needleScanner(() =>
   donors.flatMap((d) => [d.idNumber, d.name, d.name.toUpperCase()]),
 );
 
@@ -157,7 +151,7 @@ describe('no donor identity anywhere public (issue #12)', () => {
 
   it('every log entry, as served in the entry bundles', async () => {
     const size = (await p.rt.store.checkpoint())!.size;
-    expect(await scanEntryBundles((path) => p.app.request(path), size, findIn)).toEqual([]);
+    expect(await leak.scanEntryBundles((path) => p.app.request(path), size, findIn)).toEqual([]);
   });
 
   it('every public endpoint, and the answers to the filer', async () => {
@@ -196,7 +190,7 @@ describe('no donor identity anywhere public (issue #12)', () => {
   });
 
   it('every column that is not ciphertext, in every table', async () => {
-    const { columns, found } = await scanColumns(p.fresh.db, SEALED, findIn);
+    const { columns, found } = await leak.scanColumns(p.fresh.db, SEALED, findIn);
     expect(columns.get('finance_contributions')).toEqual([
       'subject',
       'participant',

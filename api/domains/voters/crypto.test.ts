@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type KeyService, openLocalKeystore } from '../../../keys/index.ts';
+import { openLocalKeystore } from '../../../keys/index.ts';
+import { expectStoredDek, fixedKeyService, hex } from '../../../test/fixed-keys.ts';
 import { openOpening, openPersonal, sealPersonal, VoterCryptoError, VoterKeys } from './crypto.ts';
 
 const dirs: string[] = [];
@@ -52,23 +53,19 @@ describe('voter keys', () => {
 // (generated with that code from fixed keys): they still open, and the NIK
 // index is the same value, so records already stored stay readable and findable.
 describe('stored formats', () => {
-  const fixed = (label: string) => new Uint8Array(32).map((_, i) => (i * 7 + label.length) & 255);
-  const keyService = { dataKey: async (label: string) => fixed(label) } as unknown as KeyService;
-  const hex = (s: string) => Buffer.from(s, 'hex');
-
   it('open what the earlier code sealed, and index a NIK as it did', async () => {
-    const keys = new VoterKeys(keyService);
+    const keys = new VoterKeys(fixedKeyService);
     expect((await keys.nikMac('3171015203900001')).toString('hex')).toBe(
       '903ed3cff9bda857e397f46ec1bfc269bd1af3b2f417cf54c95637f344fa74d3',
     );
-    const dek = await keys.openDek(
-      'voter:1',
-      'voters.kek.1',
-      hex(
+    const dek = await expectStoredDek(keys, {
+      indexed: '3171015203900001',
+      macHex: '903ed3cff9bda857e397f46ec1bfc269bd1af3b2f417cf54c95637f344fa74d3',
+      subject: 'voter:1',
+      kekLabel: 'voters.kek.1',
+      sealedHex:
         '777b109dadf2a4c4f29909ced40aaf8520fde7a6ed6f7208b680504ba1330bb696d24c2897cd7e1e4833d913505b3d8d760956f60be62f581a763cd0',
-      ),
-    );
-    expect(dek).toEqual(Buffer.alloc(32, 9));
+    });
     expect(
       openPersonal(
         dek,

@@ -8,13 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  logCapture,
-  needleScanner,
-  randomName,
-  scanColumns,
-  scanEntryBundles,
-} from '../../../test/leak-scan.ts';
+import * as leak from '../../../test/leak-scan.ts';
 import { type PlatformApp, platformApp } from '../../../test/platform-app.ts';
 import { createLogger } from '../../platform/logger.ts';
 import {
@@ -51,7 +45,7 @@ const MONTHS = [
 let p: PlatformApp;
 let registry: Registry;
 let dir: string;
-const { lines: logged, sink } = logCapture();
+const { lines: logged, sink } = leak.logCapture();
 const people: VoterPersonal[] = [];
 const tpsList: string[] = [];
 
@@ -66,7 +60,7 @@ function person(i: number): VoterPersonal {
   return {
     nik: `317101${dd}${mm}${String(year % 100).padStart(2, '0')}${serial}`,
     kk: `3171${String(100_000_000_000 + i * 7919).slice(0, 12)}`,
-    name: randomName(),
+    name: leak.randomName(),
     birthPlace: 'Jakarta',
     birthDate: `${year}-${mm}-${String(day).padStart(2, '0')}`,
     sex: female ? 'P' : 'L',
@@ -177,7 +171,7 @@ afterAll(async () => {
 });
 
 /** Every spelling of every seeded voter's data (and its hex, as bytea prints). */
-const findIn = needleScanner(() => people.flatMap(needles));
+const findIn = leak.needleScanner(() => people.flatMap(needles));
 
 describe('no personal data anywhere public (issue #11)', () => {
   it('seeded thousands of voters, in the log', async () => {
@@ -198,7 +192,7 @@ describe('no personal data anywhere public (issue #11)', () => {
 
   it('every log entry, as served in the entry bundles', async () => {
     const size = (await p.rt.store.checkpoint())!.size;
-    expect(await scanEntryBundles((path) => p.app.request(path), size, findIn)).toEqual([]);
+    expect(await leak.scanEntryBundles((path) => p.app.request(path), size, findIn)).toEqual([]);
   });
 
   it('every public endpoint', async () => {
@@ -232,7 +226,7 @@ describe('no personal data anywhere public (issue #11)', () => {
   });
 
   it('every column that is not ciphertext, in every table', async () => {
-    const { columns, found } = await scanColumns(p.fresh.db, SEALED, findIn);
+    const { columns, found } = await leak.scanColumns(p.fresh.db, SEALED, findIn);
     expect(columns.get('voters')).toEqual([
       'subject',
       'nik_mac',
