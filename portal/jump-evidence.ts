@@ -47,18 +47,28 @@ export async function verifyJump(
 ): Promise<boolean> {
   const cp = await latestCheckpoint(fetchCheckpoint(base), trust, steps);
   if (!cp) return steps.done();
-  for (const s of shown) {
-    if (s.index === null) {
+  type Entry = { entry: { kind: string; subject: string; seq: number; payload: RecapPayload } };
+  // Both entries and their proofs fetched at once (untrusted until checked below, in order).
+  const fetched = shown.map((s) =>
+    s.index === null
+      ? null
+      : Promise.all([
+          getJson<Entry>(`${base}/v1/ledger/entries/${s.index}`),
+          getJson<{ path: string[] }>(
+            `${base}/v1/proofs/inclusion?index=${s.index}&size=${cp.size}`,
+          ),
+        ]),
+  );
+  // Each failure is reported at its own step below, not as an unhandled rejection meanwhile.
+  for (const f of fetched) f?.catch(() => undefined);
+  for (const [k, s] of shown.entries()) {
+    const pending = fetched[k];
+    if (s.index === null || !pending) {
       steps.add('fail', `${node} v${s.seq}: not in the log yet`);
       continue;
     }
     try {
-      const e = await getJson<{
-        entry: { kind: string; subject: string; seq: number; payload: RecapPayload };
-      }>(`${base}/v1/ledger/entries/${s.index}`);
-      const p = await getJson<{ path: string[] }>(
-        `${base}/v1/proofs/inclusion?index=${s.index}&size=${cp.size}`,
-      );
+      const [e, p] = await pending;
       // Entries are RFC 8785 canonical JSON: the bytes logged are canonicalize(entry).
       const leaf = leafHash(utf8(canonicalize(e.entry)));
       verifyInclusion(leaf, s.index, cp.size, p.path.map(fromBase64), cp.rootHash);

@@ -91,10 +91,10 @@ const WORDS = {
   outliers: ['Pencilan terhadap TPS tetangga', 'Outliers against neighbouring TPS'],
   jumps: ['Lonjakan total yang dipublikasikan', 'Jumps in published totals'],
   jumpsRule: [
-    'Antara dua versi berturut-turut dari total sebuah wilayah: suara yang bertambah melebihi 3 × median suara sah per TPS untuk setiap TPS baru (dan ≥ 100), persentase sebuah pilihan yang bergeser lebih dari yang mungkin oleh TPS baru, atau total yang turun tanpa koreksi yang menjelaskannya',
-    'Between two consecutive versions of an area’s total: votes added beyond 3 × the median valid votes per TPS for each new TPS (and ≥ 100), a choice’s share moving more than the new TPS could move it, or a total that falls with no correction explaining it',
+    'Antara dua versi berturut-turut dari total sebuah wilayah: suara yang bertambah jauh melebihi median suara sah per TPS untuk setiap TPS baru, persentase sebuah pilihan yang bergeser lebih dari yang mungkin oleh TPS baru, atau total yang turun tanpa koreksi yang menjelaskannya',
+    'Between two consecutive versions of an area’s total: votes added far beyond the median valid votes per TPS for each new TPS, a choice’s share moving more than the new TPS could move it, or a total that falls with no correction explaining it',
   ],
-  jumpVotesLimit: ['3 × median TPS', '3 × median TPS'],
+  jumpVotesLimit: ['× median suara sah per TPS ×', '× the median valid votes per TPS ×'],
   jumpShareLimit: ['batas, poin:', 'bound, points:'],
   jumpUnexplained: [
     'turun tanpa koreksi yang menjelaskan',

@@ -13,6 +13,7 @@ import type { PortalData, Read } from './data.ts';
 import { fmt, href, t } from './i18n.ts';
 import {
   explainDecreases,
+  JUMP_FACTOR,
   type Jump,
   type JumpReader,
   type RecapListing,
@@ -131,7 +132,7 @@ export function jumpsSection(
     const what = r.key === 'valid' ? t(lang, 'valid') : `${t(lang, 'choice')} ${r.key}`;
     switch (r.kind) {
       case 'votes':
-        return html`<li class="votes">${what}: ${n(r.from)} → ${n(r.to)} (+${n(r.to - r.from)}; > ${n(Math.round(r.limit))} = ${t(lang, 'jumpVotesLimit')} × ${Math.max(j.newTps, 1)} TPS)</li>`;
+        return html`<li class="votes">${what}: ${n(r.from)} → ${n(r.to)} (+${n(r.to - r.from)}; > ${n(Math.round(r.limit))} = ${JUMP_FACTOR} ${t(lang, 'jumpVotesLimit')} ${Math.max(j.newTps, 1)} TPS)</li>`;
       case 'share':
         return html`<li class="share">${what}: ${pct(r.from)} → ${pct(r.to)} (${t(lang, 'jumpShareLimit')} ${r.limit.toFixed(1)})</li>`;
       default:
