@@ -7,8 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Db } from '../ledger/index.ts';
+import type { PlatformApp } from './platform-app.ts';
 
 /** Answers a request of the app in-process (`app.request`). */
 type Request = (path: string) => Response | Promise<Response>;
@@ -107,6 +108,41 @@ export async function scanColumns(
     findIn(table, rows.map((r) => r.t).join('\n'), found);
   }
   return { columns, found };
+}
+
+/**
+ * The scans every leak test makes, as tests of the calling `describe`: every
+ * log entry as served in the entry bundles, everything the platform logged
+ * during the run, and every column that is not ciphertext (`sealed` left out),
+ * with `table`'s clear columns exactly `clear`.
+ */
+export function commonLeakScans(
+  platform: () => PlatformApp,
+  o: {
+    logged: readonly string[];
+    sealed: ReadonlySet<string>;
+    findIn: FindIn;
+    table: string;
+    clear: readonly string[];
+  },
+): void {
+  it('every log entry, as served in the entry bundles', async () => {
+    const p = platform();
+    const size = (await p.rt.store.checkpoint())!.size;
+    expect(await scanEntryBundles((path) => p.app.request(path), size, o.findIn)).toEqual([]);
+  });
+
+  it('everything the platform logged during the run', () => {
+    const found: string[] = [];
+    o.findIn('log output', o.logged.join(''), found);
+    expect(found).toEqual([]);
+  });
+
+  it('every column that is not ciphertext, in every table', async () => {
+    const { columns, found } = await scanColumns(platform().fresh.db, o.sealed, o.findIn);
+    expect(columns.get(o.table)).toEqual(o.clear);
+    expect(found).toEqual([]);
+  });
 }
 
 /** C2SP tlog-tiles: the tile index N as path elements of three digits, x-prefixed but the last. */
