@@ -35,6 +35,7 @@ export const ROUTE_ACTIONS = {
   // Published results: open to everyone (policies/reads.cedar), and still decided
   // by the engine, so that a rule about publication is one policy away.
   'GET /v1/results/{contest}/areas/{area}': 'results.read',
+  'GET /v1/results/{contest}/history/{area}': 'results.read',
   'GET /v1/results/{contest}/tps/{tps}': 'results.read',
   'GET /v1/results/{contest}/proof/{tps}': 'results.read',
   'GET /v1/results/{contest}/export.csv': 'results.read',

@@ -2,6 +2,14 @@
  * The key service's public surface (CONVENTIONS.md §1): other areas import only
  * this. The file format and sealing helpers stay inside the folder.
  */
+
+export {
+  EnvelopeKeys,
+  type EnvelopeLabels,
+  openValue,
+  SealError,
+  sealValue,
+} from './envelope.ts';
 export {
   checkRetirement,
   DATA_KEY_LABEL,

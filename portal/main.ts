@@ -5,9 +5,10 @@
  * from the page's <meta> tags; everything fetched is untrusted.
  */
 import type { Trust } from './checkpoint.ts';
+import { wireJumpEvidence } from './jump-evidence.ts';
 import { wireLogExplorer } from './log-entry.ts';
 import { wireSelfCheck } from './self-check.ts';
-import { Steps } from './steps.ts';
+import { Steps, wireButtons } from './steps.ts';
 import { type Figures, verifyNumber } from './verify-number.ts';
 
 const meta = (name: string): string =>
@@ -22,30 +23,19 @@ export function pinnedTrust(): Trust {
 }
 
 function wireVerifyButtons(base: string, trust: () => Trust): void {
-  for (const section of document.querySelectorAll<HTMLElement>('section.verify[data-tps]')) {
-    const button = section.querySelector('button');
-    const list = section.querySelector<HTMLOListElement>('ol.steps');
-    if (!button || !list) continue;
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      try {
-        const d = section.dataset;
-        await verifyNumber(
-          base,
-          trust(),
-          {
-            contest: d.contest ?? '',
-            tps: d.tps ?? '',
-            area: d.area ?? '',
-            expect: JSON.parse(d.expect ?? 'null') as Figures | null,
-          },
-          new Steps(section, list),
-        );
-      } finally {
-        button.disabled = false;
-      }
-    });
-  }
+  wireButtons('section.verify[data-tps]', (d, steps) =>
+    verifyNumber(
+      base,
+      trust(),
+      {
+        contest: d.contest ?? '',
+        tps: d.tps ?? '',
+        area: d.area ?? '',
+        expect: JSON.parse(d.expect ?? 'null') as Figures | null,
+      },
+      steps,
+    ),
+  );
 }
 
 /** The offline verifier (api/portal/downloads.ts): the form gives the URL and the trust. */
@@ -70,6 +60,7 @@ export function offline(): void {
 export function start(base = '', trust: () => Trust = pinnedTrust): void {
   wireVerifyButtons(base, trust);
   wireLogExplorer(base, trust);
+  wireJumpEvidence(base, trust);
   wireSelfCheck(base, trust);
 }
 

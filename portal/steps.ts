@@ -42,3 +42,26 @@ export class Steps {
 /** The text of an error of any kind, for a step. */
 export const why = (e: unknown): string =>
   e instanceof Error ? `${(e as { code?: string }).code ?? e.name}: ${e.message}` : String(e);
+
+/**
+ * Wires the button of each `selector` section: a click runs `check` with the
+ * section's data and a fresh step list (the button disabled meanwhile).
+ */
+export function wireButtons(
+  selector: string,
+  check: (data: DOMStringMap, steps: Steps) => Promise<unknown>,
+): void {
+  for (const section of document.querySelectorAll<HTMLElement>(selector)) {
+    const button = section.querySelector('button');
+    const list = section.querySelector<HTMLOListElement>('ol.steps');
+    if (!button || !list) continue;
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await check(section.dataset, new Steps(section, list));
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+}

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/chromium.ts';
 import { portalServer } from '../test/portal-server.ts';
 
 const OUT = join(import.meta.dirname, '../docs/portal');
@@ -24,18 +25,7 @@ const PAGES: [string, string][] = [
 
 mkdirSync(OUT, { recursive: true });
 const s = await portalServer(6);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 412, height: 900 } });
   for (const [name, path] of PAGES) {

@@ -216,6 +216,11 @@ const DECIDED: Record<keyof typeof ROUTE_ACTIONS, DecidedCase> = {
     deny: null,
     allow: 'public',
   },
+  'GET /v1/results/{contest}/history/{area}': {
+    request: () => get('/v1/results/PPWP/history/31'),
+    deny: null,
+    allow: 'public',
+  },
   'GET /v1/results/{contest}/tps/{tps}': {
     request: () => get(`/v1/results/PPWP/tps/${TPS}`),
     deny: null,

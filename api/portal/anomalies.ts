@@ -9,13 +9,16 @@
  *     register's published count (`/v1/voters/counts/{tps}`) holds there;
  *   - outliers against neighbouring TPS: a choice's share at a TPS more than
  *     OUTLIER_POINTS percentage points from the median of the other TPS of
- *     the same kelurahan/desa (at least 3 of them).
- * Not here yet: jumps in published totals over time (needs the recap history).
+ *     the same kelurahan/desa (at least 3 of them);
+ *   - jumps in published totals: steps between consecutive versions of an
+ *     area's recap out of proportion to the TPS they newly include, or totals
+ *     that fall with no correction explaining them (./jumps.ts, ./jumps-section.ts).
  */
 import { html } from 'hono/html';
 import { dotStrip } from './charts.ts';
 import type { PortalData } from './data.ts';
 import { href, t } from './i18n.ts';
+import { findJumps, jumpsSection } from './jumps-section.ts';
 import { type Html, type PageContext, page } from './layout.ts';
 
 export const OUTLIER_POINTS = 25;
@@ -31,12 +34,23 @@ export interface TpsRow {
   votes: Record<string, number>;
 }
 
-/** The TPS rows of the open-data CSV (area_code,tps,choice,votes,status,entry_index,entry_hash). */
+/**
+ * The TPS rows of the open-data CSV (area_code,tps,choice,votes,status,entry_index,entry_hash):
+ * at level `tps` the export gives the desa as area_code and the TPS's 3-digit
+ * number as tps (api/domains/results/read/export.ts); a full 13-digit code is
+ * read as well.
+ */
 export function parseTpsCsv(csv: string): TpsRow[] {
   const rows = new Map<string, TpsRow>();
   for (const line of csv.split('\n').slice(1)) {
-    const [area, tps, choice, votes, status] = line.split(',');
-    if (!tps || !choice || votes === undefined || !/^[0-9]{13}$/.test(tps)) continue;
+    const [area, number, choice, votes, status] = line.split(',');
+    const tps =
+      number && /^[0-9]{13}$/.test(number)
+        ? number
+        : area && number && /^[0-9]{10}$/.test(area) && /^[0-9]{3}$/.test(number)
+          ? area + number
+          : undefined;
+    if (!tps || !choice || votes === undefined) continue;
     let r = rows.get(tps);
     if (!r) {
       r = {
@@ -112,6 +126,7 @@ export async function anomaliesPage(
       turnout.push({ row: r, registered: c.body.count.total });
   }
   const odd = outliers(rows);
+  const jumps = await findJumps(data, contest, rows);
   const link = (tps: string) =>
     html`<a href="${href(lang, `/portal/hasil/${contest}/${tps}`)}">TPS ${tps}</a>`;
   const none = html`<p>${t(lang, 'nothingFound')}</p>`;
@@ -138,7 +153,6 @@ ${
           )}</li>`,
       )}</ul>`
 }
-<h2>${t(lang, 'jumps')}</h2>
-<p>${t(lang, 'notAvailable')}</p>`;
+${jumpsSection(ctx, contest, jumps)}`;
   return { status: 200, body: page(ctx, `${t(lang, 'anomalies')} · ${contest}`, body) };
 }

@@ -4,23 +4,12 @@
 // serves a tampered form entry or a forged checkpoint, the same button says
 // fail. Timings are printed (pages interactive, one verification), not
 // asserted: `npm run bench:portal` measures them against a baseline.
-import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../../test/chromium.ts';
 import { type PortalServer, portalServer } from '../../test/portal-server.ts';
 import { type TamperProxy, tamperProxy } from '../../test/tamper-proxy.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium)
   console.warn(
     `portal browser tests SKIPPED: ${CHROMIUM} is missing (run scripts/install-browser.sh as root)`,

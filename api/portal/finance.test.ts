@@ -75,11 +75,12 @@ describe('the anomaly rules', () => {
       ['003', 62, 38],
       ['004', 5, 95],
     ].flatMap(([n, a, b]) => [
-      `3171011001,3171011001${n},1,${a},accepted,1,x`,
-      `3171011001,3171011001${n},2,${b},accepted,1,x`,
-      `3171011001,3171011001${n},valid,100,accepted,1,x`,
-      `3171011001,3171011001${n},invalid,0,accepted,1,x`,
+      `3171011001,${n},1,${a},accepted,1,x`,
+      `3171011001,${n},2,${b},accepted,1,x`,
+      `3171011001,${n},valid,100,accepted,1,x`,
+      `3171011001,${n},invalid,0,accepted,1,x`,
     ]),
+    // A full TPS code in the tps column is read too.
     '3171011001,3171011001005,1,10,flagged,2,y',
   ].join('\n');
 

@@ -90,6 +90,20 @@ const WORDS = {
   arithmetic: ['Formulir yang gagal aritmetika', 'Forms failing arithmetic'],
   outliers: ['Pencilan terhadap TPS tetangga', 'Outliers against neighbouring TPS'],
   jumps: ['Lonjakan total yang dipublikasikan', 'Jumps in published totals'],
+  jumpsRule: [
+    'Antara dua versi berturut-turut dari total sebuah wilayah: suara yang bertambah jauh melebihi median suara sah per TPS untuk setiap TPS baru, persentase sebuah pilihan yang bergeser lebih dari yang mungkin oleh TPS baru, atau total yang turun tanpa koreksi yang menjelaskannya',
+    'Between two consecutive versions of an area’s total: votes added far beyond the median valid votes per TPS for each new TPS, a choice’s share moving more than the new TPS could move it, or a total that falls with no correction explaining it',
+  ],
+  jumpVotesLimit: ['× median suara sah per TPS ×', '× the median valid votes per TPS ×'],
+  jumpShareLimit: ['batas, poin:', 'bound, points:'],
+  jumpUnexplained: [
+    'turun tanpa koreksi yang menjelaskan',
+    'falls with no correction explaining it',
+  ],
+  jumpVerifyHint: [
+    'Memeriksa kedua entri log di peramban Anda: inklusi, subjek, versi berturut-turut, angka, dan penjumlahan rinciannya.',
+    'Checks both log entries in your browser: inclusion, subject, consecutive versions, figures, and the sum of their listing.',
+  ],
   nothingFound: ['Tidak ditemukan.', 'None found.'],
   dapil: ['Dapil', 'Electoral district'],
   seatsWon: ['Kursi', 'Seats'],

@@ -114,7 +114,48 @@ describe('the other portal pages', () => {
     const { text } = await page('/portal/anomali/PPWP');
     expect(text).toMatch(/\d+ TPS/);
     expect(text).toContain('Pencilan terhadap TPS tetangga');
+    expect(text).toContain('Lonjakan total yang dipublikasikan');
+    // The TPS rows of the CSV were read (desa + 3-digit number), so the rules ran.
+    expect(text).not.toContain('<small>0 TPS');
     await page('/portal/anomali/NOPE', 400);
+  });
+
+  it('answers the recap history of an area: every version with its entry, paged; 4xx for bad input', async () => {
+    type Version = {
+      seq: number;
+      index: number;
+      valid: number;
+      votes: Record<string, number>;
+      tps: unknown;
+    };
+    const json = async <T>(path: string) => JSON.parse((await page(path)).text) as T;
+    const h = await json<{ node: string; next: number | null; versions: Version[] }>(
+      '/v1/results/PPWP/history/ID',
+    );
+    expect(h.node).toBe('ID');
+    expect(h.next).toBeNull();
+    expect(h.versions.length).toBeGreaterThan(0);
+    expect(h.versions.map((v) => v.seq)).toEqual(h.versions.map((_, i) => i + 1));
+    const last = h.versions.at(-1)!;
+    const now = await json<Version & { recap: { seq: number } }>('/v1/results/PPWP/areas/ID');
+    expect(last).toMatchObject({ seq: now.recap.seq, valid: now.valid, tps: now.tps });
+    expect(last.votes).toEqual(now.votes);
+    const entry = await json<{ entry: unknown }>(`/v1/ledger/entries/${last.index}`);
+    expect(entry.entry).toMatchObject({ subject: 'recap:PPWP:ID', seq: last.seq });
+    const from2 = await json<{ versions: Version[] }>('/v1/results/PPWP/history/ID?from=2');
+    expect(from2.versions[0]?.seq ?? 2).toBe(2);
+    for (const bad of [
+      '/v1/results/PPWP/history/3171011001001',
+      '/v1/results/PPWP/history/12345',
+      '/v1/results/NOPE/history/ID',
+      '/v1/results/PPWP/history/ID?from=-1',
+      '/v1/results/PPWP/history/ID?node=3171011001/1',
+      '/v1/results/PPWP/history/3171011001?node=3171011002/1',
+      '/v1/results/PPWP/history/ID?other=1',
+    ])
+      expect((await s.get(bad)).status, bad).toBe(400);
+    expect((await s.get('/v1/results/PPWP/history/3172')).status).toBe(404);
+    expect((await s.get('/v1/results/PPWP/history/99')).status).toBe(404);
   });
 
   it('shows seats per dapil with the Sainte-Laguë trace, and the presidential rule', async () => {

@@ -15,6 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/chromium.ts';
 import { portalServer } from '../../test/portal-server.ts';
 
 const N = Number(process.env.PORTAL_BENCH_N ?? 20);
@@ -30,18 +31,7 @@ const stats = (xs: number[]) => {
 };
 
 const s = await portalServer(4);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
   const loads = async (path: string) => {

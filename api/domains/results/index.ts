@@ -2,6 +2,7 @@
  * Counting, recapitulation and results (issue #4, DOMAIN.md application 8). The
  * one public surface of this folder (CONVENTIONS.md §1); see README.md.
  */
+export type { RecapHistory, RecapVersion } from './read/history.ts';
 export { RecapPublisher } from './recap/publisher.ts';
 export { type ResultsDeps, resultsRoutes } from './routes.ts';
 export {

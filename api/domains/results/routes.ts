@@ -6,10 +6,12 @@
  */
 import type { Hono } from 'hono';
 import type { Db, LogReader } from '../../../ledger/index.ts';
+import { areaOf, parseNode } from '../../../ledger/verifier/results/index.ts';
 import { areaLevelOf, NATIONAL } from '../../../policies/areas.ts';
 import type { AppVariables } from '../../auth/principal.ts';
 import { authorizeRoute } from '../../authorize.ts';
 import { ApiError, badRequest } from '../../errors.ts';
+import { canonicalQuery, parseIndex } from '../../params.ts';
 import { registerRoute } from '../../schemas.ts';
 import type { WriteServices } from '../../write/ledgered-write.ts';
 import { mountWrite } from '../../write/routes.ts';
@@ -17,6 +19,7 @@ import { CONTEST_IDS, type Registry } from '../registry/index.ts';
 import { countFormDefinition } from './definitions.ts';
 import { proofChain } from './proof/chain.ts';
 import { exportCsv } from './read/export.ts';
+import { recapHistory } from './read/history.ts';
 import { areaResults, tpsHistory } from './read/results.ts';
 import { RecapTree } from './recap/parts.ts';
 import {
@@ -89,6 +92,60 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
     if (!registry.area(area)) throw new ApiError(404, 'NOT_FOUND', `no such area ${area}`);
     const r = await areaResults(deps.db, deps.store, registry, contest, area);
     if (!r) throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${area} yet`);
+    return c.json(r);
+  });
+
+  registerRoute({
+    method: 'get',
+    path: '/v1/results/{contest}/history/{area}',
+    operationId: 'recapHistory',
+    summary:
+      'Every published version of an area’s recap, oldest first, each with its log entry and totals (paged by version)',
+    tags: ['results'],
+    security: 'public',
+    parameters: [
+      CONTEST_PARAM,
+      AREA_PARAM,
+      {
+        name: 'from',
+        in: 'query',
+        required: false,
+        schema: { type: 'integer', minimum: 1 },
+        description: 'the first version (default 1); an answer’s `next` gives the one after it',
+      },
+      {
+        name: 'node',
+        in: 'query',
+        required: false,
+        schema: { type: 'string' },
+        description:
+          'a part of the area’s listing (`<area>/<n>`, `<area>//<n>`) instead of the area',
+      },
+    ],
+    responses: { '200': { description: 'versions' }, '404': { description: 'none' } },
+  });
+  app.get('/v1/results/:contest/history/:area', async (c) => {
+    const contest = contestParam(c.req.param('contest'));
+    const area = c.req.param('area');
+    const level = areaLevelOf(area);
+    if (level === undefined || level === 'tps')
+      throw badRequest('BAD_PARAMETER', 'area must be ID or a 2/4/6/10-digit area code');
+    const q = canonicalQuery(c.req.url, ['from', 'node']);
+    const from = q.has('from') ? parseIndex('from', q.get('from')) : 1;
+    const node = q.get('node') ?? area;
+    if (node !== area && (parseNode(node) === null || areaOf(node) !== area))
+      throw badRequest(
+        'BAD_PARAMETER',
+        `node must be a part of ${area}: ${area}/<n> or ${area}//<n>`,
+      );
+    authorizeRoute(writes, 'GET /v1/results/{contest}/history/{area}', c.get('principal'), {
+      type: 'Area',
+      code: area,
+    });
+    if (!registry.area(area)) throw new ApiError(404, 'NOT_FOUND', `no such area ${area}`);
+    const r = await recapHistory(deps.db, deps.store, contest, node, Math.max(1, from));
+    if (r.versions.length === 0 && from <= 1)
+      throw new ApiError(404, 'NOT_FOUND', `no ${contest} recap for ${node} yet`);
     return c.json(r);
   });
 
