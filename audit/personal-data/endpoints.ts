@@ -4,7 +4,7 @@
  * (the server's URL, or the app in-process in tests). Seeds are the fixed
  * routes and, per contest and per area where the database holds data (the
  * TPS of registered voters and of count forms, with their ancestors), the area,
- * results, voter-count and TPS-report reads; then every link a response names
+ * results (with their history), voter-count and TPS-report reads; then every link a response names
  * (`/v1/…`, `/portal/…` in JSON, HTML and CSV) and every item of the public
  * lists (finance participants, audit reports, findings, stages) is followed,
  * up to a request budget and a few requests per route, so the scan stays
@@ -121,6 +121,8 @@ export async function crawlPublic(opts: {
     for (const c of CONTESTS) {
       enqueue(tps ? `/v1/results/${c}/tps/${area}` : `/v1/results/${c}/areas/${area}`);
       if (tps) enqueue(`/v1/results/${c}/proof/${area}`);
+      // Every published version of an area's total (the portal's jump check reads it).
+      else enqueue(`/v1/results/${c}/history/${area}`);
       enqueue(`/portal/hasil/${c}/${area}`);
     }
   }
