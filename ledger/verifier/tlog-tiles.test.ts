@@ -511,18 +511,18 @@ describe('verifyLog over logs built with the writer hashing', () => {
     }
   });
 
-  it('verifies 1,000,000 entries in well under 60 s', { timeout: 120_000 }, async () => {
-    const size = 1_000_000;
+  // How fast a million entries verify is measured by the benchmarks (bench:audit
+  // times `saksi verify`), not asserted here; this checks the walk over three tile
+  // levels fetches each tile once.
+  it('verifies 300,000 entries across three tile levels, each tile fetched once', async () => {
+    const size = 300_000;
     const log = buildLog(size, entryOf);
     const fetch = await serve(log, size);
     const previous = { size: 123_457, rootHash: log.rootAt(123_457) };
-    const start = performance.now();
     const r = await verifyLog({ fetch, verifierKey: verifierKeyOf(signer), previous });
-    const seconds = (performance.now() - start) / 1000;
     expect(r.entries).toBe(size);
-    // 3,906 full + 1 partial level-0 tiles and bundles, 15 full + 1 partial at
+    // 1,171 full + 1 partial level-0 tiles and bundles, 4 full + 1 partial at
     // level 1, 1 partial at level 2.
-    expect(r.tilesFetched).toBe(2 * 3907 + 16 + 1);
-    expect(seconds).toBeLessThan(40);
+    expect(r.tilesFetched).toBe(2 * 1172 + 5 + 1);
   });
 });
