@@ -15,6 +15,7 @@ import {
   compareChoice,
   keepsChoice,
   parentOfArea,
+  type RecapTotals,
   recapVotes,
 } from '../../ledger/verifier/results/index.ts';
 import type { Finding } from '../types.ts';
@@ -23,12 +24,8 @@ import type { PublishedRecap, ResultsInLog } from './in-log.ts';
 /** Findings of one code beyond this many are counted, not listed. */
 export const MAX_LISTED = 20;
 
-export interface Recomputed {
-  valid: number;
-  invalid: number;
-  votes: Record<string, number>;
-  tps: { accepted: number; flagged: number };
-}
+/** An area's figures rebuilt from the forms: the same fields a recap payload states. */
+export type Recomputed = Pick<RecapTotals, 'valid' | 'invalid' | 'votes' | 'tps'>;
 
 export interface RecountStats {
   contests: number;

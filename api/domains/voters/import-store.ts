@@ -15,7 +15,7 @@
  * by the unique index itself, without a lookup per batch.
  */
 import type { Sql } from '../../../ledger/index.ts';
-import type { VoterList } from './schemas.ts';
+import type { VoterFields } from './store.ts';
 
 /** A sealed DEK: IV (12) ‖ 32-byte key ‖ tag (16). */
 export const SEALED_DEK_BYTES = 60;
@@ -24,14 +24,7 @@ const HASH = 32;
 /** nik_mac ‖ sealed dek ‖ commitment ‖ entry hash, per record. */
 const STRIDE = NIK_MAC + SEALED_DEK_BYTES + HASH + HASH;
 
-export interface ImportRow {
-  subject: string;
-  nikMac: Uint8Array;
-  tps: string;
-  list: VoterList;
-  kekLabel: string;
-  dek: Uint8Array;
-  personal: Uint8Array;
+export interface ImportRow extends VoterFields {
   commitment: Uint8Array;
   opening: Uint8Array;
   entryHash: Uint8Array;

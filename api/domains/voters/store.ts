@@ -28,7 +28,8 @@ export async function voterByNik(db: Sql, nikMac: Uint8Array): Promise<VoterRow 
   return row ?? null;
 }
 
-export function voterRow(v: {
+/** A voter's row as stored: the keyed NIK index, the assignment and the sealed record. */
+export interface VoterFields {
   subject: string;
   nikMac: Uint8Array;
   tps: string;
@@ -36,7 +37,9 @@ export function voterRow(v: {
   kekLabel: string;
   dek: Uint8Array;
   personal: Uint8Array;
-}): DomainRow {
+}
+
+export function voterRow(v: VoterFields): DomainRow {
   return {
     table: 'voters',
     values: {

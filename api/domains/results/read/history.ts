@@ -19,15 +19,12 @@ import type { ContestId } from '../../registry/index.ts';
 
 export const HISTORY_PAGE = 500;
 
-export interface RecapVersion {
+/** One published version: its figures as the recap payload states them, and its entry. */
+export interface RecapVersion extends Pick<RecapTotals, 'valid' | 'invalid' | 'votes' | 'tps'> {
   seq: number;
   /** The log index of the version's entry (null: appended, not yet in the log). */
   index: number | null;
   entryHash: string;
-  valid: number;
-  invalid: number;
-  votes: Record<string, number>;
-  tps: { accepted: number; flagged: number };
 }
 
 export interface RecapHistory {
