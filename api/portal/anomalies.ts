@@ -1,9 +1,11 @@
 /**
- * `/portal/anomali/{contest}` (DOMAIN.md application 12, in part): what an
- * observer should look at first, each row linking to its evidence (the TPS
- * page: photo, versions, log entries). Computed from the open-data CSV at TPS
- * level (`/v1/results/{contest}/export.csv?level=tps`) and the published voter
- * counts, exactly what any observer can recompute:
+ * `/portal/anomali/{contest}` (the nation) and `/portal/anomali/{contest}/{area}`
+ * (DOMAIN.md application 12, in part): what an observer should look at first,
+ * each row linking to its evidence (the TPS page: photo, versions, log
+ * entries). Computed from the open-data CSV at TPS level
+ * (`/v1/results/{contest}/export.csv?level=tps`), the TPS inside the page's
+ * area only (./scope.ts), and the published voter counts, exactly what any
+ * observer can recompute:
  *   - forms that fail arithmetic (flagged by the checks of ledger/verifier/results);
  *   - turnout over 100%: ballots cast (valid + invalid) above the voters the
  *     register's published count (`/v1/voters/counts/{tps}`) holds there;
@@ -18,8 +20,9 @@ import { html } from 'hono/html';
 import { dotStrip } from './charts.ts';
 import type { PortalData } from './data.ts';
 import { href, t } from './i18n.ts';
-import { findJumps, jumpsSection } from './jumps-section.ts';
+import { findJumps, jumpsSection, portalJumpReader } from './jumps-section.ts';
 import { type Html, type PageContext, page } from './layout.ts';
+import { inArea, jumpScope, levelName, scopePath } from './scope.ts';
 
 export const OUTLIER_POINTS = 25;
 /** Register counts are read for at most this many TPS per page (one read each). */
@@ -114,25 +117,39 @@ export async function anomaliesPage(
   ctx: PageContext,
   data: PortalData,
   contest: string,
-): Promise<{ status: 200; body: Html }> {
+  area = 'ID',
+): Promise<{ status: 200 | 404; body: Html }> {
   const { lang } = ctx;
+  let name = t(lang, 'nation');
+  if (area !== 'ID') {
+    const info = await data.json<{ name: string }>(`/v1/areas/${area}`);
+    if (!info.ok) return { status: 404, body: page(ctx, t(lang, 'notFound'), html``) };
+    name = info.body.name;
+  }
   const csv = await data.text(`/v1/results/${contest}/export.csv?level=tps`);
-  const rows = csv.ok ? parseTpsCsv(csv.body) : [];
+  const all = csv.ok ? parseTpsCsv(csv.body) : [];
+  const rows = all.filter((r) => inArea(area, r.tps));
   const flagged = rows.filter((r) => r.status === 'flagged');
   const turnout: { row: TpsRow; registered: number }[] = [];
-  for (const r of rows.slice(0, MAX_TURNOUT_READS)) {
+  const read = rows.slice(0, MAX_TURNOUT_READS);
+  for (const r of read) {
     const c = await data.json<{ count: { total: number } }>(`/v1/voters/counts/${r.tps}`);
     if (c.ok && typeof c.body.count?.total === 'number' && r.valid + r.invalid > c.body.count.total)
       turnout.push({ row: r, registered: c.body.count.total });
   }
   const odd = outliers(rows);
-  const jumps = await findJumps(data, contest, rows);
+  const scope = jumpScope(all, area);
+  const jumps = await findJumps(portalJumpReader(data), contest, all, scope);
   const link = (tps: string) =>
     html`<a href="${href(lang, `/portal/hasil/${contest}/${tps}`)}">TPS ${tps}</a>`;
   const none = html`<p>${t(lang, 'nothingFound')}</p>`;
-  const body = html`<p><small>${rows.length} TPS · CSV <a href="/v1/results/${contest}/export.csv?level=tps">export.csv?level=tps</a></small></p>
+  const wider = ['ID', ...[2, 4, 6].filter((n) => n < area.length).map((n) => area.slice(0, n))];
+  const body = html`<p class="scope" data-area="${area}">${t(lang, 'scope')}: <strong>${area === 'ID' ? name : `${name} (${levelName(area, '')} ${area})`}</strong> — ${t(lang, 'scopeRows')}
+${area === 'ID' ? '' : html`<br><small>${t(lang, 'scopeWider')}: ${wider.map((a, i) => html`${i > 0 ? ' › ' : ''}<a href="${href(lang, scopePath(contest, a))}">${a}</a>`)} · <a href="${href(lang, `/portal/hasil/${contest}/${area}`)}">${t(lang, 'results')} ${area}</a></small>`}</p>
+<p><small>${rows.length} TPS · CSV <a href="/v1/results/${contest}/export.csv?level=tps">export.csv?level=tps</a></small></p>
 <h2>${t(lang, 'turnoverOver')}</h2>
 ${turnout.length === 0 ? none : html`<ul class="anomalies turnout">${turnout.map((x) => html`<li>${link(x.row.tps)}: ${x.row.valid + x.row.invalid} / ${x.registered} (${t(lang, 'evidence')})</li>`)}</ul>`}
+${read.length < rows.length ? turnoutCut(ctx, contest, area, rows, read) : ''}
 <h2>${t(lang, 'arithmetic')}</h2>
 ${flagged.length === 0 ? none : html`<ul class="anomalies arithmetic">${flagged.map((r) => html`<li>${link(r.tps)} — ${t(lang, 'flagged')}</li>`)}</ul>`}
 <h2>${t(lang, 'outliers')}</h2>
@@ -154,5 +171,26 @@ ${
       )}</ul>`
 }
 ${jumpsSection(ctx, contest, jumps)}`;
-  return { status: 200, body: page(ctx, `${t(lang, 'anomalies')} · ${contest}`, body) };
+  const title = `${t(lang, 'anomalies')} · ${contest}${area === 'ID' ? '' : ` · ${name}`}`;
+  return { status: 200, body: page(ctx, title, body) };
+}
+
+/**
+ * The register counts were read for the first TPS of the scope only: which
+ * ones, and the pages of the areas just below whose TPS were not all read.
+ */
+function turnoutCut(
+  ctx: PageContext,
+  contest: string,
+  area: string,
+  rows: readonly TpsRow[],
+  read: readonly TpsRow[],
+): Html {
+  const { lang } = ctx;
+  const len = area === 'ID' ? 2 : [4, 6, 10].find((n) => n > area.length);
+  const last = read.at(-1)!.tps;
+  const rest = len
+    ? [...new Set(rows.filter((r) => r.tps > last).map((r) => r.tps.slice(0, len)))]
+    : [];
+  return html`<p class="turnout-cut">${t(lang, 'turnoutCut')}: ${read.length} / ${rows.length} TPS (${read[0]!.tps}–${last}). ${t(lang, 'turnoutContinue')}: ${rest.map((a) => html`<a href="${href(lang, scopePath(contest, a))}">${a}</a> `)}</p>`;
 }

@@ -9,6 +9,7 @@ import { barChart } from './charts.ts';
 import type { AreaChild, AreaResults, PortalData } from './data.ts';
 import { fmt, href, t } from './i18n.ts';
 import { type Html, type PageContext, page } from './layout.ts';
+import { scopePath } from './scope.ts';
 import { verifyButton } from './verify-button.ts';
 
 export const AREA = /^(ID|[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10})$/;
@@ -73,7 +74,8 @@ ${tps ? verifyButton(ctx, { contest, tps, area, valid: r.valid, invalid: r.inval
 <table class="children"><thead><tr><th>${t(lang, 'area')}</th><th>${t(lang, 'status')}</th><th>${t(lang, 'valid')}</th>${choices.map((ch) => html`<th>${ch}</th>`)}<th>${t(lang, 'logEntry')}</th></tr></thead><tbody>
 ${r.children.map((c) => childRow(ctx, contest, c, choices))}
 </tbody></table>
-${waiting.length > 0 ? html`<p class="waiting">${t(lang, 'waitingAreas')}: ${waiting.length}</p>` : ''}`;
+${waiting.length > 0 ? html`<p class="waiting">${t(lang, 'waitingAreas')}: ${waiting.length}</p>` : ''}
+<p><a class="anomalies-here" href="${href(lang, scopePath(contest, area))}">${t(lang, 'anomaliesHere')}</a></p>`;
   return { status: 200, body: page(ctx, `${contest} · ${r.name ?? area}`, body) };
 }
 

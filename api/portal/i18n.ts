@@ -105,6 +105,37 @@ const WORDS = {
     'Checks both log entries in your browser: inclusion, subject, consecutive versions, figures, and the sum of their listing.',
   ],
   nothingFound: ['Tidak ditemukan.', 'None found.'],
+  nation: ['nasional', 'nation'],
+  scope: ['Cakupan', 'Scope'],
+  scopeRows: [
+    'setiap bagian di bawah hanya memeriksa TPS dan wilayah di dalamnya.',
+    'every section below checks only the TPS and areas inside it.',
+  ],
+  scopeWider: ['Cakupan lebih luas', 'Wider scope'],
+  anomaliesHere: ['Anomali di wilayah ini', 'Anomalies in this area'],
+  jumpsChecked: ['Diperiksa di halaman ini', 'Checked on this page'],
+  jumpsCheckedList: ['Kode wilayah yang diperiksa', 'Codes of the areas checked'],
+  jumpsComplete: [
+    'Semua wilayah di bawahnya yang memiliki TPS terhitung diperiksa di halaman ini.',
+    'Every area below it that holds a counted TPS is checked on this page.',
+  ],
+  jumpsNotChecked: ['Belum diperiksa di halaman ini', 'Not checked on this page'],
+  jumpsContinue: [
+    'di tingkat yang lebih rendah. Halaman anomali setiap wilayah berikut memeriksa wilayah-wilayah di bawahnya:',
+    'at the levels further down. The anomalies page of each of these areas checks the areas below it:',
+  ],
+  jumpsHistoryCut: [
+    'Riwayat terlalu panjang, hanya dibaca sampai versi',
+    'History too long, read only up to version',
+  ],
+  turnoutCut: [
+    'Jumlah pemilih terdaftar dibaca untuk TPS pertama saja',
+    'Register counts read for the first TPS only',
+  ],
+  turnoutContinue: [
+    'TPS lainnya diperiksa di halaman anomali wilayah',
+    'The other TPS are checked on the anomalies pages of',
+  ],
   dapil: ['Dapil', 'Electoral district'],
   seatsWon: ['Kursi', 'Seats'],
   trace: ['Jejak Sainte-Laguë', 'Sainte-Laguë trace'],

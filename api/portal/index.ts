@@ -84,6 +84,12 @@ export function portalRoutes(app: Hono<{ Variables: AppVariables }>, deps: Porta
     if (!CONTEST.test(contest)) return render(c, notFound(ctxOf(c), 400));
     return render(c, await anomaliesPage(ctxOf(c), data, contest));
   });
+  // The same page scoped to one area (./scope.ts): the nation's links here for the areas it did not reach.
+  inner.get('/portal/anomali/:contest/:area', async (c) => {
+    const { contest, area } = c.req.param();
+    if (!CONTEST.test(contest) || !AREA.test(area)) return render(c, notFound(ctxOf(c), 400));
+    return render(c, await anomaliesPage(ctxOf(c), data, contest, area));
+  });
   inner.get('/portal/kursi/:contest', async (c) => {
     const contest = c.req.param('contest');
     if (!CONTEST.test(contest)) return render(c, notFound(ctxOf(c), 400));

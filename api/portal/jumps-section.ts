@@ -1,10 +1,11 @@
 /**
- * The "jumps in published totals" section of `/portal/anomali/{contest}`: the
- * rule of ./jumps.ts run over the recap history of every area that has TPS in
- * the open-data CSV (nation first, then down the levels, at most
- * MAX_JUMP_AREAS areas), each jump shown with its line chart, its two log
- * entries (links to the log explorer) and a Verifikasi that checks both
- * entries in the reader's browser (portal/jump-evidence.ts).
+ * The "jumps in published totals" section of `/portal/anomali/{contest}[/{area}]`:
+ * the rule of ./jumps.ts run over the recap history of the page's area and the
+ * areas below it that hold TPS in the open-data CSV, whole levels while they fit
+ * (./scope.ts), each jump shown with its line chart, its two log entries (links
+ * to the log explorer) and a Verifikasi that checks both entries in the
+ * reader's browser (portal/jump-evidence.ts). The section says which areas it
+ * checked and links to the pages that check the ones below.
  */
 import { html } from 'hono/html';
 import type { TpsRow } from './anomalies.ts';
@@ -22,9 +23,8 @@ import {
   tpsMedian,
 } from './jumps.ts';
 import type { Html, PageContext } from './layout.ts';
+import { type JumpScope, levelName, scopePath } from './scope.ts';
 
-/** Areas whose history one page reads at most (one read each, more for long histories). */
-export const MAX_JUMP_AREAS = 300;
 /** History pages read per area at most (500 versions each). */
 const MAX_HISTORY_PAGES = 20;
 const RECAP_KIND = 'results.recap.computed';
@@ -34,24 +34,23 @@ interface HistoryPage {
   next: number | null;
 }
 
-/** The areas above TPS level that hold the CSV's TPS, the nation first, then each level down. */
-export function areasOf(rows: readonly TpsRow[]): string[] {
-  if (rows.length === 0) return [];
-  const out = ['ID'];
-  for (const len of [2, 4, 6, 10])
-    out.push(...[...new Set(rows.map((r) => r.tps.slice(0, len)))].sort());
-  return out;
+/** The portal's reader also says which histories it read only in part. */
+export interface PortalJumpReader extends JumpReader {
+  /** Nodes whose history has more than MAX_HISTORY_PAGES pages: the last version read. */
+  cut: Map<string, number>;
 }
 
 /** The public routes the rule reads, through the portal's in-process client. */
-export function portalJumpReader(data: PortalData): JumpReader {
+export function portalJumpReader(data: PortalData): PortalJumpReader {
   const histories = new Map<string, Promise<RecapVersion[] | null>>();
+  const cut = new Map<string, number>();
   return {
+    cut,
     history(contest, node) {
       const key = `${contest}:${node}`;
       let h = histories.get(key);
       if (!h) {
-        h = readHistory(data, contest, node);
+        h = readHistory(data, contest, node, cut);
         histories.set(key, h);
       }
       return h;
@@ -80,6 +79,7 @@ async function readHistory(
   data: PortalData,
   contest: string,
   node: string,
+  cut: Map<string, number>,
 ): Promise<RecapVersion[] | null> {
   const slash = node.indexOf('/');
   const area = slash < 0 ? node : node.slice(0, slash);
@@ -96,37 +96,43 @@ async function readHistory(
     out.push(...r.body.versions);
     from = r.body.next;
   }
+  if (from !== null && out.length > 0) cut.set(node, out.at(-1)!.seq);
   return out;
 }
 
-/** The jumps of `contest` over the areas of `rows`, decreases explained. */
+export interface JumpsFound {
+  jumps: Jump[];
+  scope: JumpScope;
+  histories: Map<string, RecapVersion[]>;
+  /** Nodes whose history was read in part: the last version read. */
+  cut: ReadonlyMap<string, number>;
+}
+
+/** The jumps of `contest` over the areas `scope` checks, decreases explained. */
 export async function findJumps(
-  data: PortalData,
+  reader: JumpReader & { cut?: ReadonlyMap<string, number> },
   contest: string,
   rows: readonly TpsRow[],
-): Promise<{ jumps: Jump[]; areas: number; histories: Map<string, RecapVersion[]> }> {
-  const reader = portalJumpReader(data);
-  const areas = areasOf(rows).slice(0, MAX_JUMP_AREAS);
+  scope: JumpScope,
+): Promise<JumpsFound> {
   const found: Jump[] = [];
   const histories = new Map<string, RecapVersion[]>();
-  for (const area of areas) {
+  for (const area of scope.levels.flat()) {
     const h = await reader.history(contest, area);
     if (!h) continue;
     histories.set(area, h);
     found.push(...stepJumps(area, h, tpsMedian(rows, area)));
   }
-  return { jumps: await explainDecreases(reader, contest, found), areas: areas.length, histories };
+  const jumps = await explainDecreases(reader, contest, found);
+  return { jumps, scope, histories, cut: reader.cut ?? new Map() };
 }
 
 const pct = (n: number) => `${n.toFixed(1)}%`;
 
-export function jumpsSection(
-  ctx: PageContext,
-  contest: string,
-  result: { jumps: Jump[]; areas: number; histories: Map<string, RecapVersion[]> },
-): Html {
+export function jumpsSection(ctx: PageContext, contest: string, result: JumpsFound): Html {
   const { lang } = ctx;
-  const { jumps, areas, histories } = result;
+  const { jumps, scope, histories, cut } = result;
+  const areas = scope.levels.flat().length;
   const n = (x: number) => fmt(lang, x);
   const reason = (j: Jump, r: Jump['reasons'][number]) => {
     const what = r.key === 'valid' ? t(lang, 'valid') : `${t(lang, 'choice')} ${r.key}`;
@@ -165,6 +171,7 @@ export function jumpsSection(
   const none = html`<p>${t(lang, 'nothingFound')}</p>`;
   return html`<h2>${t(lang, 'jumps')}</h2>
 <p class="jumps-scope"><small>${t(lang, 'jumpsRule')} (${areas} ${t(lang, 'area').toLowerCase()})</small></p>
+${scopeStatement(ctx, contest, result)}
 ${
   jumps.length === 0
     ? none
@@ -179,5 +186,35 @@ ${chart(j)}
 <ol class="steps"></ol>
 </section></li>`,
       )}</ul>`
+}`;
+}
+
+/** Which areas the section checked, which histories it read in part, and where the rest is checked. */
+function scopeStatement(ctx: PageContext, contest: string, result: JumpsFound): Html {
+  const { lang } = ctx;
+  const { scope, cut } = result;
+  const nation = t(lang, 'nation');
+  const levels = scope.levels.map((codes, i) =>
+    i === 0
+      ? `${codes[0]} (${levelName(codes[0]!, nation)})`
+      : `${fmt(lang, codes.length)} ${levelName(codes[0]!, nation)}`,
+  );
+  const rest = scope.continueAt.reduce((a, c) => a + c.below, 0);
+  const area = t(lang, 'area').toLowerCase();
+  return html`<p class="jumps-checked" data-areas="${scope.levels.flat().length}">${t(lang, 'jumpsChecked')}: ${levels.join(' · ')}.</p>
+<details class="jumps-checked"><summary>${t(lang, 'jumpsCheckedList')}</summary><p><code>${scope.levels.flat().join(' ')}</code></p></details>
+${
+  scope.continueAt.length === 0
+    ? html`<p class="jumps-complete">${t(lang, 'jumpsComplete')}</p>`
+    : html`<p class="jumps-continue" data-areas="${rest}">${t(lang, 'jumpsNotChecked')}: ${fmt(lang, rest)} ${area} ${t(lang, 'jumpsContinue')}</p>
+<ul class="jumps-continue">${scope.continueAt.map(
+        (c) =>
+          html`<li><a href="${href(lang, scopePath(contest, c.area))}">${c.area}</a> (${fmt(lang, c.below)} ${area})</li>`,
+      )}</ul>`
+}
+${
+  cut.size === 0
+    ? ''
+    : html`<p class="jumps-cut">${t(lang, 'jumpsHistoryCut')}: ${[...cut].map(([node, seq]) => `${node} v${seq}`).join(', ')}</p>`
 }`;
 }

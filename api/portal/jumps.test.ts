@@ -1,7 +1,8 @@
 // The rule for sudden jumps in published totals (jumps.ts, docs/portal.md):
 // a normal progression is not a jump; votes out of proportion to the TPS newly
 // included, a share that moves more than the new TPS could move it, and a fall
-// with no correction behind it are — and a fall a correction explains is not.
+// with no correction behind it are — and a fall a correction explains is not;
+// and the areas a page checks (scope.ts).
 import { describe, expect, it } from 'vitest';
 import type { TpsRow } from './anomalies.ts';
 import {
@@ -16,6 +17,8 @@ import {
   stepJumps,
   tpsMedian,
 } from './jumps.ts';
+import { findJumps, jumpsSection } from './jumps-section.ts';
+import { jumpScope } from './scope.ts';
 
 let nextIndex = 100;
 const v = (seq: number, accepted: number, votes: Record<string, number>): RecapVersion => {
@@ -248,5 +251,99 @@ describe('explaining a fall', () => {
     const other = { ...found[0]!, node: '317102' };
     const [k] = await explainDecreases(w.reader, 'PPWP', [other]);
     expect(k!.reasons.find((r) => r.kind === 'decrease')!.why![0]).toMatch(/is not its recap/);
+  });
+});
+
+// The anomalies page's scope (scope.ts): a page checks its area and the whole
+// levels below it that fit, and links to the pages of the areas it did not
+// reach, so a jump deep in the country is found on a page the nation's links to.
+describe('the scope of a page', () => {
+  const row = (tps: string, valid: number): TpsRow => ({
+    tps,
+    desa: tps.slice(0, 10),
+    status: 'accepted',
+    valid,
+    invalid: 0,
+    votes: {},
+  });
+  const C = '3171011001003';
+  const D = '3201011001001';
+  const rows = [row(A, 200), row(B, 200), row(C, 2000), row(D, 200)];
+  const ctx = { lang: 'id' as const, verifierKey: 'k', witnesses: [], path: '/' };
+
+  it('checks whole levels while they fit, the children always, and says where the rest is', () => {
+    expect(jumpScope(rows, 'ID')).toEqual({
+      area: 'ID',
+      levels: [
+        ['ID'],
+        ['31', '32'],
+        ['3171', '3201'],
+        ['317101', '320101'],
+        ['3171011001', '3201011001'],
+      ],
+      continueAt: [],
+    });
+    const small = jumpScope(rows, 'ID', 4);
+    expect(small.levels).toEqual([['ID'], ['31', '32']]);
+    expect(small.continueAt).toEqual([
+      { area: '31', below: 3 },
+      { area: '32', below: 3 },
+    ]);
+    // The children even past the bound: the page of an area always reaches further.
+    expect(jumpScope(rows, 'ID', 1).levels).toEqual([['ID'], ['31', '32']]);
+    expect(jumpScope(rows, '31', 4).levels.flat()).toEqual(['31', '3171', '317101', '3171011001']);
+    expect(jumpScope(rows, '3171011001', 1)).toEqual({
+      area: '3171011001',
+      levels: [['3171011001']],
+      continueAt: [],
+    });
+    expect(jumpScope(rows, '3172', 4)).toEqual({
+      area: '3172',
+      levels: [['3172']],
+      continueAt: [],
+    });
+    // Walking the links from the nation checks every area on some page.
+    const checked = new Set<string>();
+    const walk = (area: string) => {
+      const s = jumpScope(rows, area, 4);
+      for (const a of s.levels.flat()) checked.add(a);
+      for (const c of s.continueAt) walk(c.area);
+    };
+    walk('ID');
+    expect([...checked].sort()).toEqual(jumpScope(rows, 'ID').levels.flat().sort());
+  });
+
+  it("finds a jump outside the nation page's bound on the child's page, which the nation's links to", async () => {
+    const w = world();
+    w.publish('ID', 1, [{ code: '31', seq: 1, valid: 200, votes: [120, 80] }]);
+    w.publish('3171011001', 1, [{ code: A, seq: 1, valid: 200, votes: [120, 80] }]);
+    w.publish('3171011001', 2, [
+      { code: A, seq: 1, valid: 200, votes: [120, 80] },
+      { code: B, seq: 1, valid: 200, votes: [100, 100] },
+    ]);
+    // C brings 2,000 votes, ten times the median TPS.
+    w.publish('3171011001', 3, [
+      { code: A, seq: 1, valid: 200, votes: [120, 80] },
+      { code: B, seq: 1, valid: 200, votes: [100, 100] },
+      { code: C, seq: 1, valid: 2000, votes: [1900, 100] },
+    ]);
+    const nation = await findJumps(w.reader, 'PPWP', rows, jumpScope(rows, 'ID', 4));
+    expect(nation.jumps).toEqual([]);
+    const nationHtml = String(await jumpsSection(ctx, 'PPWP', nation));
+    expect(nationHtml).toContain('Diperiksa di halaman ini: ID (nasional) · 2 provinsi.');
+    expect(nationHtml).toContain('<code>ID 31 32</code>');
+    expect(nationHtml).toContain('data-areas="6"');
+    expect(nationHtml).toContain('<a href="/portal/anomali/PPWP/31">31</a> (3 wilayah)');
+    expect(nationHtml).toContain('<a href="/portal/anomali/PPWP/32">32</a> (3 wilayah)');
+
+    const child = await findJumps(w.reader, 'PPWP', rows, jumpScope(rows, '31', 4));
+    expect(child.jumps.map((j) => `${j.node}:${j.next.seq}`)).toEqual(['3171011001:3']);
+    const childHtml = String(await jumpsSection({ ...ctx, lang: 'en' }, 'PPWP', child));
+    expect(childHtml).toContain('data-node="3171011001"');
+    expect(childHtml).toContain(
+      'Checked on this page: 31 (provinsi) · 1 kab/kota · 1 kecamatan · 1 kelurahan/desa.',
+    );
+    expect(childHtml).toContain('class="jumps-complete"');
+    expect(childHtml).not.toContain('class="jumps-continue"');
   });
 });

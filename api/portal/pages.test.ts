@@ -117,7 +117,36 @@ describe('the other portal pages', () => {
     expect(text).toContain('Lonjakan total yang dipublikasikan');
     // The TPS rows of the CSV were read (desa + 3-digit number), so the rules ran.
     expect(text).not.toContain('<small>0 TPS');
+    // The nation's scope: every area holding a counted TPS fits, and the page says so.
+    expect(text).toContain('<p class="scope" data-area="ID">Cakupan: <strong>nasional</strong>');
+    expect(text).toMatch(/Diperiksa di halaman ini: ID \(nasional\) · 1 provinsi · 1 kab\/kota · /);
+    expect(text).toContain('class="jumps-complete"');
     await page('/portal/anomali/NOPE', 400);
+  });
+
+  it('scopes the anomalies page to an area, linked from its results page', async () => {
+    const kota = await page('/portal/hasil/PPWP/3171');
+    expect(links(kota.text)).toContain('/portal/anomali/PPWP/3171');
+    const { text } = await page('/portal/anomali/PPWP/3171');
+    expect(text).toContain('<p class="scope" data-area="3171">Cakupan: <strong>');
+    expect(text).toMatch(/Diperiksa di halaman ini: 3171 \(kab\/kota\) · \d+ kecamatan · /);
+    expect(text).toContain('class="jumps-complete"');
+    expect(links(text)).toEqual(
+      expect.arrayContaining(['/portal/anomali/PPWP', '/portal/anomali/PPWP/31']),
+    );
+    // Only the TPS inside it: every TPS row links below 3171.
+    const tps = [...text.matchAll(/\/portal\/hasil\/PPWP\/([0-9]{13})/g)].map((m) => m[1]!);
+    expect(tps.every((c) => c.startsWith('3171'))).toBe(true);
+    const en = await page('/portal/anomali/PPWP/3171?lang=en');
+    expect(en.text).toContain('Scope: <strong>');
+    expect(en.text).toMatch(/Checked on this page: 3171 \(kab\/kota\)/);
+    // An area with nothing counted yet: an empty scope, said so.
+    const empty = await page('/portal/anomali/PPWP/3172');
+    expect(empty.text).toContain('<small>0 TPS');
+    await page('/portal/anomali/PPWP/99', 404);
+    await page('/portal/anomali/PPWP/12345', 400);
+    await page('/portal/anomali/PPWP/3171011001001', 400);
+    await page('/portal/anomali/NOPE/31', 400);
   });
 
   it('answers the recap history of an area: every version with its entry, paged; 4xx for bad input', async () => {
