@@ -3,7 +3,12 @@
  * Chromium (playwright-core, /usr/bin/chromium) against a demo server on
  * loopback. Measured, each N times, with the median and p95:
  *   - a TPS page until DOMContentLoaded (interactive: the verifier script is
- *     deferred and wired by then), and the area page of the nation;
+ *     deferred and wired by then), the area page of the nation, and the
+ *     nation's anomalies page (rendered on the server: the CSV, the register
+ *     counts, the jump rule over every area's recap history);
+ *   - each load with the browser's cache disabled (CDP), so every one is a
+ *     request the server answers (the pages are cacheable for 10 s: without
+ *     this, most loads would be served from the browser's cache);
  *   - one TPS number verified in the page (button click → data-verify), warm;
  *   - the baseline, in the same page and run: a plain JSON read of the TPS's
  *     form history (fetch + JSON.parse), so figures are stated as a ratio to it.
@@ -13,6 +18,7 @@
  * Imports nothing from api/ directly: the server comes from test/portal-server.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../test/chromium.ts';
@@ -34,8 +40,13 @@ const s = await portalServer(4);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  // CPU of this process per load: the server (in-process) and playwright's driver, not Chromium's.
+  const cpu: Record<string, number> = {};
   const loads = async (path: string) => {
     const xs: number[] = [];
+    const before = process.cpuUsage();
     for (let i = 0; i < N; i++) {
       await page.goto(`${s.url}${path}`);
       xs.push(
@@ -46,10 +57,17 @@ try {
         ),
       );
     }
+    const used = process.cpuUsage(before);
+    cpu[path] = (used.user + used.system) / 1000 / N;
     return xs;
   };
   const tpsPage = await loads(`/portal/hasil/PPWP/${TPS}`);
   const nationPage = await loads('/portal/hasil/PPWP/ID');
+  const anomaliesPage = await loads('/portal/anomali/PPWP');
+  const checked = {
+    areas: Number(await page.getAttribute('p.jumps-checked', 'data-areas')),
+    tps: (await page.textContent('main'))?.match(/(\d+) TPS · CSV/)?.[1],
+  };
   await page.goto(`${s.url}/portal/hasil/PPWP/${TPS}`);
   const verify: number[] = [];
   const json: number[] = [];
@@ -70,20 +88,29 @@ try {
     }
   }
   const b = stats(json).median;
+  const row = (
+    x: number[],
+    path?: string,
+  ): { median: number; p95: number; cpuMsPerLoad?: number } =>
+    path ? { ...stats(x), cpuMsPerLoad: cpu[path]! } : stats(x);
   const rows = [
-    ['TPS page interactive (DOMContentLoaded)', stats(tpsPage)],
-    ['nation page interactive (DOMContentLoaded)', stats(nationPage)],
-    ['verify one TPS number (in the page)', stats(verify)],
-    ['baseline: JSON read of the TPS history', stats(json)],
+    ['TPS page interactive (DOMContentLoaded)', row(tpsPage, `/portal/hasil/PPWP/${TPS}`)],
+    ['nation page interactive (DOMContentLoaded)', row(nationPage, '/portal/hasil/PPWP/ID')],
+    ['anomalies page interactive (DOMContentLoaded)', row(anomaliesPage, '/portal/anomali/PPWP')],
+    ['verify one TPS number (in the page)', row(verify)],
+    ['baseline: JSON read of the TPS history', row(json)],
   ] as const;
+  const load = loadavg().map((x) => x.toFixed(2));
   const table = [
-    `Portal in headless Chromium, ${N} runs each, ${new Date().toISOString()}`,
+    `Portal in headless Chromium, ${N} runs each, browser cache disabled, ${new Date().toISOString()}, load average ${load.join(' ')}`,
+    `(anomalies page: ${checked.tps} TPS, the jump rule over ${checked.areas} areas' recap histories;`,
+    'CPU: this process per load — the server, in-process, and playwright’s driver; not Chromium’s)',
     '',
-    '| measure | median ms | p95 ms | median ÷ baseline |',
-    '| --- | ---: | ---: | ---: |',
+    '| measure | median ms | p95 ms | median ÷ baseline | CPU ms per load |',
+    '| --- | ---: | ---: | ---: | ---: |',
     ...rows.map(
       ([name, v]) =>
-        `| ${name} | ${v.median.toFixed(1)} | ${v.p95.toFixed(1)} | ${(v.median / b).toFixed(1)}× |`,
+        `| ${name} | ${v.median.toFixed(1)} | ${v.p95.toFixed(1)} | ${(v.median / b).toFixed(1)}× | ${v.cpuMsPerLoad?.toFixed(1) ?? ''} |`,
     ),
   ].join('\n');
   console.log(table);
@@ -91,7 +118,7 @@ try {
   writeFileSync(join(OUT, 'portal.md'), `${table}\n`);
   writeFileSync(
     join(OUT, 'portal.json'),
-    `${JSON.stringify({ n: N, at: new Date().toISOString(), rows: Object.fromEntries(rows) }, null, 2)}\n`,
+    `${JSON.stringify({ n: N, at: new Date().toISOString(), load, anomalies: checked, rows: Object.fromEntries(rows) }, null, 2)}\n`,
   );
 } finally {
   await browser.close();
