@@ -131,7 +131,7 @@ const pct = (n: number) => `${n.toFixed(1)}%`;
 
 export function jumpsSection(ctx: PageContext, contest: string, result: JumpsFound): Html {
   const { lang } = ctx;
-  const { jumps, scope, histories, cut } = result;
+  const { jumps, scope, histories } = result;
   const areas = scope.levels.flat().length;
   const n = (x: number) => fmt(lang, x);
   const reason = (j: Jump, r: Jump['reasons'][number]) => {
