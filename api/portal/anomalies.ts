@@ -3,7 +3,7 @@
  * (DOMAIN.md application 12, in part): what an observer should look at first,
  * each row linking to its evidence (the TPS page: photo, versions, log
  * entries). Computed from the open-data CSV at TPS level
- * (`/v1/results/{contest}/export.csv?level=tps`), the TPS inside the page's
+ * (`/v1/results/{contest}/export.csv?level=tps&area={area}`), the TPS inside the page's
  * area only (./scope.ts), and the published voter counts, exactly what any
  * observer can recompute:
  *   - forms that fail arithmetic (flagged by the checks of ledger/verifier/results);
@@ -126,7 +126,9 @@ export async function anomaliesPage(
     if (!info.ok) return { status: 404, body: page(ctx, t(lang, 'notFound'), html``) };
     name = info.body.name;
   }
-  const csv = await data.text(`/v1/results/${contest}/export.csv?level=tps`);
+  // The area's own rows (the export's `area`), not the nation's filtered here.
+  const csvPath = `/v1/results/${contest}/export.csv?level=tps${area === 'ID' ? '' : `&area=${area}`}`;
+  const csv = await data.text(csvPath);
   const all = csv.ok ? parseTpsCsv(csv.body) : [];
   const rows = all.filter((r) => inArea(area, r.tps));
   const flagged = rows.filter((r) => r.status === 'flagged');
@@ -146,7 +148,7 @@ export async function anomaliesPage(
   const wider = ['ID', ...[2, 4, 6].filter((n) => n < area.length).map((n) => area.slice(0, n))];
   const body = html`<p class="scope" data-area="${area}">${t(lang, 'scope')}: <strong>${area === 'ID' ? name : `${name} (${levelName(area, '')} ${area})`}</strong> — ${t(lang, 'scopeRows')}
 ${area === 'ID' ? '' : html`<br><small>${t(lang, 'scopeWider')}: ${wider.map((a, i) => html`${i > 0 ? ' › ' : ''}<a href="${href(lang, scopePath(contest, a))}">${a}</a>`)} · <a href="${href(lang, `/portal/hasil/${contest}/${area}`)}">${t(lang, 'results')} ${area}</a></small>`}</p>
-<p><small>${rows.length} TPS · CSV <a href="/v1/results/${contest}/export.csv?level=tps">export.csv?level=tps</a></small></p>
+<p><small>${rows.length} TPS · CSV <a href="${csvPath}">${csvPath.slice(csvPath.lastIndexOf('/') + 1)}</a></small></p>
 <h2>${t(lang, 'turnoverOver')}</h2>
 ${turnout.length === 0 ? none : html`<ul class="anomalies turnout">${turnout.map((x) => html`<li>${link(x.row.tps)}: ${x.row.valid + x.row.invalid} / ${x.registered} (${t(lang, 'evidence')})</li>`)}</ul>`}
 ${read.length < rows.length ? turnoutCut(ctx, contest, area, rows, read) : ''}

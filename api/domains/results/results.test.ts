@@ -329,6 +329,29 @@ describe('count forms and the recapitulation', () => {
       if (sums.length >= 2) expect(own).toEqual(sums[sums.length - 2]);
     }
   });
+
+  it('exports one area’s rows (area=…): the national export’s rows inside it, at every level', async () => {
+    const csv = async (q: string) => {
+      const r = await p.app.request(`/v1/results/PPWP/export.csv?${q}`);
+      expect(r.status).toBe(200);
+      return (await r.text()).trim().split('\n');
+    };
+    for (const level of ['tps', 'kelurahan', 'kecamatan', 'kabkota', 'provinsi']) {
+      const nation = await csv(`level=${level}`);
+      expect(nation.length).toBeGreaterThan(1);
+      for (const area of ['31', '3171', '317101', '3171011001', '32', '99']) {
+        const rows = await csv(`level=${level}&area=${area}`);
+        expect(rows[0]).toBe(nation[0]);
+        expect(rows.slice(1)).toEqual(nation.slice(1).filter((l) => l.startsWith(area)));
+      }
+    }
+    expect(await csv('level=tps&area=ID')).toEqual(await csv('level=tps'));
+    for (const bad of ['3171011001001', '317', 'x', '', '31%25']) {
+      const r = await p.app.request(`/v1/results/PPWP/export.csv?level=tps&area=${bad}`);
+      expect(r.status).toBe(400);
+      expect(await r.json()).toMatchObject({ error: { code: 'BAD_PARAMETER' } });
+    }
+  });
 });
 
 describe('saksi results verify (the observer’s command, over HTTP)', () => {

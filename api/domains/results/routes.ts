@@ -28,6 +28,8 @@ import {
   contestParam,
   LEVEL_PARAM,
   levelParam,
+  SCOPE_PARAM,
+  scopeParam,
   TPS_PARAM,
   tpsParam,
 } from './schemas.ts';
@@ -208,20 +210,21 @@ export function resultsRoutes(app: App, deps: ResultsDeps): void {
       'Open data: area_code,tps,choice,votes,status,entry_index,entry_hash at one level (KIP 2024)',
     tags: ['results'],
     security: 'public',
-    parameters: [CONTEST_PARAM, LEVEL_PARAM],
+    parameters: [CONTEST_PARAM, LEVEL_PARAM, SCOPE_PARAM],
     responses: { '200': { description: 'text/csv' } },
   });
   app.get('/v1/results/:contest/export.csv', (c) => {
     const contest = contestParam(c.req.param('contest'));
     const level = levelParam(c.req.query('level'));
-    // The export covers the whole nation at one level.
+    const area = scopeParam(c.req.query('area'));
+    // Public rows, whatever the area: authorised as the nation's export.
     authorizeRoute(writes, 'GET /v1/results/{contest}/export.csv', c.get('principal'), {
       type: 'Area',
       code: NATIONAL,
     });
-    return c.body(exportCsv(deps.db, deps.store, contest, level), 200, {
+    return c.body(exportCsv(deps.db, deps.store, contest, level, area), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${contest}-${c.req.query('level')}.csv"`,
+      'Content-Disposition': `attachment; filename="${contest}-${c.req.query('level')}${area === NATIONAL ? '' : `-${area}`}.csv"`,
       'Cache-Control': 'no-cache',
     });
   });

@@ -6,7 +6,9 @@
  */
 import {
   type AreaLevel,
+  areaLevelOf,
   isTpsCode,
+  NATIONAL,
   RECAP_AREA_CODE_PATTERN,
   TPS_CODE_PATTERN,
 } from '../../../policies/areas.ts';
@@ -85,6 +87,23 @@ export const LEVEL_PARAM = {
   schema: { enum: Object.keys(LEVEL_OF) },
   description: 'the level whose rows to export',
 };
+
+/** The export's optional area: only the rows inside it. */
+export const SCOPE_PARAM = {
+  name: 'area',
+  in: 'query' as const,
+  required: false,
+  schema: { type: 'string', pattern: RECAP_AREA_CODE_PATTERN },
+  description: 'only the rows inside this area (default ID: the nation)',
+};
+
+export function scopeParam(s: string | undefined): string {
+  if (s === undefined) return NATIONAL;
+  const level = areaLevelOf(s);
+  if (level === undefined || level === 'tps')
+    throw badRequest('BAD_PARAMETER', 'area must be ID or a 2/4/6/10-digit area code');
+  return s;
+}
 
 export function levelParam(s: string | undefined): AreaLevel {
   // Own properties only: `level=constructor` is not a level (../../params.ts).

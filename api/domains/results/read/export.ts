@@ -10,6 +10,11 @@
  * total equals the sum of the accepted rows below it (ledger/verifier/results/recap.ts).
  * entry_index is empty for a recap the log has not integrated yet (≤ a second).
  *
+ * `area` (optional) keeps the rows inside one province, kab/kota, kecamatan or
+ * desa (its code a prefix of theirs): an area's page of the portal then reads
+ * its own rows, not the nation's. Codes are digits of one length per level, so
+ * the rows of `31` are exactly those in [`31`, `32`) — an index range scan.
+ *
  * After its choices, every TPS and area has two rows for the ballots' totals,
  * choice `valid` and `invalid` (no ballot choice has those ids), as the JSON
  * results show them: the DPD's national recap has no choice rows (its
@@ -22,7 +27,7 @@ import {
   recapVotes,
   sortedVotes,
 } from '../../../../ledger/verifier/results/index.ts';
-import type { AreaLevel } from '../../../../policies/areas.ts';
+import { type AreaLevel, NATIONAL } from '../../../../policies/areas.ts';
 import type { ContestId } from '../../registry/index.ts';
 
 export const CSV_HEADER = 'area_code,tps,choice,votes,status,entry_index,entry_hash\n';
@@ -33,8 +38,10 @@ export function exportCsv(
   log: LogReader,
   contest: ContestId,
   level: AreaLevel,
+  area = NATIONAL,
 ): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
+  const range = codeRange(area);
   let after = '';
   let started = false;
   return new ReadableStream<Uint8Array>({
@@ -44,8 +51,8 @@ export function exportCsv(
         started = true;
         const page =
           level === 'tps'
-            ? await tpsPage(db, contest, after)
-            : await areaPage(db, log, contest, level, after);
+            ? await tpsPage(db, contest, after, range)
+            : await areaPage(db, log, contest, level, after, range);
         text += page.text;
         if (page.last !== null) after = page.last;
         if (text) ctl.enqueue(enc.encode(text));
@@ -57,7 +64,20 @@ export function exportCsv(
   });
 }
 
-async function tpsPage(db: Db, contest: ContestId, after: string) {
+/**
+ * The codes inside `area` as a half-open range [from, until): from its own
+ * code (a prefix sorts before every code that extends it) to the next area's;
+ * `until` null where nothing follows (`99…`, or the nation).
+ */
+export function codeRange(area: string): [string, string | null] {
+  if (area === NATIONAL) return ['', null];
+  const next = (BigInt(area) + 1n).toString().padStart(area.length, '0');
+  return [area, next.length > area.length ? null : next];
+}
+
+type Range = [from: string, until: string | null];
+
+async function tpsPage(db: Db, contest: ContestId, after: string, [from, until]: Range) {
   const rows = await db.query<{
     tps: string;
     status: string;
@@ -68,8 +88,9 @@ async function tpsPage(db: Db, contest: ContestId, after: string) {
     invalid: number;
   }>(
     `SELECT tps, status, entry_index, entry_hash, votes, valid, invalid FROM recap_tps
-      WHERE contest = $1 AND tps > $2 ORDER BY tps LIMIT ${PAGE}`,
-    [contest, after],
+      WHERE contest = $1 AND tps > $2 AND tps >= $3 AND ($4::text IS NULL OR tps < $4)
+      ORDER BY tps LIMIT ${PAGE}`,
+    [contest, after, from, until],
   );
   let text = '';
   for (const r of rows) {
@@ -87,6 +108,7 @@ async function areaPage(
   contest: ContestId,
   level: AreaLevel,
   after: string,
+  [from, until]: Range,
 ) {
   const rows = await db.query<{
     area: string;
@@ -97,8 +119,9 @@ async function areaPage(
     `SELECT c.area, r.totals, r.entry_hash, r.pending_id
        FROM recap_current c JOIN recaps r USING (contest, area, seq)
       WHERE c.contest = $1 AND r.level = $2 AND c.area > $3
+        AND c.area >= $4 AND ($5::text IS NULL OR c.area < $5)
       ORDER BY c.area LIMIT ${PAGE}`,
-    [contest, level, after],
+    [contest, level, after, from, until],
   );
   // The page's log indexes in one batch.
   const indexes = await log.indexesOf(rows.map((r) => Number(r.pending_id)));
