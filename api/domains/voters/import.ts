@@ -14,7 +14,7 @@
  * the two processes work at once; the transactions themselves stay one after
  * the other, in file order, so the progress row and the NIK index see every
  * earlier batch. Random values come from one pool per import (batch-seal.ts),
- * the private rows go in one statement per batch (import-store.ts).
+ * the private rows go by binary COPY (import-store.ts).
  */
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,7 +33,12 @@ import type { Registry } from '../registry/index.ts';
 import { RandomPool } from './batch-seal.ts';
 import { sealPersonal, type VoterKeys } from './crypto.ts';
 import { csvFields, VOTER_CSV_HEADER } from './csv.ts';
-import { type ImportRow, registeredMacs, storeImportBatch } from './import-store.ts';
+import {
+  type ImportRow,
+  RegisteredAlready,
+  registeredMacs,
+  storeImportBatch,
+} from './import-store.ts';
 import { VOTER_KINDS } from './kinds.ts';
 import { newVoterSubject, personalText, sealVersion } from './record.ts';
 import { recordViolations } from './rules.ts';
@@ -84,9 +89,6 @@ interface Sealed {
   /** The last line of the batch: the progress saved with it. */
   done: number;
 }
-
-/** The unique NIK index refused a row of the batch (found again after the rollback). */
-class RegisteredAlready extends Error {}
 
 export async function importVoters(o: ImportOptions): Promise<ImportResult> {
   const source = resolve(o.file);
@@ -187,12 +189,11 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
     try {
       appended = await o.db.transaction(async (tx) => {
         const a = await appendVersions(tx, b.drafts);
-        const stored = await storeImportBatch(
+        await storeImportBatch(
           tx,
           b.rows.map((r, i) => ({ ...r, entryHash: a[i]!.leafHash, pendingId: a[i]!.pendingId })),
           { source, linesDone: b.done },
         );
-        if (stored !== b.rows.length) throw new RegisteredAlready();
         return a;
       });
     } catch (e) {
