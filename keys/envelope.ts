@@ -25,18 +25,35 @@ import type { KeyService } from './key-service.ts';
 
 const IV = 12;
 const TAG = 16;
+const DEK = 32;
 
 /** A sealed value failed to open: wrong key, wrong row, or tampered bytes. */
 export class SealError extends Error {
   readonly code = 'UNSEALABLE' as const;
 }
 
-/** AES-256-GCM (NIST SP 800-38D), 96-bit random IV: `iv ‖ ciphertext ‖ tag`. */
-export function sealValue(key: Uint8Array, plain: Uint8Array, aad: string): Buffer {
-  const iv = randomBytes(IV);
+/**
+ * AES-256-GCM (NIST SP 800-38D), 96-bit random IV: `iv ‖ ciphertext ‖ tag`.
+ * `iv` is for batch writers that cut fresh IVs from one CSPRNG draw (each IV
+ * used once: `newDeks`, the voter import's pool); absent, one is drawn here.
+ */
+export function sealValue(
+  key: Uint8Array,
+  plain: Uint8Array,
+  aad: string,
+  iv: Uint8Array = randomBytes(IV),
+): Buffer {
+  if (iv.length !== IV) throw new RangeError('AES-GCM IV must be 12 bytes');
   const c = createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(Buffer.from(aad, 'utf8'));
-  return Buffer.concat([iv, c.update(plain), c.final(), c.getAuthTag()]);
+  const body = c.update(plain);
+  const last = c.final();
+  const out = Buffer.allocUnsafe(IV + body.length + last.length + TAG);
+  out.set(iv, 0);
+  out.set(body, IV);
+  out.set(last, IV + body.length);
+  out.set(c.getAuthTag(), IV + body.length + last.length);
+  return out;
 }
 
 export function openValue(key: Uint8Array, sealed: Uint8Array, aad: string): Buffer {
@@ -97,9 +114,36 @@ export class EnvelopeKeys {
 
   /** A new record key, sealed under the current key-encryption key. */
   async newDek(subject: string): Promise<{ dek: Buffer; sealed: Buffer; kekLabel: string }> {
-    const dek = randomBytes(32);
+    const dek = randomBytes(DEK);
     const kek = await this.#key(this.labels.kek);
     return { dek, sealed: sealValue(kek, dek, this.#dekAad(subject)), kekLabel: this.labels.kek };
+  }
+
+  /**
+   * One new record key per subject, as `newDek` gives, for a batch: the keys and
+   * their seals' IVs cut from one `randomBytes` call and the key-encryption key
+   * fetched once. On OpenSSL 3 a `randomBytes` call costs microseconds whatever
+   * its size (a DRBG lock per call): two per record were ~8% of the voter
+   * import's CPU. The keys are slices of one buffer: `wipe()` zeroes them all.
+   */
+  async newDeks(
+    subjects: readonly string[],
+  ): Promise<{ deks: { dek: Buffer; sealed: Buffer }[]; kekLabel: string; wipe: () => void }> {
+    const kek = await this.#key(this.labels.kek);
+    const n = subjects.length;
+    const random = randomBytes(n * (DEK + IV));
+    const deks = subjects.map((subject, i) => {
+      const dek = random.subarray(i * DEK, (i + 1) * DEK);
+      const iv = random.subarray(n * DEK + i * IV, n * DEK + (i + 1) * IV);
+      return { dek, sealed: sealValue(kek, dek, this.#dekAad(subject), iv) };
+    });
+    return { deks, kekLabel: this.labels.kek, wipe: () => random.fill(0) };
+  }
+
+  /** HMAC-SHA-256 of each text under the index key (`mac`, the key fetched once). */
+  async macs(texts: readonly string[]): Promise<Buffer[]> {
+    const key = await this.#key(this.labels.index);
+    return texts.map((t) => createHmac('sha256', key).update(t, 'utf8').digest());
   }
 
   /** A record key sealed under `kekLabel` (any version, so records sealed before a rotation open). */

@@ -3,13 +3,22 @@
  * and PGlite, PostgreSQL compiled to WebAssembly (the embedded default). Both speak
  * the same dialect and run the same migrations (infra/db/migrations).
  */
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 
 export interface Sql {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
+  /**
+   * `COPY target FROM … WITH (FORMAT binary)` of `data`, PostgreSQL's binary
+   * COPY format (header, tuples, trailer): bulk loads (the voter import).
+   * `target` is a table and its columns, never input. Both stores have it;
+   * optional so that wrappers of a connection need not.
+   */
+  copyBinary?(target: string, data: Uint8Array): Promise<void>;
 }
 
 /** A connection that keeps session state (advisory locks) until released. */
@@ -63,6 +72,20 @@ function wrapClient(c: pg.PoolClient | pg.Pool): Sql {
     async exec(text) {
       await c.query(text);
     },
+    ...(c instanceof pg.Pool
+      ? {}
+      : {
+          // A pooled client only: the COPY's rows belong to its transaction.
+          async copyBinary(target: string, data: Uint8Array) {
+            const stream = c.query(copyFromStdin(`COPY ${target} FROM STDIN WITH (FORMAT binary)`));
+            await pipeline(
+              (async function* () {
+                yield data;
+              })(),
+              stream,
+            );
+          },
+        }),
   };
 }
 
@@ -139,6 +162,12 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
         query: async (text, params) => (await tx.query(text, params as unknown[])).rows as never[],
         exec: async (text) => {
           await tx.exec(text);
+        },
+        // PGlite reads a COPY's input from the query's blob, as /dev/blob.
+        copyBinary: async (target, data) => {
+          await tx.query(`COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`, [], {
+            blob: new Blob([data]),
+          });
         },
       }),
     );

@@ -4,7 +4,8 @@
  * PostgreSQL, so the ratio is of like with like (goal ≥ 0.2: about 20,000
  * records/s here). Also: CPU per record of this process and of PostgreSQL, the
  * resident memory as the file streams (flat in the file's size), and the time
- * the sequencer then takes to integrate the entries (context).
+ * the sequencer then takes to integrate the entries (context), and what the
+ * log entries alone cost per record, one per record against one per batch.
  *
  *   npm run bench:voters -- [--rows 200000] [--batch 2000] [--quick]
  *
@@ -15,6 +16,7 @@
  *   - api/domains/registry/index.ts: generateElection, loadElection, refreshRegistry — the areas and TPS the voters are registered at
  *   - api/domains/voters/index.ts: importVoters, VOTER_CSV_HEADER, VoterKeys — the measured import
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +29,16 @@ import {
 } from '../../api/domains/registry/index.ts';
 import { importVoters, VOTER_CSV_HEADER, VoterKeys } from '../../api/domains/voters/index.ts';
 import { openLocalKeystore } from '../../keys/index.ts';
-import { ed25519Signer, LedgerStore, migrate, openDb, Sequencer } from '../../ledger/index.ts';
+import {
+  appendVersions,
+  ed25519Signer,
+  LedgerStore,
+  migrate,
+  openDb,
+  Sequencer,
+  systemActor,
+  type VersionDraft,
+} from '../../ledger/index.ts';
 import { benchArgs, now } from './common.ts';
 import { figureLog, table, writeBenchResults } from './figures.ts';
 import { createDb, pgPids } from './postgres.ts';
@@ -171,6 +182,50 @@ async function main(): Promise<void> {
       value: ROWS / ((now() - t) / 1000),
       unit: '/s',
     });
+
+    // 4. What the one log entry per record costs, alone (docs/voters.md "One
+    // entry per record, not per batch"): appendVersions of voter-shaped drafts
+    // in the import's batches, against one draft per batch — the entry a batch
+    // root would log instead. Drafts built before the clock starts.
+    const entryRows = Math.min(ROWS, 50_000);
+    for (const perBatch of [false, true]) {
+      const all: VersionDraft[][] = [];
+      for (let i = 0; i < entryRows; i += BATCH)
+        all.push(
+          Array.from({ length: perBatch ? 1 : Math.min(BATCH, entryRows - i) }, () => ({
+            kind: 'voters.record.registered',
+            subject: `voter:${randomBytes(16).toString('hex')}`,
+            seq: 1,
+            actor: systemActor('voter-import'),
+            payload: {
+              tps: tps[0]!,
+              list: 'DPT',
+              change: 'registered',
+              reason: null,
+              commitment: randomBytes(32).toString('base64'),
+            },
+          })),
+        );
+      const c0 = process.cpuUsage();
+      const p0 = await pgCpu();
+      for (const drafts of all) await db.transaction((tx) => appendVersions(tx, drafts));
+      const c = process.cpuUsage(c0);
+      const p = (await pgCpu()) - p0;
+      const what = perBatch ? 'one per batch' : 'one per record';
+      record({
+        step: 'entries alone',
+        what: `${what}: CPU per record, this process`,
+        value: (c.user + c.system) / entryRows,
+        unit: 'µs',
+        note: `appendVersions, ${entryRows.toLocaleString('en-US')} records in batches of ${BATCH}`,
+      });
+      record({
+        step: 'entries alone',
+        what: `${what}: CPU per record, PostgreSQL`,
+        value: (p * 1e6) / entryRows,
+        unit: 'µs',
+      });
+    }
   } catch (e) {
     failures.push(String((e as Error).stack ?? e));
     console.error(e);

@@ -38,11 +38,17 @@ export class VoterKeys extends EnvelopeKeys {
   }
 }
 
-export const sealPersonal = (dek: Uint8Array, subject: string, json: string) =>
-  sealValue(dek, Buffer.from(json, 'utf8'), personalAad(subject));
+/** `iv`: a fresh 12-byte IV from a batch's random draw (the import); drawn here if absent. */
+export const sealPersonal = (dek: Uint8Array, subject: string, json: string, iv?: Uint8Array) =>
+  sealValue(dek, Buffer.from(json, 'utf8'), personalAad(subject), iv);
 export const openPersonal = (dek: Uint8Array, subject: string, sealed: Uint8Array) =>
   openValue(dek, sealed, personalAad(subject)).toString('utf8');
-export const sealOpening = (dek: Uint8Array, subject: string, seq: number, json: string) =>
-  sealValue(dek, Buffer.from(json, 'utf8'), openingAad(subject, seq));
+export const sealOpening = (
+  dek: Uint8Array,
+  subject: string,
+  seq: number,
+  json: string,
+  iv?: Uint8Array,
+) => sealValue(dek, Buffer.from(json, 'utf8'), openingAad(subject, seq), iv);
 export const openOpening = (dek: Uint8Array, subject: string, seq: number, sealed: Uint8Array) =>
   openValue(dek, sealed, openingAad(subject, seq)).toString('utf8');

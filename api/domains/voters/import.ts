@@ -14,7 +14,7 @@
  * the two processes work at once; the transactions themselves stay one after
  * the other, in file order, so the progress row and the NIK index see every
  * earlier batch. Random values come from one pool per import (batch-seal.ts),
- * the private rows go in one statement per batch (import-store.ts).
+ * the private rows go by binary COPY (import-store.ts).
  */
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,7 +22,6 @@ import { createInterface } from 'node:readline';
 import {
   type AppendedVersion,
   appendVersions,
-  canonicalize,
   type Db,
   systemActor,
   type VersionDraft,
@@ -31,12 +30,17 @@ import { areaLevel, isAreaCode } from '../../../policies/areas.ts';
 import { ApiError } from '../../errors.ts';
 import { validate } from '../../schemas.ts';
 import type { Registry } from '../registry/index.ts';
-import { RandomPool, sealPersonalWith } from './batch-seal.ts';
-import type { VoterKeys } from './crypto.ts';
+import { RandomPool } from './batch-seal.ts';
+import { sealPersonal, type VoterKeys } from './crypto.ts';
 import { csvFields, VOTER_CSV_HEADER } from './csv.ts';
-import { type ImportRow, registeredMacs, storeImportBatch } from './import-store.ts';
+import {
+  type ImportRow,
+  RegisteredAlready,
+  registeredMacs,
+  storeImportBatch,
+} from './import-store.ts';
 import { VOTER_KINDS } from './kinds.ts';
-import { newVoterSubject, sealVersion } from './record.ts';
+import { newVoterSubject, personalText, sealVersion } from './record.ts';
 import { recordViolations } from './rules.ts';
 import {
   PERSONAL_SCHEMA,
@@ -50,6 +54,7 @@ export const IMPORT_LISTS: readonly VoterList[] = ['DPS', 'DPSHP', 'DPT', 'DPK']
 export const IMPORT_ACTOR = systemActor('voter-import');
 /** Records sealed between two yields to the event loop (so the other batch's transaction moves on). */
 const SEAL_SLICE = 250;
+const IV = 12;
 
 export interface ImportOptions {
   db: Db;
@@ -85,9 +90,6 @@ interface Sealed {
   done: number;
 }
 
-/** The unique NIK index refused a row of the batch (found again after the rollback). */
-class RegisteredAlready extends Error {}
-
 export async function importVoters(o: ImportOptions): Promise<ImportResult> {
   const source = resolve(o.file);
   const batchSize = o.batchSize ?? 2000;
@@ -107,18 +109,21 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
   let batch: Parsed[] = [];
   let lineNo = 0;
 
-  /** Seals one record (its own DEK, personal fields, first version). */
-  const seal = async (p: Parsed, nikMac: Buffer) => {
-    const subject = newVoterSubject(random);
-    const { dek, sealed, kekLabel } = await o.keys.newDek(subject);
-    const personal = sealPersonalWith(random, dek, subject, canonicalize(p.voter));
+  /** Seals one record under its own DEK: personal fields, first version. */
+  const seal = (
+    p: Parsed,
+    subject: string,
+    dek: { dek: Buffer; sealed: Buffer },
+    kekLabel: string,
+    nikMac: Buffer,
+  ) => {
+    const personal = sealPersonal(dek.dek, subject, personalText(p.voter), random.take(IV));
     const v = sealVersion(
-      dek,
+      dek.dek,
       p.voter,
       { subject, seq: 1, tps: p.tps, list: p.list, formA: null },
       random,
     );
-    dek.fill(0);
     const payload: VoterPublicPayload = {
       tps: p.tps,
       list: p.list,
@@ -139,7 +144,7 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
       tps: p.tps,
       list: p.list,
       kekLabel,
-      dek: sealed,
+      dek: dek.sealed,
       personal,
       commitment: v.commitment,
       opening: v.opening,
@@ -149,7 +154,7 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
 
   /** One NIK once in the batch, then every record sealed; or the line that repeats a NIK. */
   const prepare = async (parsed: Parsed[], done: number): Promise<Sealed | string> => {
-    const macs = await Promise.all(parsed.map((p) => o.keys.nikMac(p.voter.nik)));
+    const macs = await o.keys.macs(parsed.map((p) => p.voter.nik));
     const seen = new Map<string, number>();
     const hex: string[] = [];
     for (const [i, m] of macs.entries()) {
@@ -160,16 +165,20 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
       seen.set(h, parsed[i]!.line);
       hex.push(h);
     }
+    const subjects = parsed.map(() => newVoterSubject(random));
+    // Every DEK of the batch from one random draw, the KEK fetched once.
+    const keys = await o.keys.newDeks(subjects);
     const out: Sealed = { lines: [], macs: hex, drafts: [], rows: [], done };
-    for (let i = 0; i < parsed.length; i += SEAL_SLICE) {
-      if (i > 0) await new Promise<void>((r) => setImmediate(r));
-      const slice = parsed.slice(i, i + SEAL_SLICE);
-      const sealed = await Promise.all(slice.map((p, j) => seal(p, macs[i + j]!)));
-      for (const [j, s] of sealed.entries()) {
-        out.lines.push(slice[j]!.line);
+    try {
+      for (let i = 0; i < parsed.length; i++) {
+        if (i > 0 && i % SEAL_SLICE === 0) await new Promise<void>((r) => setImmediate(r));
+        const s = seal(parsed[i]!, subjects[i]!, keys.deks[i]!, keys.kekLabel, macs[i]!);
+        out.lines.push(parsed[i]!.line);
         out.drafts.push(s.draft);
         out.rows.push(s.row);
       }
+    } finally {
+      keys.wipe();
     }
     return out;
   };
@@ -180,12 +189,11 @@ export async function importVoters(o: ImportOptions): Promise<ImportResult> {
     try {
       appended = await o.db.transaction(async (tx) => {
         const a = await appendVersions(tx, b.drafts);
-        const stored = await storeImportBatch(
+        await storeImportBatch(
           tx,
           b.rows.map((r, i) => ({ ...r, entryHash: a[i]!.leafHash, pendingId: a[i]!.pendingId })),
           { source, linesDone: b.done },
         );
-        if (stored !== b.rows.length) throw new RegisteredAlready();
         return a;
       });
     } catch (e) {

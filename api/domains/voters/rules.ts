@@ -51,8 +51,11 @@ export function calendarDate(s: string): { y: number; m: number; d: number } | n
  * The NIK alone: 16 digits, a region code that is a kecamatan of the registry
  * (`isKecamatan`), a real day and month (day + 40 for women), a serial from 0001.
  */
-export function nikViolations(nik: string, isKecamatan: (code: string) => boolean): Violation[] {
-  const p = nikParts(nik);
+export function nikViolations(
+  nik: string,
+  isKecamatan: (code: string) => boolean,
+  p: NikParts | null = nikParts(nik),
+): Violation[] {
   if (!p) return [{ rule: 'nik-format', message: 'a NIK is 16 digits' }];
   const v: Violation[] = [];
   if (!isKecamatan(p.region))
@@ -60,7 +63,7 @@ export function nikViolations(nik: string, isKecamatan: (code: string) => boolea
       rule: 'nik-region',
       message: 'the NIK region code is not a kecamatan of the registry',
     });
-  const dd = Number(nik.slice(6, 8));
+  const dd = p.female ? p.day + 40 : p.day;
   if (dd < 1 || (dd > 31 && dd < 41) || dd > 71 || p.month < 1 || p.month > 12)
     v.push({
       rule: 'nik-birth-date',
@@ -73,8 +76,18 @@ export function nikViolations(nik: string, isKecamatan: (code: string) => boolea
 /** Whole years from `birth` to `on`, both `YYYY-MM-DD`. */
 export function ageOn(birth: { y: number; m: number; d: number }, on: string): number {
   const [y, m, d] = on.split('-').map(Number) as [number, number, number];
-  return y - birth.y - (m < birth.m || (m === birth.m && d < birth.d) ? 1 : 0);
+  return yearsBetween(birth, { y, m, d });
 }
+
+function yearsBetween(
+  birth: { y: number; m: number; d: number },
+  on: { y: number; m: number; d: number },
+): number {
+  return on.y - birth.y - (on.m < birth.m || (on.m === birth.m && on.d < birth.d) ? 1 : 0);
+}
+
+// Parsed once, not per record (an import checks millions).
+const VOTING_DAY = calendarDate(ELECTION_DAY)!;
 
 /**
  * A whole record: its NIK, a birth date that is a date and agrees with the
@@ -85,17 +98,18 @@ export function recordViolations(
   r: VoterPersonal,
   isKecamatan: (code: string) => boolean,
 ): Violation[] {
-  const v = nikViolations(r.nik, isKecamatan);
+  const p = nikParts(r.nik);
+  const v = nikViolations(r.nik, isKecamatan, p);
   const birth = calendarDate(r.birthDate);
   if (!birth) return [...v, { rule: 'birth-date', message: 'birthDate is not a calendar date' }];
-  const p = nikParts(r.nik);
   if (p && (p.day !== birth.d || p.month !== birth.m || p.year2 !== birth.y % 100))
     v.push({ rule: 'nik-birth-date', message: 'the NIK birth-date part does not match birthDate' });
   if (p && p.female !== (r.sex === 'P'))
     v.push({ rule: 'nik-sex', message: 'the NIK day part (+40 for women) does not match sex' });
-  if (birth.y < 1900 || ageOn(birth, ELECTION_DAY) < 0)
+  const age = yearsBetween(birth, VOTING_DAY);
+  if (birth.y < 1900 || age < 0)
     v.push({ rule: 'birth-date', message: 'birthDate is out of range' });
-  else if (ageOn(birth, ELECTION_DAY) < 17 && r.marital === 'B')
+  else if (age < 17 && r.marital === 'B')
     v.push({
       rule: 'eligible',
       message: 'a voter is 17 on voting day, or married or once married',
