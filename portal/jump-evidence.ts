@@ -13,6 +13,7 @@ import { fromBase64, leafHash, utf8, verifyInclusion } from '../ledger/verifier/
 import { listedChildren, RECAP_KIND, type RecapPayload } from '../ledger/verifier/results/index.ts';
 import { listingHolds, sumHolds } from '../ledger/verifier/results/listing.ts';
 import { fetchCheckpoint, latestCheckpoint, type Trust } from './checkpoint.ts';
+import { getJson } from './fetch-json.ts';
 import { type Steps, why, wireButtons } from './steps.ts';
 
 interface Shown {
@@ -24,12 +25,6 @@ interface Shown {
     votes: Record<string, number>;
     tps: { accepted: number; flagged: number };
   };
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const r = await fetch(url, { cache: 'no-store' });
-  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
-  return (await r.json()) as T;
 }
 
 const sameVotes = (a: Record<string, number>, b: Record<string, number>) => {
@@ -45,7 +40,7 @@ export async function verifyJump(
   shown: Shown[],
   steps: Steps,
 ): Promise<boolean> {
-  const cp = await latestCheckpoint(fetchCheckpoint(base), trust, steps);
+  const cp = await latestCheckpoint(fetchCheckpoint(base), trust, steps, base);
   if (!cp) return steps.done();
   type Entry = { entry: { kind: string; subject: string; seq: number; payload: RecapPayload } };
   // Both entries and their proofs fetched at once (untrusted until checked below, in order).

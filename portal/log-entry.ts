@@ -1,21 +1,18 @@
 /**
  * The log explorer's checks in the browser: the latest checkpoint against the
- * pinned key, and an entry's inclusion in it (the entry's leaf hash recomputed
- * from its canonical bytes, RFC 9162 §2.1.3.2). The consistency proof between
- * two sizes is shown but not checked here: that needs the older size's root
- * (from a checkpoint the reader saved, or the tiles); `saksi verify --state`
- * does it, and each Verifikasi on a number checks consistency with the latest.
+ * pinned key, an entry's inclusion in it (the entry's leaf hash recomputed
+ * from its canonical bytes, RFC 9162 §2.1.3.2), and that the log only grew
+ * since a checkpoint the reader gives — one they saved, one published
+ * elsewhere, or the one this browser verified last (./growth.ts): its
+ * signature checked with the pinned key, then the consistency proof from its
+ * size to the latest (RFC 9162 §2.1.4).
  */
 import { canonicalize } from '../ledger/verifier/canonical.ts';
 import { fromBase64, leafHash, utf8, verifyInclusion } from '../ledger/verifier/index.ts';
-import { fetchCheckpoint, latestCheckpoint, type Trust } from './checkpoint.ts';
+import { fetchCheckpoint, givenCheckpoint, latestCheckpoint, type Trust } from './checkpoint.ts';
+import { getJson } from './fetch-json.ts';
+import { proveGrowth, rememberedCheckpoint } from './growth.ts';
 import { Steps, why } from './steps.ts';
-
-async function getJson<T>(url: string): Promise<T> {
-  const r = await fetch(url, { cache: 'no-store' });
-  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
-  return (await r.json()) as T;
-}
 
 export function wireLogExplorer(base: string, trust: () => Trust): void {
   for (const section of document.querySelectorAll<HTMLElement>(
@@ -26,7 +23,7 @@ export function wireLogExplorer(base: string, trust: () => Trust): void {
     if (!button || !list) continue;
     button.addEventListener('click', async () => {
       const steps = new Steps(section, list);
-      const cp = await latestCheckpoint(fetchCheckpoint(base), trust(), steps);
+      const cp = await latestCheckpoint(fetchCheckpoint(base), trust(), steps, base);
       const index = section.dataset.index;
       if (cp && index !== undefined) {
         try {
@@ -47,4 +44,34 @@ export function wireLogExplorer(base: string, trust: () => Trust): void {
       steps.done();
     });
   }
+  wireGrowth(base, trust);
+}
+
+/** `section.verify-growth`: the given checkpoint's tree is a prefix of the latest. */
+function wireGrowth(base: string, trust: () => Trust): void {
+  const section = document.querySelector<HTMLElement>('section.verify-growth');
+  const field = section?.querySelector<HTMLTextAreaElement>('textarea');
+  const button = section?.querySelector('button');
+  const list = section?.querySelector<HTMLOListElement>('ol.steps');
+  if (!section || !field || !button || !list) return;
+  const seen = rememberedCheckpoint(section.dataset.origin ?? '');
+  if (seen !== null && field.value.trim() === '') {
+    field.value = seen;
+    section.setAttribute('data-remembered', 'true');
+  }
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const steps = new Steps(section, list);
+      // Read before the latest is verified: that verification remembers the latest.
+      const given = givenCheckpoint(field.value, trust(), steps);
+      if (given) {
+        const latest = await latestCheckpoint(fetchCheckpoint(base), trust(), steps, base);
+        if (latest) await proveGrowth(base, given, latest, steps, 'since the given checkpoint');
+      }
+      steps.done();
+    } finally {
+      button.disabled = false;
+    }
+  });
 }

@@ -16,15 +16,11 @@
  *      the area (or of the TPS form) — the page cannot show other numbers than
  *      the log holds.
  */
-import {
-  bytesEqual,
-  fromBase64,
-  type OpenedCheckpoint,
-  parseCheckpointBody,
-  verifyConsistency,
-} from '../ledger/verifier/index.ts';
+import { parseCheckpointBody } from '../ledger/verifier/index.ts';
 import { type ResultsProof, verifyResultsProof } from '../ledger/verifier/results/index.ts';
 import { fetchCheckpoint, latestCheckpoint, type Trust } from './checkpoint.ts';
+import { getJson } from './fetch-json.ts';
+import { proveGrowth } from './growth.ts';
 import { type Steps, why } from './steps.ts';
 
 export interface Figures {
@@ -48,12 +44,6 @@ const sameFigures = (a: Figures, b: Figures): boolean => {
   for (const k of keys) if ((a.votes[k] ?? 0) !== (b.votes[k] ?? 0)) return false;
   return true;
 };
-
-async function getJson(url: string): Promise<unknown> {
-  const r = await fetch(url, { cache: 'no-store' });
-  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
-  return r.json();
-}
 
 export async function verifyNumber(
   base: string,
@@ -86,8 +76,13 @@ export async function verifyNumber(
   } else for (const e of v.errors) steps.add('fail', `${e.code}: ${e.message}`);
 
   // 2. The latest checkpoint, and 3. that the proof's tree is a prefix of it.
-  const latest = await latestCheckpoint(latestText, trust, steps);
-  if (latest && v.ok) await consistent(base, proof as ResultsProof, latest, steps);
+  const latest = await latestCheckpoint(latestText, trust, steps, base);
+  if (latest && v.ok) {
+    // Its signature was checked in step 1; here only its size and root are read.
+    const p = proof as ResultsProof;
+    const older = parseCheckpointBody(p.checkpoint.slice(0, p.checkpoint.indexOf('\n\n') + 1));
+    await proveGrowth(base, older, latest, steps, 'consistency with the latest checkpoint');
+  }
 
   // 4. What the page shows is what the verified entry holds.
   if (v.ok && target.expect) {
@@ -102,36 +97,6 @@ export async function verifyNumber(
       );
   }
   return steps.done();
-}
-
-async function consistent(
-  base: string,
-  proof: ResultsProof,
-  latest: OpenedCheckpoint,
-  steps: Steps,
-): Promise<void> {
-  try {
-    // Its signature was checked in step 1; here only its size and root are read.
-    const old = parseCheckpointBody(
-      proof.checkpoint.slice(0, proof.checkpoint.indexOf('\n\n') + 1),
-    );
-    if (old.size > latest.size)
-      throw new Error(`proof tree ${old.size} is larger than the latest checkpoint ${latest.size}`);
-    let path: Uint8Array[] = [];
-    if (old.size < latest.size && old.size > 0) {
-      const c = (await getJson(
-        `${base}/v1/proofs/consistency?from=${old.size}&to=${latest.size}`,
-      )) as { path: string[] };
-      if (!Array.isArray(c.path)) throw new Error('consistency answer has no path');
-      path = c.path.map(fromBase64);
-    }
-    if (old.size === latest.size && !bytesEqual(old.rootHash, latest.rootHash))
-      throw new Error('two different roots for the same size');
-    verifyConsistency(old.size, latest.size, old.rootHash, latest.rootHash, path);
-    steps.add('ok', `the log only grew: tree ${old.size} is a prefix of tree ${latest.size}`);
-  } catch (e) {
-    steps.add('fail', `consistency with the latest checkpoint: ${why(e)}`);
-  }
 }
 
 /** The figures of the verified entry the page's number comes from. */

@@ -62,6 +62,12 @@ const WORDS = {
   key: ['Kunci log', 'Log key'],
   entryByIndex: ['Entri menurut indeks', 'Entry by index'],
   consistency: ['Konsistensi antara dua ukuran', 'Consistency between two sizes'],
+  growth: ['Log hanya bertambah?', 'Has the log only grown?'],
+  growthHint: [
+    'Tempel checkpoint yang Anda simpan sebelumnya (atau yang diterbitkan di tempat lain). Peramban memeriksa tanda tangannya dengan kunci log, lalu bukti konsistensi sampai checkpoint terbaru: log tidak boleh diputar balik atau bercabang. Peramban ini mengingat checkpoint terakhir yang diperiksanya dan mengisinya di sini.',
+    'Paste a checkpoint you saved earlier (or one published elsewhere). The browser checks its signature with the log key, then the consistency proof up to the latest checkpoint: the log may not be rolled back or forked. This browser remembers the last checkpoint it verified and fills it in here.',
+  ],
+  givenCheckpoint: ['Checkpoint (catatan bertanda tangan)', 'Checkpoint (signed note)'],
   show: ['Tampilkan', 'Show'],
   from: ['Dari', 'From'],
   to: ['Ke', 'To'],

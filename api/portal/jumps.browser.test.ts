@@ -2,11 +2,17 @@
 // demo server counts a few TPS in a normal progression, and the anomalies page
 // finds no jump; then one TPS's form, adding up but claiming ten times a TPS's
 // voters, is counted, and the page shows the jump at every level above it, with
-// both log entries, and its Verifikasi checks them in the browser: ok.
+// both log entries, and its Verifikasi checks them in the browser: ok. The
+// log explorer then checks that the log only grew since the checkpoint taken
+// before that form (given, and remembered by the browser), and says fail for
+// a forged one, a fork and a rollback signed with the log's own key.
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signNote } from '../../ledger/index.ts';
+import { formatCheckpointBody, parseCheckpointBody } from '../../ledger/verifier/index.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../../test/chromium.ts';
 import { type PortalServer, portalServer } from '../../test/portal-server.ts';
+import { forgeCheckpoint } from '../../test/tamper-proxy.ts';
 import { DemoClient, DemoOfficers, formPhoto } from '../demo/index.ts';
 import { signedForm } from '../domains/results/testing.ts';
 import { parseTpsCsv } from './anomalies.ts';
@@ -76,6 +82,7 @@ describe.skipIf(!haveChromium)('jumps in published totals, in a browser', () => 
       if (tps) break;
     }
     expect(tps).toBeDefined();
+    const cpBefore = await (await s.get('/log/checkpoint')).text();
     const client = new DemoClient(s.url);
     const kpps = await new DemoOfficers(client).get('KPPS', tps!);
     const photo = formPhoto(tps!, 'PPWP', 'jump');
@@ -110,9 +117,11 @@ describe.skipIf(!haveChromium)('jumps in published totals, in a browser', () => 
     }
     const jumped = after.at(-1)!;
     expect(jumped.valid).toBe(before.at(-1)!.valid + 1890);
-    const cp = await (await s.get('/log/checkpoint')).text();
-    for (let i = 0; i < 300 && Number(cp.split('\n')[1]) <= jumped.index!; i++)
+    for (let i = 0; i < 300; i++) {
+      const cp = await (await s.get('/log/checkpoint')).text();
+      if (Number(cp.split('\n')[1]) > jumped.index!) break;
       await new Promise((ok) => setTimeout(ok, 100));
+    }
 
     const second = await anomalies();
     const { page } = second;
@@ -142,6 +151,10 @@ describe.skipIf(!haveChromium)('jumps in published totals, in a browser', () => 
       `/portal/log?entry=${jumped.index}`,
     ]);
     const section = nation.locator('section.verify-jump');
+    // This browser saw the log before the jump: the verification checks it only grew since.
+    await page.evaluate(
+      `localStorage.setItem(${JSON.stringify(`saksi-checkpoint:${cpBefore.split('\n')[0]}`)}, ${JSON.stringify(cpBefore)})`,
+    );
     await section.locator('button').click();
     await page.waitForSelector('li.jump[data-node="ID"] section.verify-jump[data-verify]', {
       timeout: 30_000,
@@ -151,9 +164,50 @@ describe.skipIf(!haveChromium)('jumps in published totals, in a browser', () => 
     expect(steps.join('\n')).toContain('signed by the pinned log key');
     expect(steps.join('\n')).toContain('are consecutive');
     expect(steps.join('\n')).toMatch(/the totals are the sum of its \d+ listed children/);
+    expect(steps.join('\n')).toMatch(
+      /since this browser last checked: the log only grew: tree \d+ is a prefix of tree \d+/,
+    );
     console.log(
       `portal jumps: evidence verified in ${await section.getAttribute('data-verify-ms')} ms`,
     );
+
+    // The log explorer: the checkpoint this browser verified last is filled in, and holds.
+    await page.goto(`${s.url}/portal/log`);
+    const growth = page.locator('section.verify-growth');
+    expect(await growth.getAttribute('data-remembered')).toBe('true');
+    const check = async (note: string | null) => {
+      if (note !== null) await growth.locator('textarea').fill(note);
+      await growth.locator('button').click();
+      await page.waitForSelector('section.verify-growth[data-verify]', { timeout: 30_000 });
+      const said = (await growth.locator('ol.steps li').allTextContents()).join('\n');
+      return { verdict: await growth.getAttribute('data-verify'), said };
+    };
+    const remembered = await check(null);
+    expect(remembered.verdict, remembered.said).toBe('ok');
+    expect(remembered.said).toMatch(/since the given checkpoint: the log only grew/);
+    // The checkpoint taken before the jump's form: a prefix of the latest.
+    const given = await check(cpBefore);
+    expect(given.verdict, given.said).toBe('ok');
+    expect(given.said).toMatch(/tree \d+ is a prefix of tree \d+/);
+    // Forged: not signed by the pinned key.
+    const forged = await check(forgeCheckpoint(cpBefore));
+    expect(forged.verdict).toBe('fail');
+    expect(forged.said).toContain('the given checkpoint does not verify with the pinned log key');
+    // Signed with the log's own key (an insider's split view): a fork, then a rollback.
+    const body = parseCheckpointBody(`${cpBefore.split('\n\n')[0]!}\n`);
+    const signer = s.server.runtime.logSigner;
+    const fork = await signNote(
+      formatCheckpointBody({ ...body, rootHash: new Uint8Array(32).fill(7) }),
+      [signer],
+    );
+    const forkSaid = await check(fork);
+    expect(forkSaid.verdict).toBe('fail');
+    expect(forkSaid.said).toMatch(/since the given checkpoint: .*(CONSISTENCY|consisten|root)/i);
+    const latestSize = Number((await (await s.get('/log/checkpoint')).text()).split('\n')[1]);
+    const ahead = await signNote(formatCheckpointBody({ ...body, size: latestSize + 5 }), [signer]);
+    const rollback = await check(ahead);
+    expect(rollback.verdict).toBe('fail');
+    expect(rollback.said).toContain('the log was rolled back');
     expect(second.errors).toEqual([]);
     await second.context.close();
   });

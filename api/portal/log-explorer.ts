@@ -23,6 +23,7 @@ export async function logExplorerPage(
   );
   const cp = await data.text('/log/checkpoint');
   const lines = cp.ok ? cp.body.split('\n') : [];
+  const origin = lines[0] ?? '';
   const size = lines[1] ?? '0';
   const entry =
     query.entry && NAT.test(query.entry)
@@ -60,11 +61,16 @@ ${
 ${
   consistency
     ? consistency.ok
-      ? html`<ol class="path">${consistency.body.path.map((h) => html`<li><code>${h}</code></li>`)}</ol>
-<section class="verify verify-consistency" data-from="${consistency.body.from}" data-to="${consistency.body.to}"><button type="button">${t(lang, 'verify')}</button><ol class="steps"></ol></section>`
+      ? html`<ol class="path">${consistency.body.path.map((h) => html`<li><code>${h}</code></li>`)}</ol>`
       : html`<p class="empty">${errorText(consistency.body)}</p>`
     : ''
 }
+<h2>${t(lang, 'growth')}</h2>
+<section class="verify verify-growth" data-origin="${origin}">
+<p><small>${t(lang, 'growthHint')}</small></p>
+<label for="given-checkpoint">${t(lang, 'givenCheckpoint')}</label>
+<textarea id="given-checkpoint" rows="6" spellcheck="false" autocomplete="off"></textarea>
+<button type="button">${t(lang, 'verify')}</button><ol class="steps"></ol></section>
 <p><a href="${href(lang, '/portal/unduh')}">${t(lang, 'downloads')}</a></p>`;
   return { status: bad ? 400 : 200, body: page(ctx, t(lang, 'log'), body) };
 }

@@ -90,11 +90,17 @@ describe('the portal pages', () => {
     expect(await again.text()).toBe('');
   });
 
-  it('shows the log: checkpoint, an entry by index, a consistency proof', async () => {
+  it('shows the log: checkpoint, an entry by index, a consistency proof, the growth check', async () => {
     const { text } = await page('/portal/log?entry=3&from=2&to=10');
     expect(text).toMatch(/id="log-size">\d+</);
     expect(text).toContain('data-index="3"');
-    expect(text).toContain('data-from="2" data-to="10"');
+    // The proof from 2 to 10 (four hashes at most), each a base64 SHA-256.
+    expect(text).toMatch(
+      /<ol class="path">(<li><code>[A-Za-z0-9+/]{43}=<\/code><\/li>){1,4}<\/ol>/,
+    );
+    // Checked in the browser against a checkpoint the reader gives: the log's origin named.
+    expect(text).toContain('class="verify verify-growth" data-origin="');
+    expect(text).toContain('<textarea id="given-checkpoint"');
     const past = await page('/portal/log?entry=99999999');
     expect(past.text).toContain('class="empty"');
   });
